@@ -43,7 +43,7 @@ def embedded_postgres(data_dir: Path) -> str:
 
     data_dir.mkdir(parents=True, exist_ok=True)
     # The server stops when this process exits; its socket lives in the data directory.
-    pgserver.get_server(str(data_dir), cleanup_mode="stop")
+    pgserver.get_server(str(data_dir), cleanup_mode="stop")  # type: ignore[attr-defined]
     return f"postgresql+asyncpg://postgres@/postgres?host={quote(str(data_dir))}"
 
 

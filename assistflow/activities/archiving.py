@@ -11,7 +11,7 @@ from temporalio import activity
 
 from assistflow.activities.common import StepActivities, claim, project, refuse
 from assistflow.models.payloads import Action, ArchiveForm, Record, StepWritten
-from assistflow.models.tables import Archive, ArchiveDocument, ArchiveFile, Provider
+from assistflow.models.tables import ARCHIVE_FILES, ARCHIVES, PROVIDERS, Archive, ArchiveDocument
 
 
 def service_number(provider_code: str, n: int) -> str:
@@ -45,7 +45,7 @@ class ArchivingActivities(StepActivities):
                 await project(session, t, service_no=service_no)
             else:  # a retry of a step already written: answer with the number it got then
                 service_no = (await session.execute(
-                    select(Archive.service_no).where(Archive.case_id == t.case_id)
+                    select(ARCHIVES.c.service_no).where(ARCHIVES.c.case_id == t.case_id)
                 )).scalar_one()
         return StepWritten(at=t.at, service_no=service_no)
 
@@ -54,9 +54,9 @@ class ArchivingActivities(StepActivities):
         if not wanted:
             return
         rows = (await session.execute(
-            select(ArchiveFile.id, ArchiveFile.kind).where(  # type: ignore[call-overload]
-                ArchiveFile.case_id == record.transition.case_id,
-                ArchiveFile.id.in_(list(wanted)),  # type: ignore[union-attr]
+            select(ARCHIVE_FILES.c.id, ARCHIVE_FILES.c.kind).where(
+                ARCHIVE_FILES.c.case_id == record.transition.case_id,
+                ARCHIVE_FILES.c.id.in_(list(wanted)),
             )
         )).all()
         found = {r.id: r.kind for r in rows}
@@ -66,7 +66,7 @@ class ArchivingActivities(StepActivities):
 
     async def _next_number(self, session: AsyncSession, provider_id: Any) -> str:
         # The row lock serialises concurrent archives of one provider: numbers stay gap-free and unique.
-        table = Provider.__table__
+        table = PROVIDERS
         row = (await session.execute(
             update(table).where(table.c.id == provider_id)
             .values(last_service_no=table.c.last_service_no + 1)

@@ -16,7 +16,7 @@ from temporalio.exceptions import ApplicationError
 
 from assistflow.db import Sessions
 from assistflow.models.payloads import CaseStatus, Payload, StepWritten, Transition
-from assistflow.models.tables import AuditEntry, Case
+from assistflow.models.tables import AUDIT, CASES, AuditEntry, Case
 
 # A step's own writes; may return extra projection columns (e.g. the need category).
 Writes = Callable[[AsyncSession], Awaitable[dict[str, Any] | None]]
@@ -42,7 +42,7 @@ async def claim(session: AsyncSession, t: Transition, body: Payload | None = Non
             before=None if t.before is None else {"holding": t.before.model_dump(mode="json")},
         )
         .on_conflict_do_nothing(index_elements=["case_id", "seq"])
-        .returning(AuditEntry.__table__.c.id)
+        .returning(AUDIT.c.id)
     )
     return (await session.execute(stmt)).first() is not None
 
@@ -56,7 +56,7 @@ async def project(session: AsyncSession, t: Transition, **extra: Any) -> None:
         "awaiting_applicant": h.awaiting_applicant, "updated_at": t.at,
         "closed_at": t.at if closed else None, **extra,
     }
-    await session.execute(update(Case).where(Case.__table__.c.id == t.case_id).values(**values))
+    await session.execute(update(Case).where(CASES.c.id == t.case_id).values(**values))
 
 
 class StepActivities:

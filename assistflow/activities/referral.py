@@ -8,7 +8,7 @@ from temporalio import activity
 
 from assistflow.activities.common import StepActivities, refuse
 from assistflow.models.payloads import Action, Record, ReferForm, RespondForm, StepWritten
-from assistflow.models.tables import Case, Provider, Referral
+from assistflow.models.tables import CASES, REFERRALS, Provider, Referral
 
 
 class ReferralActivities(StepActivities):
@@ -18,7 +18,7 @@ class ReferralActivities(StepActivities):
 
         async def writes(session: AsyncSession) -> None:
             county = (await session.execute(
-                select(Case.county_code).where(Case.id == t.case_id)
+                select(CASES.c.county_code).where(CASES.c.id == t.case_id)
             )).scalar_one()
             provider = await session.get(Provider, body.provider_id)
             if provider is None or not provider.active or provider.county_code != county:
@@ -31,7 +31,7 @@ class ReferralActivities(StepActivities):
     @activity.defn(name=Action.RESPOND.value)
     async def respond(self, record: Record[RespondForm]) -> StepWritten:
         t, body = record.transition, record.body
-        table = Referral.__table__
+        table = REFERRALS
 
         async def writes(session: AsyncSession) -> None:
             await session.execute(

@@ -17,7 +17,7 @@ from assistflow.models.payloads import (
     ReturnForm,
     StepWritten,
 )
-from assistflow.models.tables import MaterialsRequest, Registration
+from assistflow.models.tables import MATERIALS_REQUESTS, MaterialsRequest, Registration
 
 
 class RegistrationActivities(StepActivities):
@@ -49,7 +49,7 @@ class RegistrationActivities(StepActivities):
     @activity.defn(name=Action.RESUBMIT.value)
     async def resubmit(self, record: Record[ResubmitForm]) -> StepWritten:
         t, body = record.transition, record.body
-        table = MaterialsRequest.__table__
+        table = MATERIALS_REQUESTS
 
         async def writes(session: AsyncSession) -> None:
             await session.execute(

@@ -16,7 +16,7 @@ from temporalio import activity
 
 from assistflow.activities.common import StepActivities, refuse
 from assistflow.models.payloads import Action, Record, ReviewDecision, ReviewForm, StepWritten, Transition
-from assistflow.models.tables import ApprovedItem, Case, Closure, Person, Review, ServiceItem, Survey
+from assistflow.models.tables import CASES, PERSONS, SERVICE_ITEMS, SURVEYS, ApprovedItem, Closure, Review, ServiceItem
 from assistflow.policy.eligibility import Category, Condition, Eligibility, assess
 from assistflow.workflows.timing import CHINA
 
@@ -29,9 +29,9 @@ _BENEFIT_ZH = {
 
 async def current_eligibility(session: AsyncSession, case_id: Any, on: date) -> tuple[Eligibility, str]:
     row = (await session.execute(
-        select(Person.category, Person.conditions, Person.birth_date)  # type: ignore[call-overload]
-        .join(Case, Case.person_id == Person.id)  # type: ignore[arg-type]
-        .where(Case.id == case_id)
+        select(PERSONS.c.category, PERSONS.c.conditions, PERSONS.c.birth_date)
+        .join(CASES, CASES.c.person_id == PERSONS.c.id)
+        .where(CASES.c.id == case_id)
     )).one()
     category = Category(row.category)
     return assess(category, [Condition(c) for c in row.conditions], row.birth_date, on), category.value
@@ -63,19 +63,18 @@ class ReviewActivities(StepActivities):
         return await self._apply(t, body, writes)
 
     async def _check_items(self, session: AsyncSession, t: Transition, body: ReviewForm) -> None:
-        county = (await session.execute(select(Case.county_code).where(Case.id == t.case_id))).scalar_one()
+        county = (await session.execute(select(CASES.c.county_code).where(CASES.c.id == t.case_id))).scalar_one()
         codes = [i.item_code for i in body.items]
         listed = {
             row.code: row for row in (await session.execute(
-                select(ServiceItem).where(ServiceItem.county_code == county,
-                                          ServiceItem.code.in_(codes))  # type: ignore[attr-defined]
+                select(ServiceItem).where(SERVICE_ITEMS.c.county_code == county, SERVICE_ITEMS.c.code.in_(codes))
             )).scalars()
         }
         for code in codes:
             if code not in listed:
                 raise refuse("unknown_item", f"服务事项“{code}”不在本县服务类社会救助清单中")
         benefits = (await session.execute(
-            select(Survey.existing_benefits).where(Survey.case_id == t.case_id)
+            select(SURVEYS.c.existing_benefits).where(SURVEYS.c.case_id == t.case_id)
         )).scalar_one_or_none() or []
         for code in codes:
             for overlap in listed[code].overlaps_benefits:

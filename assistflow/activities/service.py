@@ -18,11 +18,12 @@ class ServiceActivities(StepActivities):
     @activity.defn(name=Action.FILE_PLAN.value)
     async def file_plan(self, record: Record[PlanForm]) -> StepWritten:
         t, body = record.transition, record.body
-        assert t.actor.provider_id is not None
+        provider_id = t.actor.provider_id
+        assert provider_id is not None  # the validator admits only the case's provider
 
         async def writes(session: AsyncSession) -> None:
             session.add(ServicePlan(
-                case_id=t.case_id, provider_id=t.actor.provider_id, starts_on=body.starts_on,
+                case_id=t.case_id, provider_id=provider_id, starts_on=body.starts_on,
                 summary=body.summary, items=[i.model_dump(mode="json") for i in body.items],
                 filed_by=t.actor.user_id, filed_at=t.at,
             ))

@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assistflow.api.errors import ApiError
 from assistflow.models.payloads import Actor
-from assistflow.models.tables import Case
+from assistflow.models.tables import CASES, Case
 from assistflow.workflows.steps import Role
 
-_cases = Case.__table__.c
+_cases = CASES.c
 
 
 def case_scope(actor: Actor) -> ColumnElement[bool]:

@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assistflow.api.errors import ApiError
 from assistflow.models.schemas import PersonIn
 from assistflow.models.settings import Settings
-from assistflow.models.tables import Person
+from assistflow.models.tables import PERSONS, Person
 from assistflow.policy import idnumber
 from assistflow.security import seal_id_number
 
-_p = Person.__table__.c
+_p = PERSONS.c
 
 
 async def upsert_person(session: AsyncSession, settings: Settings, person: PersonIn) -> UUID:
@@ -31,14 +31,14 @@ async def upsert_person(session: AsyncSession, settings: Settings, person: Perso
         category=person.category.value, conditions=[c.value for c in person.conditions],
         created_at=now, updated_at=now,
     )
-    stmt = stmt.on_conflict_do_update(
+    upsert = stmt.on_conflict_do_update(
         index_elements=["id_hash"],
         set_={"category": stmt.excluded.category, "conditions": stmt.excluded.conditions,
               "village_code": stmt.excluded.village_code, "updated_at": now},
         where=_p.name == stmt.excluded.name,
     ).returning(_p.id)
     async with session.begin():
-        person_id = (await session.execute(stmt)).scalar_one_or_none()
+        person_id: UUID | None = (await session.execute(upsert)).scalar_one_or_none()
         if person_id is None:
             raise ApiError(409, "person_mismatch", "该身份证号码已登记为其他姓名，请核对姓名与身份证号码")
     return person_id

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint, text
+from sqlalchemy import Column, Index, LargeBinary, Table, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import DateTime
 from sqlmodel import Field, SQLModel
@@ -292,3 +292,24 @@ class DynamicReview(SQLModel, table=True):
     still_eligible: bool
     category: str
     reviewed_at: datetime = _tz()
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table: Table = model.__table__  # type: ignore[attr-defined]  # SQLModel leaves it untyped
+    return table
+
+
+# Typed handles for SQL expressions (`CASES.c.step == ...`); the classes above are for whole rows.
+CASES = _table(Case)
+PERSONS = _table(Person)
+USERS = _table(User)
+PROVIDERS = _table(Provider)
+SERVICE_ITEMS = _table(ServiceItem)
+AUDIT = _table(AuditEntry)
+MATERIALS_REQUESTS = _table(MaterialsRequest)
+SURVEYS = _table(Survey)
+REFERRALS = _table(Referral)
+SERVICE_RECORDS = _table(ServiceRecord)
+ARCHIVES = _table(Archive)
+ARCHIVE_DOCUMENTS = _table(ArchiveDocument)
+ARCHIVE_FILES = _table(ArchiveFile)

@@ -108,14 +108,16 @@ class CaseWorkflow:
             if self._state.holding.step is Step.DYNAMIC_MANAGEMENT:
                 await self._wait_for_monthly_review()
             else:
-                seq = self._state.seq
-                await workflow.wait_condition(
-                    lambda seq=seq: self._seq() != seq or workflow.info().is_continue_as_new_suggested()
-                )
-                if self._seq() == seq:
-                    await self._continue()
+                await self._wait_for_next_step(self._state.seq)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._state.holding if self._state else None
+
+    async def _wait_for_next_step(self, seq: int) -> None:
+        await workflow.wait_condition(
+            lambda: self._seq() != seq or workflow.info().is_continue_as_new_suggested()
+        )
+        if self._seq() == seq:  # nothing moved: the history is long, start a fresh run
+            await self._continue()
 
     # ---- queries -------------------------------------------------------------------------------
 
@@ -147,7 +149,7 @@ class CaseWorkflow:
             except ApplicationError:
                 self._open_failed = True
                 raise
-            self._state = state.model_copy(update={"recent_update_ids": [workflow.current_update_info().id]})
+            self._state = state.model_copy(update={"recent_update_ids": [_update_id()]})
             self._upsert_search_attributes()
             return StepResult(case_id=state.case_id, seq=1, holding=after, at=written.at)
 
@@ -317,7 +319,7 @@ class CaseWorkflow:
         state = self._state
         if state is None:
             raise refuse("case_not_found", "案件不存在")
-        if workflow.current_update_info().id in state.recent_update_ids:
+        if _update_id() in state.recent_update_ids:
             return state  # a retried request that was already applied: answered without a new write
         if state.holding.status is CaseStatus.CLOSED:
             raise refuse("case_closed", "案件已办结，不能再办理")
@@ -341,7 +343,7 @@ class CaseWorkflow:
     async def _step(
         self, action: Action, cmd: Command[Any], after: Callable[[CaseState], CaseState]
     ) -> StepResult:
-        update_id = workflow.current_update_info().id
+        update_id = _update_id()
         async with self._lock:
             state = self._check(action, cmd.actor)
             if update_id in state.recent_update_ids:
@@ -352,7 +354,7 @@ class CaseWorkflow:
                 case_id=state.case_id, seq=state.seq + 1, action=action, actor=cmd.actor,
                 before=state.holding, after=moved.holding, at=workflow.now(),
             )
-            written = await self._write(action, Record[type(cmd.form)](transition=transition, body=cmd.form))
+            written = await self._write(action, Record[Any](transition=transition, body=cmd.form))
             recent = [*state.recent_update_ids, update_id][-_RECENT_UPDATES:]
             self._state = moved.model_copy(update={"seq": transition.seq, "recent_update_ids": recent})
             self._upsert_search_attributes()
@@ -361,10 +363,11 @@ class CaseWorkflow:
 
     async def _write(self, action: Action, record: Payload) -> StepWritten:
         try:
-            return await workflow.execute_local_activity(
+            written: StepWritten = await workflow.execute_local_activity(
                 action.value, record, result_type=StepWritten,
                 start_to_close_timeout=timedelta(seconds=10), retry_policy=_ACTIVITY_RETRY,
             )
+            return written
         except ActivityError as err:
             # Fail only this update: the case stays where it was and the caller sees why.
             cause = err.cause
@@ -409,6 +412,12 @@ class CaseWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         assert self._state is not None
         workflow.continue_as_new(CaseStart(case_id=self._state.case_id, state=self._state))
+
+
+def _update_id() -> str:
+    info = workflow.current_update_info()
+    assert info is not None, "called outside an update handler or validator"
+    return info.id
 
 
 def workflow_id_for(case_id: UUID) -> str:

@@ -16,7 +16,7 @@ from assistflow.api.deps import ActorDep, ResourcesDep, SessionDep, require
 from assistflow.api.errors import ApiError
 from assistflow.models.payloads import DocumentKind
 from assistflow.models.schemas import ArchiveDocumentOut, ArchiveOut, FileOut
-from assistflow.models.tables import Archive, ArchiveDocument, ArchiveFile, AuditEntry
+from assistflow.models.tables import ARCHIVE_DOCUMENTS, Archive, ArchiveDocument, ArchiveFile, AuditEntry
 from assistflow.workflows.steps import IN_SERVICE, Role, Step
 
 router = APIRouter(prefix="/cases/{case_id}/archive", tags=["服务档案"])
@@ -60,7 +60,7 @@ async def get_archive(case_id: UUID, actor: ActorDep, session: SessionDep) -> Ar
     if archive is None:
         raise ApiError(404, "archive_not_found", "该案件尚未建立服务档案")
     docs = (await session.execute(
-        select(ArchiveDocument).where(ArchiveDocument.__table__.c.case_id == case_id)
+        select(ArchiveDocument).where(ARCHIVE_DOCUMENTS.c.case_id == case_id)
     )).scalars()
     return ArchiveOut(
         case_id=case_id, service_no=archive.service_no, provider_id=archive.provider_id,

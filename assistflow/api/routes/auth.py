@@ -11,7 +11,7 @@ from sqlalchemy import select
 from assistflow.api.deps import ActorDep, ResourcesDep, SessionDep
 from assistflow.api.errors import ApiError
 from assistflow.models.payloads import Actor
-from assistflow.models.tables import User
+from assistflow.models.tables import USERS, User
 from assistflow.security import issue_token, verify_password
 
 router = APIRouter(prefix="/auth", tags=["登录"])
@@ -22,11 +22,11 @@ async def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, resources: ResourcesDep
 ) -> dict[str, str]:
     user = (await session.execute(
-        select(User).where(User.__table__.c.username == form.username, User.__table__.c.active.is_(True))
+        select(User).where(USERS.c.username == form.username, USERS.c.active.is_(True))
     )).scalar_one_or_none()
     if not verify_password(form.password, user.password_hash if user else None) or user is None:
         raise ApiError(401, "bad_credentials", "用户名或密码错误")
-    actor = Actor(user_id=user.id, role=user.role, jurisdiction=user.jurisdiction,  # type: ignore[arg-type]
+    actor = Actor(user_id=user.id, role=user.role, jurisdiction=user.jurisdiction,
                   provider_id=user.provider_id, person_id=user.person_id)
     token = issue_token(actor, resources.settings.token_secret, resources.settings.token_ttl_hours * 3600)
     return {"access_token": token, "token_type": "bearer", "role": user.role, "full_name": user.full_name,

@@ -17,13 +17,13 @@ from assistflow.api.errors import ApiError
 from assistflow.api.people import upsert_person, village_of
 from assistflow.models.payloads import Channel, OpenForm
 from assistflow.models.schemas import CaseCreate, CaseDetail, CasePage, CasePublic, HistoryEntry
-from assistflow.models.tables import AuditEntry, Case, Person, User
+from assistflow.models.tables import AUDIT, CASES, PERSONS, USERS
 from assistflow.workflows import steps
 from assistflow.workflows.steps import Role, Step
 
 router = APIRouter(prefix="/cases", tags=["案件"])
-_c, _a = Case.__table__.c, AuditEntry.__table__.c
-_CASE_COLUMNS = (Case.__table__, Person.__table__.c.name.label("person_name"))
+_c, _a = CASES.c, AUDIT.c
+_CASE_COLUMNS = (CASES, PERSONS.c.name.label("person_name"))
 
 
 def _public(row: Any) -> dict[str, Any]:
@@ -34,7 +34,7 @@ def _public(row: Any) -> dict[str, Any]:
 
 async def _read(session: AsyncSession, case_id: UUID) -> Any:
     return (await session.execute(
-        select(*_CASE_COLUMNS).join(Person.__table__, Person.__table__.c.id == _c.person_id).where(_c.id == case_id)
+        select(*_CASE_COLUMNS).join(PERSONS, PERSONS.c.id == _c.person_id).where(_c.id == case_id)
     )).one()
 
 
@@ -93,9 +93,9 @@ async def list_cases(
         where.append(_c.village_code == village_code)
     if assignee_id is not None:
         where.append(_c.assignee_id == assignee_id)
-    total = (await session.execute(select(func.count()).select_from(Case.__table__).where(*where))).scalar_one()
+    total = (await session.execute(select(func.count()).select_from(CASES).where(*where))).scalar_one()
     rows = (await session.execute(
-        select(*_CASE_COLUMNS).join(Person.__table__, Person.__table__.c.id == _c.person_id)
+        select(*_CASE_COLUMNS).join(PERSONS, PERSONS.c.id == _c.person_id)
         .where(*where).order_by(_c.updated_at.desc(), _c.id).limit(limit).offset(offset)
     )).all()
     return CasePage(items=[CasePublic.model_validate(_public(r)) for r in rows], total=total,
@@ -108,8 +108,8 @@ async def get_case(case_id: UUID, actor: ActorDep, session: SessionDep) -> CaseD
     row = await _read(session, case_id)
     audit = (await session.execute(
         select(_a.seq, _a.action, _a.before, _a.after, _a.actor_id, _a.actor_role, _a.at,
-               User.__table__.c.full_name)
-        .outerjoin(User.__table__, User.__table__.c.id == _a.actor_id)
+               USERS.c.full_name)
+        .outerjoin(USERS, USERS.c.id == _a.actor_id)
         .where(_a.case_id == case_id, _a.seq.is_not(None)).order_by(_a.seq)
     )).all()
     history = [

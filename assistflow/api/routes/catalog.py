@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from assistflow.api.deps import ActorDep, SessionDep
 from assistflow.models.schemas import ProviderOut, ServiceItemOut
-from assistflow.models.tables import Provider, ServiceItem
+from assistflow.models.tables import PROVIDERS, SERVICE_ITEMS, Provider, ServiceItem
 
 router = APIRouter(tags=["服务清单"])
-_i, _p = ServiceItem.__table__.c, Provider.__table__.c
+_i, _p = SERVICE_ITEMS.c, PROVIDERS.c
 
 
 @router.get("/service-items", summary="本县服务类社会救助清单")

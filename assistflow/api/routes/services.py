@@ -15,12 +15,12 @@ from assistflow.api.access import load_case
 from assistflow.api.deps import ActorDep, SessionDep, require
 from assistflow.api.errors import ApiError
 from assistflow.models.schemas import ConfirmIn, ServiceRecordIn, ServiceRecordOut
-from assistflow.models.tables import AuditEntry, ServicePlan, ServiceRecord
+from assistflow.models.tables import SERVICE_RECORDS, AuditEntry, ServicePlan, ServiceRecord
 from assistflow.workflows.steps import IN_SERVICE, Role, Step
 from assistflow.workflows.timing import CHINA
 
 router = APIRouter(prefix="/cases/{case_id}/service-records", tags=["服务记录"])
-_r = ServiceRecord.__table__.c
+_r = SERVICE_RECORDS.c
 _CLOCK_SKEW = timedelta(minutes=10)
 
 
@@ -53,11 +53,11 @@ async def record_service(
     # One transaction with the reads above: the record and its audit row commit together.
     row = (await session.execute(
         insert(ServiceRecord).values(**values)
-        .on_conflict_do_nothing(constraint="uq_service_record").returning(*ServiceRecord.__table__.c)
+        .on_conflict_do_nothing(constraint="uq_service_record").returning(*SERVICE_RECORDS.c)
     )).one_or_none()
     if row is None:  # the same service sent again: answer with the record already kept
         response.status_code = 200
-        row = (await session.execute(select(*ServiceRecord.__table__.c).where(
+        row = (await session.execute(select(*SERVICE_RECORDS.c).where(
             _r.case_id == case_id, _r.item_code == body.item_code, _r.provider_id == actor.provider_id,
             _r.started_at == body.started_at,
         ))).one()
@@ -75,7 +75,7 @@ async def list_records(
 ) -> list[ServiceRecordOut]:
     await load_case(session, actor, case_id)
     rows = (await session.execute(
-        select(*ServiceRecord.__table__.c).where(_r.case_id == case_id)
+        select(*SERVICE_RECORDS.c).where(_r.case_id == case_id)
         .order_by(_r.started_at.desc()).limit(limit).offset(offset)
     )).all()
     return [ServiceRecordOut.model_validate(dict(r._mapping)) for r in rows]
@@ -90,7 +90,7 @@ async def confirm(case_id: UUID, record_id: UUID, body: ConfirmIn, actor: ActorD
     await load_case(session, actor, case_id)
     now = datetime.now(UTC)
     changed = (await session.execute(
-        update(ServiceRecord.__table__)
+        update(SERVICE_RECORDS)
         .where(_r.id == record_id, _r.case_id == case_id, _r.confirmed_at.is_(None))
         .values(confirmed_by=body.by, confirmed_at=now).returning(_r.id)
     )).first()
@@ -98,7 +98,7 @@ async def confirm(case_id: UUID, record_id: UUID, body: ConfirmIn, actor: ActorD
         await session.execute(_audit(case_id, actor.user_id, actor.role, "service_confirmed",
                                      {"record_id": str(record_id), "by": body.by}))
     row = (await session.execute(
-        select(*ServiceRecord.__table__.c).where(_r.id == record_id, _r.case_id == case_id)
+        select(*SERVICE_RECORDS.c).where(_r.id == record_id, _r.case_id == case_id)
     )).one_or_none()
     await session.commit()
     if row is None:
