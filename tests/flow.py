@@ -13,6 +13,7 @@ from assistflow.models.payloads import Actor, Dimension, DocumentKind
 from assistflow.models.settings import Settings
 from assistflow.seed import PROVIDERS, USERS, VILLAGE, demo_id_number, user_id
 from assistflow.security import issue_token
+from assistflow.workflows.steps import Role
 
 PROVIDER_A, PROVIDER_B = str(PROVIDERS[0][0]), str(PROVIDERS[1][0])
 
@@ -61,6 +62,12 @@ class Api:
         if key:
             h["Idempotency-Key"] = key
         return h
+
+    def applicant(self, person_id: str) -> dict[str, str]:
+        """Headers for an applicant user linked to `person_id` (as the township links them at the window)."""
+        actor = Actor(user_id=user_id(f"applicant-{person_id}"), role=Role.APPLICANT, jurisdiction=VILLAGE,
+                      person_id=person_id)  # type: ignore[arg-type]
+        return {"Authorization": f"Bearer {issue_token(actor, self.settings.token_secret, 3600)}"}
 
     async def post(self, path: str, user: str, body: Any = None, key: str | None = None) -> httpx.Response:
         return await self.http.post(path, json=body, headers=self.headers(user, key))

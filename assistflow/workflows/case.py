@@ -235,8 +235,8 @@ class CaseWorkflow:
         def after(s: CaseState) -> CaseState:
             if cmd.form.accept:
                 return _hold(s, Step.SERVICE, Role.PROVIDER, provider_id=s.holding.provider_id)
-            back = _hold(s, Step.REFERRAL, Role.TOWNSHIP_WORKER, assignee_id=s.holding.assignee_id)
             assert s.holding.provider_id is not None
+            back = _hold(s, Step.REFERRAL, Role.TOWNSHIP_WORKER, provider_id=None)
             return back.model_copy(update={"declined_by": [*s.declined_by, s.holding.provider_id]})
 
         return await self._step(Action.RESPOND, cmd, after)

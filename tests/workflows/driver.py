@@ -1,0 +1,71 @@
+"""Driving a case workflow directly through its typed updates (no HTTP), as the API would."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from uuid import UUID
+
+from temporalio.client import Client, WorkflowHandle
+
+from assistflow.api.people import upsert_person
+from assistflow.db import Sessions
+from assistflow.models.payloads import (
+    Actor,
+    ArchiveForm,
+    CaseStart,
+    Channel,
+    Command,
+    OpenForm,
+    Payload,
+    PlanForm,
+    ReferForm,
+    RegisterForm,
+    RespondForm,
+    ReviewForm,
+    StepResult,
+    SurveyForm,
+)
+from assistflow.models.schemas import PersonIn
+from assistflow.seed import PROVIDERS, USERS, user_id
+from assistflow.workflows.case import CaseWorkflow, workflow_id_for
+from tests.conftest import SETTINGS
+from tests.flow import APPROVE, ARCHIVE, PLAN, SURVEY, new_person
+
+
+def actor(username: str) -> Actor:
+    u = next(u for u in USERS if u.username == username)
+    return Actor(user_id=user_id(u.username), role=u.role, jurisdiction=u.jurisdiction,  # type: ignore[arg-type]
+                 provider_id=u.provider, person_id=u.person)
+
+
+async def start_case(client: Client, sessions: Sessions, task_queue: str) -> WorkflowHandle[Any, Any]:
+    person = PersonIn.model_validate(new_person())
+    async with sessions() as session:
+        person_id = await upsert_person(session, SETTINGS, person)
+    case_id = uuid.uuid4()
+    handle = await client.start_workflow(CaseWorkflow.run, CaseStart(case_id=case_id), id=workflow_id_for(case_id),
+                                         task_queue=task_queue)
+    form = OpenForm(person_id=person_id, village_code=person.village_code, channel=Channel.WINDOW,
+                    need_description="需要助洁")
+    await step(handle, CaseWorkflow.open, "jiedao", form)
+    return handle
+
+
+async def step(handle: WorkflowHandle[Any, Any], update: Any, username: str, form: Payload) -> StepResult:
+    result: StepResult = await handle.execute_update(update, Command[Any](actor=actor(username), form=form))
+    return result
+
+
+async def walk_into_service(handle: WorkflowHandle[Any, Any]) -> StepResult:
+    await step(handle, CaseWorkflow.register, "jiedao", RegisterForm.model_validate({"need_category": "living"}))
+    await step(handle, CaseWorkflow.survey, "xieliyuan", SurveyForm.model_validate(SURVEY))
+    await step(handle, CaseWorkflow.review, "jiedao", ReviewForm.model_validate(APPROVE))
+    await step(handle, CaseWorkflow.refer, "jiedao", ReferForm(provider_id=PROVIDERS[0][0]))
+    await step(handle, CaseWorkflow.respond_referral, "fuwu", RespondForm(accept=True))
+    await step(handle, CaseWorkflow.file_plan, "fuwu", PlanForm.model_validate(PLAN))
+    return await step(handle, CaseWorkflow.build_archive, "fuwu", ArchiveForm.model_validate(ARCHIVE))
+
+
+def case_id_of(handle: WorkflowHandle[Any, Any]) -> UUID:
+    return UUID(handle.id.removeprefix("case-"))

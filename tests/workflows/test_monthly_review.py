@@ -1,0 +1,43 @@
+"""In service, a case wakes each month for its review and continues-as-new: history stays bounded."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from temporalio.testing import WorkflowEnvironment
+
+from assistflow.db import Sessions
+from assistflow.models.tables import DynamicReview
+from assistflow.worker import build_worker
+from assistflow.workflows.case import CaseWorkflow
+from assistflow.workflows.timing import next_review_at, period_of
+from tests.workflows.driver import case_id_of, start_case, walk_into_service
+
+
+async def test_monthly_review_continues_as_new(ts_env: WorkflowEnvironment, sessions: Sessions, task_queue: str) -> None:
+    async with build_worker(ts_env.client, sessions, task_queue):
+        handle = await start_case(ts_env.client, sessions, task_queue)
+        result = await walk_into_service(handle)
+        assert result.holding.step.value == "dynamic_management"
+        first_run = (await handle.describe()).run_id
+        case_id = case_id_of(handle)
+        due = next_review_at(case_id, await ts_env.get_current_time())
+
+        for month in range(3):
+            now = await ts_env.get_current_time()
+            await ts_env.sleep((due - now) + timedelta(hours=1))
+            state = await handle.query(CaseWorkflow.state)
+            assert state is not None and state.last_review_period == period_of(due), month
+            due = next_review_at(case_id, due)
+
+        latest = await handle.describe()
+        assert latest.run_id != first_run
+        history = await handle.fetch_history()
+        assert len(history.events) < 40  # a fresh run per month, not an ever-growing one
+
+        async with sessions() as session:
+            periods = (await session.execute(
+                select(DynamicReview.period).where(DynamicReview.case_id == case_id)  # type: ignore[arg-type]
+            )).scalars().all()
+        assert len(periods) == 3 and len(set(periods)) == 3
