@@ -37,10 +37,11 @@ async def upsert_person(session: AsyncSession, settings: Settings, person: Perso
               "village_code": stmt.excluded.village_code, "updated_at": now},
         where=_p.name == stmt.excluded.name,
     ).returning(_p.id)
-    async with session.begin():
-        person_id: UUID | None = (await session.execute(upsert)).scalar_one_or_none()
-        if person_id is None:
-            raise ApiError(409, "person_mismatch", "该身份证号码已登记为其他姓名，请核对姓名与身份证号码")
+    person_id: UUID | None = (await session.execute(upsert)).scalar_one_or_none()
+    if person_id is None:
+        await session.rollback()
+        raise ApiError(409, "person_mismatch", "该身份证号码已登记为其他姓名，请核对姓名与身份证号码")
+    await session.commit()
     return person_id
 
 

@@ -92,10 +92,7 @@ async def test_same_idempotency_key_opens_one_case_and_registers_once(api: Api) 
     body = {"channel": "window", "need_description": "需要助洁", "person": person}
     a = await api.ok("/cases", "jiedao", body, key="form-7f3a")
     b = await api.post("/cases", "jiedao", body, key="form-7f3a")
-    # The second submit finds the first case: either the same case back, or told it is already open.
-    assert b.status_code in (201, 409)
-    if b.status_code == 201:
-        assert b.json()["id"] == a["id"]
+    assert (b.status_code, b.json()["id"]) == (200, a["id"])  # the same form again: the same case back
     r1 = await api.ok(f"/cases/{a['id']}/registration", "jiedao", {"need_category": "care"}, key="reg-1")
     r2 = await api.ok(f"/cases/{a['id']}/registration", "jiedao", {"need_category": "care"}, key="reg-1")
     assert r1["seq"] == r2["seq"] == 2
@@ -140,3 +137,11 @@ async def test_unauthenticated_and_bad_token(api: Api) -> None:
     assert (await api.http.get("/cases")).status_code == 401
     r = await api.http.get("/cases", headers={"Authorization": "Bearer forged.token"})
     assert (r.status_code, r.json()["code"]) == (401, "invalid_token")
+
+
+async def test_same_id_number_under_another_name_is_refused(api: Api) -> None:
+    person = new_person(name="张桂芳")
+    await api.open(person=person)
+    other = {**person, "name": "李桂芳"}
+    r = await api.post("/cases", "jiedao", {"channel": "window", "need_description": "需要助洁", "person": other})
+    assert (r.status_code, r.json()["code"]) == (409, "person_mismatch")

@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +17,7 @@ from assistflow.api.errors import ApiError
 from assistflow.api.people import upsert_person, village_of
 from assistflow.models.payloads import Channel, OpenForm
 from assistflow.models.schemas import CaseCreate, CaseDetail, CasePage, CasePublic, HistoryEntry
-from assistflow.models.tables import AUDIT, CASES, PERSONS, USERS
+from assistflow.models.tables import AUDIT, CASES, PERSONS, USERS, Case
 from assistflow.workflows import steps
 from assistflow.workflows.steps import Role, Step
 
@@ -40,9 +40,14 @@ async def _read(session: AsyncSession, case_id: UUID) -> Any:
 
 @router.post("", status_code=201, summary="个人申请或主动发现：新建案件")
 async def create_case(
-    body: CaseCreate, actor: ActorDep, session: SessionDep, resources: ResourcesDep, key: IdempotencyKey = None
+    body: CaseCreate, actor: ActorDep, session: SessionDep, resources: ResourcesDep, response: Response,
+    key: IdempotencyKey = None,
 ) -> CasePublic:
     require(actor, Role.APPLICANT, Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_WORKER)
+    case_id = uuid.uuid5(uuid.NAMESPACE_URL, f"assistflow:case:{actor.user_id}:{key}") if key else uuid.uuid4()
+    if key and (await session.get(Case, case_id)) is not None:  # the same form submitted again
+        response.status_code = 200
+        return CasePublic.model_validate(_public(await _read(session, case_id)))
     if actor.role is Role.APPLICANT:
         if body.person is not None or actor.person_id is None or body.channel is Channel.DISCOVERY:
             raise ApiError(422, "applicant_self_only", "申请人只能以本人身份通过窗口或线上提出申请")
@@ -63,7 +68,6 @@ async def create_case(
         raise ApiError(409, "duplicate_open_case", "该服务对象已有正在办理的案件，不能重复申请",
                        {"case_id": str(existing)})
     await session.close()  # do not hold a connection while the workflow works
-    case_id = uuid.uuid5(uuid.NAMESPACE_URL, f"assistflow:case:{actor.user_id}:{key}") if key else uuid.uuid4()
     form = OpenForm(person_id=person_id, village_code=village, channel=body.channel,
                     need_description=body.need_description)
     await case_calls.open_case(resources, case_id, actor, form, key)
