@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
 
 from assistflow.models.payloads import Actor, Dimension, DocumentKind
 from assistflow.models.settings import Settings
-from assistflow.seed import PROVIDERS, USERS, VILLAGE, demo_id_number, user_id
 from assistflow.security import issue_token
+from assistflow.seed import PROVIDERS, USERS, VILLAGE, demo_id_number, user_id
 from assistflow.workflows.steps import Role
 
 PROVIDER_A, PROVIDER_B = str(PROVIDERS[0][0]), str(PROVIDERS[1][0])
@@ -27,7 +27,7 @@ def new_person(village: str = VILLAGE, category: str = "tekun", conditions: tupl
             "conditions": list(conditions)}
 
 
-SURVEY = {
+SURVEY: dict[str, Any] = {
     "visited_on": "2026-11-02",
     "surveyors": [{"name": "李协理", "role": "assistant"}, {"name": "刘村干", "role": "village_staff"}],
     "identity_checked": True,
@@ -41,8 +41,7 @@ APPROVE = {
     "difficulty_degree": "severe",
     "items": [{"item_code": "cleaning_aid", "quantity_per_month": 8}, {"item_code": "visit", "quantity_per_month": 4}],
 }
-PLAN = {"starts_on": "2026-11-01", "summary": "每周两次助洁，每周一次探访",
-        "items": [{"item_code": "cleaning_aid", "quantity_per_month": 8}, {"item_code": "visit", "quantity_per_month": 4}]}
+PLAN = {"starts_on": "2026-11-01", "summary": "每周两次助洁，每周一次探访", "items": APPROVE["items"]}
 ARCHIVE = {"documents": [{"kind": k.value, "missing_reason": "本人暂未提供"} for k in DocumentKind]}
 
 
@@ -55,7 +54,7 @@ class Api:
     def headers(self, username: str, key: str | None = None) -> dict[str, str]:
         if username not in self._tokens:
             u = next(u for u in USERS if u.username == username)
-            actor = Actor(user_id=user_id(u.username), role=u.role, jurisdiction=u.jurisdiction,  # type: ignore[arg-type]
+            actor = Actor(user_id=user_id(u.username), role=u.role, jurisdiction=u.jurisdiction,
                           provider_id=u.provider, person_id=u.person)
             self._tokens[username] = issue_token(actor, self.settings.token_secret, 3600)
         h = {"Authorization": f"Bearer {self._tokens[username]}"}
@@ -66,7 +65,7 @@ class Api:
     def applicant(self, person_id: str) -> dict[str, str]:
         """Headers for an applicant user linked to `person_id` (as the township links them at the window)."""
         actor = Actor(user_id=user_id(f"applicant-{person_id}"), role=Role.APPLICANT, jurisdiction=VILLAGE,
-                      person_id=person_id)  # type: ignore[arg-type]
+                      person_id=person_id)
         return {"Authorization": f"Bearer {issue_token(actor, self.settings.token_secret, 3600)}"}
 
     async def post(self, path: str, user: str, body: Any = None, key: str | None = None) -> httpx.Response:

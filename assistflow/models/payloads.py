@@ -56,6 +56,24 @@ class Action(StrEnum):
     MONTHLY_REVIEW = "monthly_review"
 
 
+ACTION_ZH: dict[str, str] = {
+    Action.OPEN: "提出申请",
+    Action.REGISTER: "受理登记",
+    Action.RETURN_INCOMPLETE: "退回补充材料",
+    Action.RESUBMIT: "补齐材料重新提交",
+    Action.SURVEY: "录入入户调查",
+    Action.REVIEW: "审核确认",
+    Action.REFER: "转介服务供给主体",
+    Action.RESPOND: "服务供给主体答复转介",
+    Action.FILE_PLAN: "制定服务方案",
+    Action.BUILD_ARCHIVE: "建立服务档案",
+    Action.WITHDRAW: "撤回申请",
+    Action.CLOSE: "无承接主体结案",
+    Action.STOP: "停止服务",
+    Action.MONTHLY_REVIEW: "月度动态复核",
+}
+
+
 class Channel(StrEnum):
     WINDOW = "window"  # 乡镇(街道)窗口申请
     ONLINE = "online"  # 线上申请(微信公众号 / 皖事通)

@@ -123,6 +123,7 @@ class CasePublic(Out):
 class HistoryEntry(Out):
     seq: int
     action: str
+    action_zh: str
     step_before: Step | None
     step_after: Step
     actor_id: UUID
@@ -131,8 +132,20 @@ class HistoryEntry(Out):
     at: datetime
 
 
+class ClosureOut(Out):
+    outcome: str
+    reason: str
+    hearing_record: str | None
+    effective_on: date | None
+    decided_at: datetime
+
+
 class CaseDetail(CasePublic):
     history: list[HistoryEntry]
+    # What the applicant still has to bring, while the application is returned for materials.
+    materials_missing: list[str]
+    # How the case ended, in writing (a refusal's reasons, a stop decision with the hearing record).
+    closure: ClosureOut | None
 
 
 class CasePage(Out):

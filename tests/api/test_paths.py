@@ -55,6 +55,8 @@ async def test_applicant_applies_online_sees_own_case_and_resubmits_materials(ap
 
     back = await api.ok(f"/cases/{case}/materials-request", "jiedao", {"missing": ["户口本复印件", "残疾证"]})
     assert (back["holder_role"], back["awaiting_applicant"]) == ("applicant", True)
+    told = (await api.http.get(f"/cases/{case}", headers=me)).json()
+    assert told["materials_missing"] == ["户口本复印件", "残疾证"]
     blocked = await api.post(f"/cases/{case}/registration", "jiedao", {"need_category": "living"})
     assert (blocked.status_code, blocked.json()["code"]) == (409, "awaiting_applicant")
     resub = await api.http.post(f"/cases/{case}/resubmission", headers=me, json={"note": "已补交"})

@@ -108,6 +108,8 @@ async def test_refusal_in_writing_ends_the_case(api: Api) -> None:
     assert (refused["status"], refused["outcome"]) == ("closed", "refused")
     detail = (await api.get(f"/cases/{case}", "jiedao")).json()
     assert detail["status"] == "closed" and detail["closed_at"] is not None
+    assert detail["closure"]["reason"] == "经入户调查，申请人已由子女照料，无服务需求"
+    assert detail["history"][-1]["action_zh"] == "审核确认"
     late = await api.post(f"/cases/{case}/referral", "jiedao", {"provider_id": "00000000-0000-4000-8000-000000000101"})
     assert (late.status_code, late.json()["code"]) == (409, "case_closed")
 

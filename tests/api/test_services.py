@@ -21,9 +21,11 @@ async def test_service_records_follow_the_plan(api: Api) -> None:
 
     off_plan = await api.post(f"/cases/{case}/service-records", "fuwu", {**RECORD, "item_code": "meal_aid"})
     assert (off_plan.status_code, off_plan.json()["code"]) == (422, "item_not_in_plan")
-    future = await api.post(f"/cases/{case}/service-records", "fuwu", {**RECORD, "started_at": "2099-01-01T09:00:00+08:00"})
+    later = {**RECORD, "started_at": "2099-01-01T09:00:00+08:00"}
+    future = await api.post(f"/cases/{case}/service-records", "fuwu", later)
     assert future.json()["code"] == "future_service"
-    before = await api.post(f"/cases/{case}/service-records", "fuwu", {**RECORD, "started_at": "2026-10-30T09:00:00+08:00"})
+    earlier = {**RECORD, "started_at": "2026-10-30T09:00:00+08:00"}
+    before = await api.post(f"/cases/{case}/service-records", "fuwu", earlier)
     assert before.json()["code"] == "before_plan"
     other_provider = await api.post(f"/cases/{case}/service-records", "fuwu2", RECORD)
     assert other_provider.status_code == 403

@@ -46,7 +46,7 @@ async def test_application_to_service_end_to_end(api: Api) -> None:
 
     archive = (await api.get(f"/cases/{cid}/archive", "fuwu")).json()
     assert archive["service_no"] == done["service_no"]
-    assert [d["kind"] for d in archive["documents"]][0] == "id_card"
+    assert archive["documents"][0]["kind"] == "id_card"
     assert archive["documents"][0]["file_id"] == upload.json()["id"]
 
     detail = (await api.get(f"/cases/{cid}", "jiedao")).json()

@@ -8,14 +8,16 @@ from sqlalchemy import select
 from temporalio.testing import WorkflowEnvironment
 
 from assistflow.db import Sessions
-from assistflow.models.tables import DynamicReview
+from assistflow.models.tables import DYNAMIC_REVIEWS
 from assistflow.worker import build_worker
 from assistflow.workflows.case import CaseWorkflow
 from assistflow.workflows.timing import next_review_at, period_of
 from tests.workflows.driver import case_id_of, start_case, walk_into_service
 
 
-async def test_monthly_review_continues_as_new(ts_env: WorkflowEnvironment, sessions: Sessions, task_queue: str) -> None:
+async def test_monthly_review_continues_as_new(
+    ts_env: WorkflowEnvironment, sessions: Sessions, task_queue: str
+) -> None:
     async with build_worker(ts_env.client, sessions, task_queue):
         handle = await start_case(ts_env.client, sessions, task_queue)
         result = await walk_into_service(handle)
@@ -38,6 +40,6 @@ async def test_monthly_review_continues_as_new(ts_env: WorkflowEnvironment, sess
 
         async with sessions() as session:
             periods = (await session.execute(
-                select(DynamicReview.period).where(DynamicReview.case_id == case_id)  # type: ignore[arg-type]
+                select(DYNAMIC_REVIEWS.c.period).where(DYNAMIC_REVIEWS.c.case_id == case_id)
             )).scalars().all()
         assert len(periods) == 3 and len(set(periods)) == 3

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -16,7 +17,7 @@ def test_ten_steps_declared_once_in_order() -> None:
 
 def test_intake_runs_forward_one_step_at_a_time() -> None:
     intake = list(Step)[:7]
-    for here, there in zip(intake, intake[1:], strict=False):
+    for here, there in itertools.pairwise(intake):
         assert steps.can_advance(here, there)
         assert not steps.can_advance(there, here)
     assert steps.can_advance(Step.ARCHIVING, Step.DYNAMIC_MANAGEMENT)

@@ -15,9 +15,9 @@ from assistflow.api.access import case_scope, check_village, load_case
 from assistflow.api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, require
 from assistflow.api.errors import ApiError
 from assistflow.api.people import upsert_person, village_of
-from assistflow.models.payloads import Channel, OpenForm
-from assistflow.models.schemas import CaseCreate, CaseDetail, CasePage, CasePublic, HistoryEntry
-from assistflow.models.tables import AUDIT, CASES, PERSONS, USERS, Case
+from assistflow.models.payloads import ACTION_ZH, Channel, OpenForm
+from assistflow.models.schemas import CaseCreate, CaseDetail, CasePage, CasePublic, ClosureOut, HistoryEntry
+from assistflow.models.tables import AUDIT, CASES, MATERIALS_REQUESTS, PERSONS, USERS, Case, Closure
 from assistflow.workflows import steps
 from assistflow.workflows.steps import Role, Step
 
@@ -118,10 +118,21 @@ async def get_case(case_id: UUID, actor: ActorDep, session: SessionDep) -> CaseD
     )).all()
     history = [
         HistoryEntry(
-            seq=a.seq, action=a.action, actor_id=a.actor_id, actor_name=a.full_name, actor_role=a.actor_role,
+            seq=a.seq, action=a.action, action_zh=ACTION_ZH.get(a.action, a.action), actor_id=a.actor_id,
+            actor_name=a.full_name, actor_role=a.actor_role,
             at=a.at, step_before=Step(a.before["holding"]["step"]) if a.before else None,
             step_after=Step(a.after["holding"]["step"]),
         )
         for a in audit
     ]
-    return CaseDetail.model_validate({**_public(row), "history": history})
+    missing: list[str] = []
+    if row.awaiting_applicant:
+        missing = (await session.execute(
+            select(MATERIALS_REQUESTS.c.missing).where(MATERIALS_REQUESTS.c.case_id == case_id)
+            .order_by(MATERIALS_REQUESTS.c.seq.desc()).limit(1)
+        )).scalar_one()
+    closure = await session.get(Closure, case_id)
+    return CaseDetail.model_validate({
+        **_public(row), "history": history, "materials_missing": missing,
+        "closure": ClosureOut.model_validate(closure) if closure else None,
+    })
