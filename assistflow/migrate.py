@@ -26,4 +26,5 @@ def upgrade(url: str) -> None:
     ensure_database(url)
     cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
     cfg.set_main_option("sqlalchemy.url", sync_url(url).replace("%", "%%"))
-    command.upgrade(cfg, "head")
+    # "heads": independent features may each branch their own revision off the same parent.
+    command.upgrade(cfg, "heads")
