@@ -38,7 +38,6 @@ from assistflow.db import make_engine, make_sessions
 from assistflow.migrate import upgrade
 from assistflow.models.settings import Settings
 from assistflow.seed import DEMO_PASSWORD, USERS, seed_demo
-from assistflow.workflows.case import SEARCH_ATTRIBUTES
 
 HOST = "127.0.0.1"
 START_TIMEOUT = 90.0  # seconds for a server to accept connections
@@ -131,7 +130,7 @@ class Stack:
 
     def spawn(self, name: str, argv: list[str]) -> None:
         # Own process group: the terminal's Ctrl-C reaches only us, and we stop the children in order.
-        proc = subprocess.Popen(argv, env=self.env, start_new_session=True)
+        proc = subprocess.Popen(argv, env=self.env, start_new_session=True, preexec_fn=_die_with_parent)
         self.children.append((name, proc))
         print(f"devstack: started {name} (pid {proc.pid})", flush=True)
 
@@ -152,6 +151,14 @@ class Stack:
             _signal_group(proc.pid, signal.SIGKILL)  # the leader and anything it left behind
             proc.wait()
         self.children.clear()
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: on Linux, get SIGTERM when devstack dies, even by SIGKILL."""
+    if sys.platform == "linux":
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _signal_group(pgid: int, sig: signal.Signals) -> None:
@@ -181,9 +188,9 @@ def register_search_attributes(address: str, namespace: str) -> None:
     """Idempotent. Needed even though start-dev registers them: on a persisted database the dev server
     ignores --search-attribute flags for attributes it has not seen before."""
     argv = [devtools.temporal_cli(), "operator", "search-attribute", "create", "--address", address,
-            "--namespace", namespace, "--type", "Keyword"]
-    for key in SEARCH_ATTRIBUTES:
-        argv += ["--name", key.name]
+            "--namespace", namespace]
+    for name, kind in devtools.search_attribute_types().items():
+        argv += ["--name", name, "--type", kind]
     deadline = time.monotonic() + 30
     while True:
         done = subprocess.run(argv, capture_output=True, text=True)

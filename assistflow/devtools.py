@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import sysconfig
 from pathlib import Path
-from urllib.parse import quote
+from typing import Any
 
-from temporalio.common import SearchAttributeKey
+from sqlalchemy.engine import make_url
+from temporalio.common import SearchAttributeIndexedValueType, SearchAttributeKey
 
-from assistflow.workflows.case import SEARCH_ATTRIBUTES
+from assistflow.workflows.rules import SEARCH_ATTRIBUTES
 
 
 def _script(name: str) -> str:
@@ -30,10 +31,22 @@ def temporal_test_server() -> str:
     return _script("temporal-test-server")
 
 
-def search_attribute_flags(keys: tuple[SearchAttributeKey[str], ...] = SEARCH_ATTRIBUTES) -> list[str]:
+_CLI_TYPE = {
+    SearchAttributeIndexedValueType.KEYWORD: "Keyword",
+    SearchAttributeIndexedValueType.DATETIME: "Datetime",
+    SearchAttributeIndexedValueType.BOOL: "Bool",
+}
+
+
+def search_attribute_types(keys: tuple[SearchAttributeKey[Any], ...] = SEARCH_ATTRIBUTES) -> dict[str, str]:
+    """Name -> the `temporal` CLI's type name, for registering the case's search attributes."""
+    return {key.name: _CLI_TYPE[key.indexed_value_type] for key in keys}
+
+
+def search_attribute_flags(keys: tuple[SearchAttributeKey[Any], ...] = SEARCH_ATTRIBUTES) -> list[str]:
     flags: list[str] = []
-    for key in keys:
-        flags += ["--search-attribute", f"{key.name}=Keyword"]
+    for name, kind in search_attribute_types(keys).items():
+        flags += ["--search-attribute", f"{name}={kind}"]
     return flags
 
 
@@ -42,9 +55,11 @@ def embedded_postgres(data_dir: Path) -> str:
     import pgserver
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    # The server stops when this process exits; its socket lives in the data directory.
-    pgserver.get_server(str(data_dir), cleanup_mode="stop")  # type: ignore[attr-defined]
-    return f"postgresql+asyncpg://postgres@/postgres?host={quote(str(data_dir))}"
+    # The server stops when this process exits. Its own URI, not the data directory: pgserver puts the socket
+    # elsewhere when that path is too long for a Unix socket.
+    server = pgserver.get_server(str(data_dir), cleanup_mode="stop")  # type: ignore[attr-defined]
+    url = make_url(str(server.get_uri())).set(drivername="postgresql+asyncpg")
+    return url.render_as_string(hide_password=False)
 
 
 def database_url_from_env(default_db: str) -> str | None:
@@ -52,7 +67,5 @@ def database_url_from_env(default_db: str) -> str | None:
     raw = os.environ.get("DATABASE_URL")
     if not raw:
         return None
-    from sqlalchemy.engine import make_url
-
     url = make_url(raw).set(drivername="postgresql+asyncpg", database=default_db)
     return url.render_as_string(hide_password=False)

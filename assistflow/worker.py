@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,7 @@ from assistflow.activities.application import ApplicationActivities
 from assistflow.activities.archiving import ArchivingActivities
 from assistflow.activities.closing import ClosingActivities
 from assistflow.activities.dynamic_management import DynamicManagementActivities
+from assistflow.activities.escalation import EscalationActivities
 from assistflow.activities.referral import ReferralActivities
 from assistflow.activities.registration import RegistrationActivities
 from assistflow.activities.review import ReviewActivities
@@ -30,6 +32,7 @@ from assistflow.workflows.case import CaseWorkflow
 _PASSTHROUGH = (
     "pydantic", "pydantic_core", "annotated_types", "typing_inspection",
     "assistflow.models.payloads", "assistflow.workflows.steps", "assistflow.workflows.timing",
+    "assistflow.workflows.rules",
 )
 
 
@@ -43,10 +46,11 @@ def activities(sessions: Sessions) -> list[Callable[..., Any]]:
     ar = ArchivingActivities(sessions)
     c = ClosingActivities(sessions)
     d = DynamicManagementActivities(sessions)
+    e = EscalationActivities(sessions)
     return [
         a.open_case, r.register, r.return_incomplete, r.resubmit, s.record_survey, v.review,
         f.refer, f.respond, p.file_plan, ar.build_archive, c.withdraw, c.close,
-        d.monthly_review, d.stop_services,
+        d.monthly_review, d.stop_services, e.escalate, e.recompute, e.mark_blocked,
     ]
 
 
@@ -65,10 +69,14 @@ def build_worker(client: Client, sessions: Sessions, task_queue: str) -> Worker:
 async def run(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     client = await connect(settings.temporal_address, settings.temporal_namespace, settings.payload_key)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # docker stop / Ctrl-C: finish in-flight tasks, then leave
+        loop.add_signal_handler(sig, stop.set)
     try:
-        worker = build_worker(client, make_sessions(engine), settings.task_queue)
-        logging.getLogger(__name__).info("worker listening on task queue %s", settings.task_queue)
-        await worker.run()
+        async with build_worker(client, make_sessions(engine), settings.task_queue):
+            logging.getLogger(__name__).info("worker listening on task queue %s", settings.task_queue)
+            await stop.wait()
     finally:
         await engine.dispose()
 

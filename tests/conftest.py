@@ -29,7 +29,7 @@ from assistflow.models.settings import Settings
 from assistflow.seed import seed_demo
 from assistflow.temporal import data_converter
 from assistflow.worker import build_worker
-from assistflow.workflows.case import SEARCH_ATTRIBUTES
+from assistflow.workflows.rules import SEARCH_ATTRIBUTES
 
 SETTINGS = Settings()
 

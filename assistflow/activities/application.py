@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 
-from assistflow.activities.common import StepActivities, claim, refuse
+from assistflow.activities.common import StepActivities, claim, project, refuse
+from assistflow.activities.deadlines import current_plan
 from assistflow.models.payloads import Action, OpenForm, Record, StepWritten
 from assistflow.models.tables import Application, Case
 
@@ -30,8 +31,11 @@ class ApplicationActivities(StepActivities):
                         need_description=body.need_description, submitted_by=t.actor.user_id,
                         submitted_at=t.at,
                     ))
+                    plan = await project(session, t, body)  # the intake and registration deadlines start
+                else:
+                    _, plan = await current_plan(session, t.case_id, t.at)
         except IntegrityError as err:
             if "uq_cases_open_person" in str(err.orig):
                 raise refuse("duplicate_open_case", "该服务对象已有正在办理的案件，不能重复申请") from None
             raise
-        return StepWritten(at=t.at)
+        return StepWritten(at=t.at, deadline=plan)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
 from assistflow.activities.common import StepActivities, claim, project, refuse
+from assistflow.activities.deadlines import current_plan
 from assistflow.models.payloads import Action, ArchiveForm, Record, StepWritten
 from assistflow.models.tables import ARCHIVE_FILES, ARCHIVES, PROVIDERS, Archive, ArchiveDocument
 
@@ -42,12 +43,13 @@ class ArchivingActivities(StepActivities):
                             set_={k: values[k] for k in ("file_id", "missing_reason", "updated_at")},
                         )
                     )
-                await project(session, t, service_no=service_no)
+                plan = await project(session, t, body, service_no=service_no)
             else:  # a retry of a step already written: answer with the number it got then
                 service_no = (await session.execute(
                     select(ARCHIVES.c.service_no).where(ARCHIVES.c.case_id == t.case_id)
                 )).scalar_one()
-        return StepWritten(at=t.at, service_no=service_no)
+                _, plan = await current_plan(session, t.case_id, t.at)
+        return StepWritten(at=t.at, service_no=service_no, deadline=plan)
 
     async def _check_files(self, session: AsyncSession, record: Record[ArchiveForm]) -> None:
         wanted = {d.file_id: d.kind.value for d in record.body.documents if d.file_id is not None}

@@ -14,8 +14,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.exceptions import ApplicationError
 
+from assistflow.activities.deadlines import current_plan, next_deadline
 from assistflow.db import Sessions
-from assistflow.models.payloads import CaseStatus, Payload, StepWritten, Transition
+from assistflow.models.payloads import Action, CaseStatus, DeadlinePlan, Payload, StepWritten, Transition
 from assistflow.models.tables import AUDIT, CASES, AuditEntry, Case
 
 # A step's own writes; may return extra projection columns (e.g. the need category).
@@ -47,16 +48,23 @@ async def claim(session: AsyncSession, t: Transition, body: Payload | None = Non
     return (await session.execute(stmt)).first() is not None
 
 
-async def project(session: AsyncSession, t: Transition, **extra: Any) -> None:
+async def project(
+    session: AsyncSession, t: Transition, body: Payload | None = None, **extra: Any
+) -> DeadlinePlan | None:
+    """Move the projection row to where the transition leaves the case, with the deadline that now runs."""
     h = t.after
     closed = h.status is CaseStatus.CLOSED
+    deadline, plan = await next_deadline(session, t, body)
     values: dict[str, Any] = {
         "step": h.step.value, "status": h.status.value, "outcome": h.outcome, "seq": t.seq,
         "holder_role": h.holder_role, "assignee_id": h.assignee_id, "provider_id": h.provider_id,
         "awaiting_applicant": h.awaiting_applicant, "updated_at": t.at,
-        "closed_at": t.at if closed else None, **extra,
+        "closed_at": t.at if closed else None, **deadline, **extra,
     }
+    if t.action is Action.RETRY or closed:
+        values |= {"blocked_reason": None, "blocked_at": None}
     await session.execute(update(Case).where(CASES.c.id == t.case_id).values(**values))
+    return plan
 
 
 class StepActivities:
@@ -69,5 +77,7 @@ class StepActivities:
         async with self._sessions.begin() as session:
             if await claim(session, t, body):
                 extra = await writes(session) or {}
-                await project(session, t, **extra)
-        return StepWritten(at=t.at)
+                plan = await project(session, t, body, **extra)
+            else:  # written by an earlier attempt: answer with the deadline as it stands
+                _, plan = await current_plan(session, t.case_id, t.at)
+        return StepWritten(at=t.at, deadline=plan)

@@ -16,7 +16,8 @@ from temporalio.service import RPCError, RPCStatusCode
 from assistflow.api.deps import Resources
 from assistflow.api.errors import STATUS_OF_CODE, ApiError
 from assistflow.models.payloads import Actor, CaseStart, Command, OpenForm, Payload, StepResult
-from assistflow.workflows.case import SA_COUNTY, SA_STEP, SA_TOWNSHIP, CaseWorkflow, workflow_id_for
+from assistflow.workflows.case import CaseWorkflow
+from assistflow.workflows.rules import SA_COUNTY, SA_STEP, SA_TOWNSHIP, workflow_id_for
 from assistflow.workflows.steps import Step
 
 T = TypeVar("T")

@@ -53,7 +53,16 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
     CLOSE = "close"
     STOP = "stop_services"
+    SUSPEND = "suspend_deadline"
+    RESUME = "resume_deadline"
+    EXTEND = "extend_deadline"
+    REASSIGN = "reassign"
+    RETRY = "retry_blocked"
+    # Automatic, not a person's action:
     MONTHLY_REVIEW = "monthly_review"
+    ESCALATE = "escalate"
+    RECOMPUTE = "recompute_deadline"
+    MARK_BLOCKED = "mark_blocked"
 
 
 ACTION_ZH: dict[str, str] = {
@@ -70,7 +79,15 @@ ACTION_ZH: dict[str, str] = {
     Action.WITHDRAW: "撤回申请",
     Action.CLOSE: "无承接主体结案",
     Action.STOP: "停止服务",
+    Action.SUSPEND: "办理时限暂停(等待申请人)",
+    Action.RESUME: "办理时限恢复计算",
+    Action.EXTEND: "办理时限延长",
+    Action.REASSIGN: "改派经办人",
+    Action.RETRY: "重试自动处理",
     Action.MONTHLY_REVIEW: "月度动态复核",
+    Action.ESCALATE: "时限提醒",
+    Action.RECOMPUTE: "重算办理时限",
+    Action.MARK_BLOCKED: "自动处理受阻",
 }
 
 
@@ -131,6 +148,8 @@ class Actor(Payload):
     jurisdiction: Annotated[str, StringConstraints(pattern=r"^\d{2,12}$")]
     provider_id: UUID | None = None
     person_id: UUID | None = None
+    # A township lead (分管领导): may reassign cases and receives due-date notices.
+    lead: bool = False
 
 
 class Holding(Payload):
@@ -306,12 +325,64 @@ class Command(Payload, Generic[FormT]):
     form: FormT
 
 
+class SuspendForm(Payload):
+    """The case waits on the applicant (e.g. 补充材料): the deadline clock stops where it is."""
+
+    reason: Text
+
+
+class ResumeForm(Payload):
+    note: Text | None = None
+
+
+class ExtendForm(Payload):
+    """Once per deadline, by a county officer, with a reason."""
+
+    working_days: int = Field(ge=1, le=20)
+    reason: Text
+
+
+class ReassignForm(Payload):
+    assignee_id: UUID
+    reason: Text | None = None
+
+
+class RetryForm(Payload):
+    note: Text | None = None
+
+
+class Rung(StrEnum):
+    REMINDER = "reminder"  # to whoever holds the case, before the due date
+    DUE = "due"  # to the township lead, on the due date
+    OVERDUE = "overdue"  # to the county, after it
+
+
+class RungAt(Payload):
+    rung: Rung
+    at: datetime
+
+
+class DeadlinePlan(Payload):
+    """The current step's deadline as the workflow arms it. `seq` names the deadline (the transition that
+    started it): each rung fires once per (case, seq), however often the plan is recomputed."""
+
+    seq: int
+    step: Step
+    due_on: date
+    provisional: bool
+    suspended: bool = False
+    extended: bool = False
+    rungs: list[RungAt] = Field(default_factory=list)
+
+
 class StepResult(Payload):
     case_id: UUID
     seq: int
     holding: Holding
     at: datetime
     service_no: str | None = None
+    due_on: date | None = None
+    due_provisional: bool = False
 
 
 # ---- workflow state and activity inputs ---------------------------------------------------------
@@ -330,6 +401,10 @@ class CaseState(Payload):
     # The server de-duplicates update ids only within a run: carry the recent ones across runs.
     recent_update_ids: list[str] = Field(default_factory=list)
     last_review_period: str | None = None
+    next_review: datetime | None = None
+    deadline: DeadlinePlan | None = None
+    fired: list[Rung] = Field(default_factory=list)
+    blocked: str | None = None
 
 
 class Transition(Payload):
@@ -354,6 +429,26 @@ class Record(Payload, Generic[FormT]):
 class StepWritten(Payload):
     at: datetime
     service_no: str | None = None
+    deadline: DeadlinePlan | None = None
+
+
+class EscalateInput(Payload):
+    case_id: UUID
+    deadline: DeadlinePlan
+    rung: Rung
+    at: datetime
+
+
+class BlockedInput(Payload):
+    case_id: UUID
+    action: Action
+    reason: Annotated[str, StringConstraints(max_length=500)]
+    at: datetime
+
+
+class RecomputeInput(Payload):
+    case_id: UUID
+    at: datetime
 
 
 class ReviewDue(Payload):

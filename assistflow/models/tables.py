@@ -17,11 +17,11 @@ from sqlalchemy.types import DateTime
 from sqlmodel import Field, SQLModel
 
 
-def _json(nullable: bool = False) -> Any:
+def json_column(nullable: bool = False) -> Any:
     return Field(default=None, sa_column=Column(JSONB, nullable=nullable))
 
 
-def _tz(nullable: bool = False) -> Any:
+def tz_column(nullable: bool = False) -> Any:
     return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
 
 
@@ -55,6 +55,8 @@ class User(SQLModel, table=True):
     provider_id: UUID | None = Field(default=None, foreign_key="providers.id")
     person_id: UUID | None = Field(default=None, foreign_key="persons.id")
     password_hash: str
+    # A township lead (分管领导) gets the due-date notices of the township's cases.
+    is_lead: bool = False
     active: bool = True
 
 
@@ -69,7 +71,7 @@ class ServiceItem(SQLModel, table=True):
     unit: str  # visit / hour / meal / month
     government_funded: bool
     # Existing benefits that already meet this need (no duplicate services, 000 二(六)).
-    overlaps_benefits: list[str] = _json()
+    overlaps_benefits: list[str] = json_column()
 
 
 class Person(SQLModel, table=True):
@@ -83,9 +85,9 @@ class Person(SQLModel, table=True):
     birth_date: date
     village_code: str = Field(max_length=12)
     category: str
-    conditions: list[str] = _json()
-    created_at: datetime = _tz()
-    updated_at: datetime = _tz()
+    conditions: list[str] = json_column()
+    created_at: datetime = tz_column()
+    updated_at: datetime = tz_column()
 
 
 class Case(SQLModel, table=True):
@@ -95,6 +97,11 @@ class Case(SQLModel, table=True):
         Index("uq_cases_open_person", "person_id", unique=True, postgresql_where=text("status = 'open'")),
         Index("ix_cases_village_pattern", "village_code", postgresql_ops={"village_code": "text_pattern_ops"}),
         Index("ix_cases_township_step", "township_code", "step"),
+        # The supervisor's stuck view: open cases by county / township in due-date order.
+        Index("ix_cases_open_county_due", "county_code", "due_on", postgresql_where=text("status = 'open'")),
+        Index("ix_cases_open_township_due", "township_code", "due_on", postgresql_where=text("status = 'open'")),
+        Index("ix_cases_open_county_updated", "county_code", "updated_at", postgresql_where=text("status = 'open'")),
+        Index("ix_cases_blocked", "county_code", postgresql_where=text("blocked_at IS NOT NULL")),
     )
     id: UUID = Field(primary_key=True)
     person_id: UUID = Field(foreign_key="persons.id")
@@ -111,11 +118,26 @@ class Case(SQLModel, table=True):
     village_code: str = Field(max_length=12)
     need_category: str | None = None
     service_no: str | None = None
-    due_on: date | None = None
     seq: int = 0
-    opened_at: datetime = _tz()
-    updated_at: datetime = _tz()
-    closed_at: datetime | None = _tz(nullable=True)
+    # The current step's deadline. Overdue is derived from due_on at query time, never stored. The basis
+    # (start + working days, for the step and for the whole intake) lets a deadline be recomputed when a
+    # year's calendar is loaded, after a suspension, or after the one extension.
+    due_on: date | None = None
+    due_provisional: bool = False
+    deadline_seq: int | None = None
+    step_started_on: date | None = None
+    step_workdays: int | None = None
+    intake_started_on: date | None = None
+    intake_workdays: int | None = None
+    suspended_on: date | None = None
+    extended: bool = False
+    # An automatic step (escalation, monthly review) that kept failing: shown in the stuck view until a
+    # supervisor retries it.
+    blocked_reason: str | None = None
+    blocked_at: datetime | None = tz_column(nullable=True)
+    opened_at: datetime = tz_column()
+    updated_at: datetime = tz_column()
+    closed_at: datetime | None = tz_column(nullable=True)
 
 
 class AuditEntry(SQLModel, table=True):
@@ -127,9 +149,9 @@ class AuditEntry(SQLModel, table=True):
     action: str
     actor_id: UUID
     actor_role: str
-    before: dict[str, Any] | None = _json(nullable=True)
-    after: dict[str, Any] | None = _json(nullable=True)
-    at: datetime = _tz()
+    before: dict[str, Any] | None = json_column(nullable=True)
+    after: dict[str, Any] | None = json_column(nullable=True)
+    at: datetime = tz_column()
 
 
 class Application(SQLModel, table=True):
@@ -138,7 +160,7 @@ class Application(SQLModel, table=True):
     channel: str
     need_description: str
     submitted_by: UUID
-    submitted_at: datetime = _tz()
+    submitted_at: datetime = tz_column()
 
 
 class Registration(SQLModel, table=True):
@@ -147,7 +169,7 @@ class Registration(SQLModel, table=True):
     need_category: str
     note: str | None = None
     registered_by: UUID
-    registered_at: datetime = _tz()
+    registered_at: datetime = tz_column()
 
 
 class MaterialsRequest(SQLModel, table=True):
@@ -156,24 +178,24 @@ class MaterialsRequest(SQLModel, table=True):
     __tablename__ = "materials_requests"
     case_id: UUID = Field(primary_key=True, foreign_key="cases.id")
     seq: int = Field(primary_key=True)
-    missing: list[str] = _json()
+    missing: list[str] = json_column()
     requested_by: UUID
-    requested_at: datetime = _tz()
-    resubmitted_at: datetime | None = _tz(nullable=True)
+    requested_at: datetime = tz_column()
+    resubmitted_at: datetime | None = tz_column(nullable=True)
 
 
 class Survey(SQLModel, table=True):
     __tablename__ = "surveys"
     case_id: UUID = Field(primary_key=True, foreign_key="cases.id")
     visited_on: date
-    surveyors: list[dict[str, Any]] = _json()
+    surveyors: list[dict[str, Any]] = json_column()
     identity_checked: bool
     signed_by_both: bool
-    assessments: list[dict[str, Any]] = _json()
+    assessments: list[dict[str, Any]] = json_column()
     own_requests: str
-    existing_benefits: list[str] = _json()
+    existing_benefits: list[str] = json_column()
     recorded_by: UUID
-    recorded_at: datetime = _tz()
+    recorded_at: datetime = tz_column()
 
 
 class Review(SQLModel, table=True):
@@ -185,7 +207,7 @@ class Review(SQLModel, table=True):
     difficulty_type: str | None = None
     difficulty_degree: str | None = None
     decided_by: UUID
-    decided_at: datetime = _tz()
+    decided_at: datetime = tz_column()
 
 
 class ApprovedItem(SQLModel, table=True):
@@ -201,10 +223,10 @@ class Referral(SQLModel, table=True):
     seq: int = Field(primary_key=True)
     provider_id: UUID = Field(foreign_key="providers.id")
     referred_by: UUID
-    referred_at: datetime = _tz()
+    referred_at: datetime = tz_column()
     accepted: bool | None = None
     response_reason: str | None = None
-    responded_at: datetime | None = _tz(nullable=True)
+    responded_at: datetime | None = tz_column(nullable=True)
 
 
 class ServicePlan(SQLModel, table=True):
@@ -213,9 +235,9 @@ class ServicePlan(SQLModel, table=True):
     provider_id: UUID = Field(foreign_key="providers.id")
     starts_on: date
     summary: str
-    items: list[dict[str, Any]] = _json()
+    items: list[dict[str, Any]] = json_column()
     filed_by: UUID
-    filed_at: datetime = _tz()
+    filed_at: datetime = tz_column()
 
 
 class ServiceRecord(SQLModel, table=True):
@@ -229,15 +251,15 @@ class ServiceRecord(SQLModel, table=True):
     case_id: UUID = Field(foreign_key="cases.id", index=True)
     provider_id: UUID = Field(foreign_key="providers.id")
     item_code: str
-    started_at: datetime = _tz()
+    started_at: datetime = tz_column()
     minutes: int
     quantity: int
     worker_name: str
     content: str
     confirmed_by: str | None = None  # recipient / village_assistant
-    confirmed_at: datetime | None = _tz(nullable=True)
+    confirmed_at: datetime | None = tz_column(nullable=True)
     recorded_by: UUID
-    recorded_at: datetime = _tz()
+    recorded_at: datetime = tz_column()
 
 
 class Archive(SQLModel, table=True):
@@ -246,7 +268,7 @@ class Archive(SQLModel, table=True):
     provider_id: UUID = Field(foreign_key="providers.id")
     service_no: str = Field(unique=True)
     created_by: UUID
-    created_at: datetime = _tz()
+    created_at: datetime = tz_column()
 
 
 class ArchiveDocument(SQLModel, table=True):
@@ -255,7 +277,7 @@ class ArchiveDocument(SQLModel, table=True):
     kind: str = Field(primary_key=True)
     file_id: UUID | None = Field(default=None, foreign_key="archive_files.id")
     missing_reason: str | None = None
-    updated_at: datetime = _tz()
+    updated_at: datetime = tz_column()
 
 
 class ArchiveFile(SQLModel, table=True):
@@ -269,7 +291,7 @@ class ArchiveFile(SQLModel, table=True):
     sha256: str
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     uploaded_by: UUID
-    uploaded_at: datetime = _tz()
+    uploaded_at: datetime = tz_column()
 
 
 class Closure(SQLModel, table=True):
@@ -282,7 +304,7 @@ class Closure(SQLModel, table=True):
     hearing_record: str | None = None
     effective_on: date | None = None
     decided_by: UUID
-    decided_at: datetime = _tz()
+    decided_at: datetime = tz_column()
 
 
 class DynamicReview(SQLModel, table=True):
@@ -291,26 +313,27 @@ class DynamicReview(SQLModel, table=True):
     period: str = Field(primary_key=True, max_length=7)
     still_eligible: bool
     category: str
-    reviewed_at: datetime = _tz()
+    reviewed_at: datetime = tz_column()
 
 
-def _table(model: type[SQLModel]) -> Table:
+def table_of(model: type[SQLModel]) -> Table:
     table: Table = model.__table__  # type: ignore[attr-defined]  # SQLModel leaves it untyped
     return table
 
 
 # Typed handles for SQL expressions (`CASES.c.step == ...`); the classes above are for whole rows.
-CASES = _table(Case)
-PERSONS = _table(Person)
-USERS = _table(User)
-PROVIDERS = _table(Provider)
-SERVICE_ITEMS = _table(ServiceItem)
-AUDIT = _table(AuditEntry)
-MATERIALS_REQUESTS = _table(MaterialsRequest)
-SURVEYS = _table(Survey)
-REFERRALS = _table(Referral)
-SERVICE_RECORDS = _table(ServiceRecord)
-ARCHIVES = _table(Archive)
-ARCHIVE_DOCUMENTS = _table(ArchiveDocument)
-ARCHIVE_FILES = _table(ArchiveFile)
-DYNAMIC_REVIEWS = _table(DynamicReview)
+CASES = table_of(Case)
+DIVISIONS = table_of(Division)
+PERSONS = table_of(Person)
+USERS = table_of(User)
+PROVIDERS = table_of(Provider)
+SERVICE_ITEMS = table_of(ServiceItem)
+AUDIT = table_of(AuditEntry)
+MATERIALS_REQUESTS = table_of(MaterialsRequest)
+SURVEYS = table_of(Survey)
+REFERRALS = table_of(Referral)
+SERVICE_RECORDS = table_of(ServiceRecord)
+ARCHIVES = table_of(Archive)
+ARCHIVE_DOCUMENTS = table_of(ArchiveDocument)
+ARCHIVE_FILES = table_of(ArchiveFile)
+DYNAMIC_REVIEWS = table_of(DynamicReview)

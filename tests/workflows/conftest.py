@@ -9,7 +9,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from assistflow import devtools
 from assistflow.temporal import data_converter
-from assistflow.workflows.case import SEARCH_ATTRIBUTES
+from assistflow.workflows.rules import SEARCH_ATTRIBUTES
 from tests.conftest import SETTINGS
 
 
@@ -22,7 +22,7 @@ async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
     )
     await env.client.operator_service.add_search_attributes(AddSearchAttributesRequest(
         namespace=env.client.namespace,
-        search_attributes={k.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD for k in SEARCH_ATTRIBUTES},
+        search_attributes={k.name: IndexedValueType.ValueType(k.indexed_value_type) for k in SEARCH_ATTRIBUTES},
     ))
     yield env
     await env.shutdown()

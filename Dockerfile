@@ -1,0 +1,24 @@
+# The image of the API and the worker (see docker-compose.yml): python:3.11-slim, runs as a non-root user.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+RUN groupadd --system --gid 10001 assistflow \
+ && useradd --system --uid 10001 --gid assistflow --home-dir /app --no-create-home \
+        --shell /usr/sbin/nologin assistflow
+
+WORKDIR /app
+COPY pyproject.toml alembic.ini ./
+COPY migrations ./migrations
+COPY assistflow ./assistflow
+
+# Installed in place (-e) rather than into site-packages: assistflow.migrate and Alembic find alembic.ini and
+# migrations/ next to the package source (models/settings.py PROJECT_ROOT), which `pip install .` leaves out.
+RUN pip install -e .
+
+USER assistflow:assistflow
+EXPOSE 8000
+CMD ["python", "-m", "uvicorn", "--factory", "assistflow.api.main:app", "--host", "0.0.0.0", "--port", "8000"]

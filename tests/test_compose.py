@@ -1,0 +1,145 @@
+"""docker-compose.yml and the Dockerfile, read as data: what a deployer would notice if it were wrong.
+
+There is no Docker engine where the tests run, so this checks the declarations, not a running deployment.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import yaml
+
+from assistflow.devtools import search_attribute_types
+from assistflow.models.settings import PROJECT_ROOT, Settings
+from assistflow.workflows.rules import SEARCH_ATTRIBUTES
+
+COMPOSE_TEXT = (PROJECT_ROOT / "docker-compose.yml").read_text()
+COMPOSE: dict[str, Any] = yaml.safe_load(COMPOSE_TEXT)
+SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
+APP = ("api", "worker")
+# The settings that have laptop-only defaults in Settings: production must set every one of them.
+APP_SECRETS = ("TOKEN_SECRET", "ID_HASH_KEY", "ID_CIPHER_KEY", "PAYLOAD_KEY")
+SECRET_NAME = re.compile(r"SECRET|KEY|PASSWORD|PWD|TOKEN")
+
+
+def env(service: str) -> dict[str, str]:
+    raw = SERVICES[service].get("environment") or {}
+    if isinstance(raw, list):
+        raw = dict(item.split("=", 1) for item in raw)
+    return {k: str(v) for k, v in raw.items()}
+
+
+def argv(service: str) -> list[str]:
+    def words(value: Any) -> list[str]:
+        if value is None:
+            return []
+        return value.split() if isinstance(value, str) else [str(v) for v in value]
+
+    return words(SERVICES[service].get("entrypoint")) + words(SERVICES[service].get("command"))
+
+
+def one_shot_jobs() -> set[str]:
+    """Services others wait on to *finish*: they exit when done, so they have nothing to be healthy about."""
+    return {name for svc in SERVICES.values() for name, dep in (svc.get("depends_on") or {}).items()
+            if isinstance(dep, dict) and dep.get("condition") == "service_completed_successfully"}
+
+
+def test_the_services_a_deployment_needs_are_there() -> None:
+    assert {"postgresql", "temporal", "temporal-ui", "api", "worker"} <= set(SERVICES)
+    assert SERVICES["postgresql"]["image"].startswith("postgres:16")
+    assert SERVICES["temporal"]["image"].startswith("temporalio/auto-setup:")
+    assert SERVICES["temporal-ui"]["image"].startswith("temporalio/ui:")
+    assert any(v.endswith(":/var/lib/postgresql/data") and not v.startswith((".", "/"))
+               for v in SERVICES["postgresql"].get("volumes", [])), "PostgreSQL data must live in a named volume"
+    assert set(COMPOSE.get("volumes") or {}) >= {v.split(":")[0] for v in SERVICES["postgresql"]["volumes"]}
+
+
+@pytest.mark.parametrize("service", sorted(set(SERVICES)))
+def test_every_long_running_service_has_a_healthcheck(service: str) -> None:
+    if service in one_shot_jobs():
+        assert SERVICES[service].get("restart", "no") == "no", f"{service} is a one-shot job and must not restart"
+        return
+    check = SERVICES[service].get("healthcheck")
+    assert check and not check.get("disable") and check.get("test"), f"{service} has no healthcheck"
+
+
+def test_postgresql_healthcheck_uses_pg_isready() -> None:
+    assert "pg_isready" in " ".join(SERVICES["postgresql"]["healthcheck"]["test"])
+
+
+@pytest.mark.parametrize("service", APP)
+def test_app_services_wait_for_healthy_postgresql_and_temporal(service: str) -> None:
+    deps = SERVICES[service]["depends_on"]
+    assert isinstance(deps, dict), "depends_on needs the long form to carry conditions"
+    for needed in ("postgresql", "temporal"):
+        assert deps.get(needed, {}).get("condition") == "service_healthy", f"{service} does not wait for {needed}"
+    registrar = search_attribute_job()
+    assert deps.get(registrar, {}).get("condition") == "service_completed_successfully"
+
+
+def test_api_migrates_before_serving_and_is_checked_on_health() -> None:
+    command = " ".join(argv("api"))
+    assert "alembic upgrade head" in command and "&&" in command
+    assert command.index("alembic upgrade head") < command.index("uvicorn")
+    assert "/health" in " ".join(SERVICES["api"]["healthcheck"]["test"])
+    assert "assistflow.worker" in " ".join(argv("worker"))
+    assert "assistflow.worker" in " ".join(SERVICES["worker"]["healthcheck"]["test"])
+
+
+def test_temporal_runs_on_the_postgresql_service() -> None:
+    e = env("temporal")
+    assert e["DB"] in ("postgres12", "postgres12_pgx")
+    assert e["POSTGRES_SEEDS"] == "postgresql"
+    assert SERVICES["temporal"]["depends_on"]["postgresql"]["condition"] == "service_healthy"
+    assert env("temporal-ui")["TEMPORAL_ADDRESS"] == "temporal:7233"
+    for service in APP:
+        assert env(service)["TEMPORAL_ADDRESS"] == "temporal:7233"
+        assert "@postgresql:5432/" in env(service)["DATABASE_URL"]
+        assert env(service)["DATABASE_URL"].startswith("postgresql+asyncpg://")
+
+
+def search_attribute_job() -> str:
+    jobs = [name for name in SERVICES if {"search-attribute", "create"} <= set(argv(name))]
+    assert len(jobs) == 1, f"expected one service registering search attributes, found {jobs}"
+    return jobs[0]
+
+
+def test_registered_search_attributes_are_exactly_the_workflows() -> None:
+    words = argv(search_attribute_job())
+    names = [words[i + 1] for i, w in enumerate(words) if w == "--name"]
+    types = [words[i + 1] for i, w in enumerate(words) if w == "--type"]
+    assert dict(zip(names, types, strict=True)) == search_attribute_types()
+    assert set(names) == {key.name for key in SEARCH_ATTRIBUTES}
+    assert env("temporal").get("SKIP_ADD_CUSTOM_SEARCH_ATTRIBUTES") == "true"
+
+
+def test_no_secret_has_a_literal_or_default_value() -> None:
+    # A default in ${VAR:-x} or ${VAR-x} would start production with a known secret.
+    defaulted = re.findall(r"\$\{(\w+)(?::?-)[^}]*\}", COMPOSE_TEXT)
+    assert not [v for v in defaulted if SECRET_NAME.search(v)], defaulted
+    for service in SERVICES:
+        for name, value in env(service).items():
+            if SECRET_NAME.search(name) or re.search(r"://[^/@:]+:[^@]+@", value):
+                assert re.fullmatch(r".*\$\{\w+:\?[^}]+\}.*", value), f"{service}.{name} is not required from env"
+
+
+@pytest.mark.parametrize("service", APP)
+def test_app_services_get_every_secret_settings_defaults(service: str) -> None:
+    defaults = Settings.model_fields
+    for name in APP_SECRETS:
+        assert name.lower() in defaults  # the name Settings reads
+        assert env(service).get(name) == f"${{{name}:?set {name}}}", f"{service} would run on the dev {name}"
+
+
+def test_dockerfile_builds_python_311_slim_and_runs_as_non_root() -> None:
+    dockerfile = PROJECT_ROOT / "Dockerfile"
+    assert dockerfile.exists()
+    lines = [line.strip() for line in dockerfile.read_text().splitlines()]
+    assert any(line.startswith("FROM python:3.11-slim") for line in lines)
+    users = [line.split()[1] for line in lines if line.upper().startswith("USER ")]
+    assert users, "no USER instruction: the container would run as root"
+    assert users[-1].split(":")[0] not in ("root", "0")
+    for service in APP:
+        assert SERVICES[service]["build"] in (".", {"context": "."})
