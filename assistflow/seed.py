@@ -20,6 +20,7 @@ from assistflow.models.settings import Settings, get_settings
 from assistflow.models.tables import Division, Person, Provider, ServiceItem, User
 from assistflow.policy import idnumber
 from assistflow.security import hash_password, seal_id_number
+from assistflow.seed_settlement import seed_settlement_demo
 
 DEMO_PASSWORD = "assistflow-demo"
 COUNTY = "341702"
@@ -55,6 +56,7 @@ class DemoUser:
     jurisdiction: str
     provider: UUID | None = None
     person: UUID | None = None
+    lead: bool = False
 
 
 USERS = (
@@ -63,6 +65,7 @@ USERS = (
     DemoUser("xieliyuan2", "周协理", "village_assistant", OTHER_VILLAGE),
     DemoUser("jiedao", "王办事", "township_worker", TOWNSHIP),
     DemoUser("jiedao2", "赵办事", "township_worker", OTHER_TOWNSHIP),
+    DemoUser("jiedaolead", "周分管", "township_worker", TOWNSHIP, lead=True),
     DemoUser("minzheng", "陈民政", "county_officer", COUNTY),
     DemoUser("fuwu", "孙社工", "provider", COUNTY, provider=PROVIDERS[0][0]),
     DemoUser("fuwu2", "钱护理", "provider", COUNTY, provider=PROVIDERS[1][0]),
@@ -109,8 +112,9 @@ async def seed_demo(sessions: Sessions, settings: Settings) -> None:
         await _upsert(s, User, [dict(
             id=user_id(u.username), username=u.username, full_name=u.full_name, role=u.role,
             jurisdiction=u.jurisdiction, provider_id=u.provider, person_id=u.person, password_hash=password,
-            active=True,
+            is_lead=u.lead, active=True,
         ) for u in USERS], ["username"])
+    await seed_settlement_demo(sessions)
 
 
 async def _main() -> None:

@@ -16,23 +16,28 @@ from assistflow.activities.application import ApplicationActivities
 from assistflow.activities.archiving import ArchivingActivities
 from assistflow.activities.closing import ClosingActivities
 from assistflow.activities.dynamic_management import DynamicManagementActivities
-from assistflow.activities.escalation import EscalationActivities
+from assistflow.activities.escalation import DeadlineStepActivities, EscalationActivities
 from assistflow.activities.referral import ReferralActivities
 from assistflow.activities.registration import RegistrationActivities
 from assistflow.activities.review import ReviewActivities
 from assistflow.activities.service import ServiceActivities
+from assistflow.activities.settlement import SettlementActivities
+from assistflow.activities.statements import StatementActivities
 from assistflow.activities.survey import SurveyActivities
 from assistflow.db import Sessions, make_engine, make_sessions
 from assistflow.models.settings import Settings, get_settings
+from assistflow.settlement_schedule import ensure_schedule
 from assistflow.temporal import connect
+from assistflow.workflows.calendar_reload import CalendarReloadWorkflow
 from assistflow.workflows.case import CaseWorkflow
+from assistflow.workflows.settlement import SettlementTickWorkflow, SettlementWorkflow, StatementWorkflow
 
 # Pure modules shared with the sandbox instead of re-imported for every workflow run (pydantic alone
 # costs tens of milliseconds per uncached workflow).
 _PASSTHROUGH = (
     "pydantic", "pydantic_core", "annotated_types", "typing_inspection",
     "assistflow.models.payloads", "assistflow.workflows.steps", "assistflow.workflows.timing",
-    "assistflow.workflows.rules",
+    "assistflow.workflows.rules", "assistflow.models.settlement_payloads", "assistflow.workflows.periods",
 )
 
 
@@ -47,18 +52,29 @@ def activities(sessions: Sessions) -> list[Callable[..., Any]]:
     c = ClosingActivities(sessions)
     d = DynamicManagementActivities(sessions)
     e = EscalationActivities(sessions)
+    k = DeadlineStepActivities(sessions)
     return [
         a.open_case, r.register, r.return_incomplete, r.resubmit, s.record_survey, v.review,
         f.refer, f.respond, p.file_plan, ar.build_archive, c.withdraw, c.close,
-        d.monthly_review, d.stop_services, e.escalate, e.recompute, e.mark_blocked,
+        d.monthly_review, d.stop_services, e.escalate, e.recompute, e.mark_blocked, e.provisional_cases,
+        k.suspend, k.resume, k.extend, k.retry, k.reassign, *settlement_activities(sessions),
     ]
 
 
-def build_worker(client: Client, sessions: Sessions, task_queue: str) -> Worker:
+def settlement_activities(sessions: Sessions) -> list[Callable[..., Any]]:
+    run, review = SettlementActivities(sessions), StatementActivities(sessions)
+    return [run.open_run, run.compute, run.close_run,
+            review.approve, review.return_statement, review.mark_paid, review.export]
+
+
+def build_worker(client: Client, sessions: Sessions, task_queue: str, **options: Any) -> Worker:
+    """`options` go to the Worker as they are (tests use max_cached_workflows=0 to replay every task)."""
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[CaseWorkflow],
+        **options,
+        workflows=[CaseWorkflow, CalendarReloadWorkflow,
+                   SettlementTickWorkflow, SettlementWorkflow, StatementWorkflow],
         activities=activities(sessions),
         workflow_runner=SandboxedWorkflowRunner(
             restrictions=SandboxRestrictions.default.with_passthrough_modules(*_PASSTHROUGH)
@@ -74,6 +90,8 @@ async def run(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):  # docker stop / Ctrl-C: finish in-flight tasks, then leave
         loop.add_signal_handler(sig, stop.set)
     try:
+        if settings.settlement_schedule_enabled:
+            await ensure_schedule(client, settings)  # idempotent: creates it, or updates it to the settings
         async with build_worker(client, make_sessions(engine), settings.task_queue):
             logging.getLogger(__name__).info("worker listening on task queue %s", settings.task_queue)
             await stop.wait()

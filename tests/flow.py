@@ -55,7 +55,7 @@ class Api:
         if username not in self._tokens:
             u = next(u for u in USERS if u.username == username)
             actor = Actor(user_id=user_id(u.username), role=u.role, jurisdiction=u.jurisdiction,
-                          provider_id=u.provider, person_id=u.person)
+                          provider_id=u.provider, person_id=u.person, lead=u.lead)
             self._tokens[username] = issue_token(actor, self.settings.token_secret, 3600)
         h = {"Authorization": f"Bearer {self._tokens[username]}"}
         if key:

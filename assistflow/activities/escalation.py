@@ -7,21 +7,29 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from assistflow.activities.common import StepActivities
+from assistflow.activities.common import StepActivities, refuse
 from assistflow.activities.deadlines import current_plan
 from assistflow.models.deadline_tables import Notification
 from assistflow.models.payloads import (
     Action,
     BlockedInput,
-    DeadlinePlan,
+    CaseIds,
+    CasePageQuery,
     EscalateInput,
+    ExtendForm,
+    ReassignForm,
     RecomputeInput,
+    Record,
+    ResumeForm,
+    RetryForm,
     Rung,
     StepWritten,
+    SuspendForm,
 )
-from assistflow.models.tables import CASES, DIVISIONS
+from assistflow.models.tables import CASES, DIVISIONS, USERS
 from assistflow.workflows import steps
 from assistflow.workflows.steps import Role
 
@@ -63,13 +71,24 @@ class EscalationActivities(StepActivities):
             ).on_conflict_do_nothing(constraint="uq_notification_rung"))
 
     @activity.defn(name=Action.RECOMPUTE.value)
-    async def recompute(self, job: RecomputeInput) -> DeadlinePlan | None:
+    async def recompute(self, job: RecomputeInput) -> StepWritten:
         """After a calendar is loaded: the same deadline (same seq, same rungs fired) on the new calendar."""
         async with self._sessions.begin() as session:
             columns, plan = await current_plan(session, job.case_id, job.at, fresh=True)
             if plan is not None:
                 await session.execute(update(CASES).where(CASES.c.id == job.case_id).values(**columns))
-        return plan
+        return StepWritten(at=job.at, deadline=plan)
+
+    @activity.defn(name=Action.PROVISIONAL_CASES.value)
+    async def provisional_cases(self, query: CasePageQuery) -> CaseIds:
+        where = [CASES.c.status == "open", CASES.c.due_provisional.is_(True)]
+        if query.after is not None:
+            where.append(CASES.c.id > query.after)
+        async with self._sessions() as session:
+            ids = (await session.execute(
+                select(CASES.c.id).where(*where).order_by(CASES.c.id).limit(query.limit)
+            )).scalars().all()
+        return CaseIds(ids=list(ids))
 
     @activity.defn(name=Action.MARK_BLOCKED.value)
     async def mark_blocked(self, job: BlockedInput) -> StepWritten:
@@ -77,3 +96,41 @@ class EscalationActivities(StepActivities):
             await session.execute(update(CASES).where(CASES.c.id == job.case_id).values(
                 blocked_reason=f"{job.action.value}: {job.reason}", blocked_at=job.at))
         return StepWritten(at=job.at)
+
+
+async def _nothing_else(session: AsyncSession) -> None:
+    """These steps write only the audit row and the projection (with the deadline they change)."""
+
+
+class DeadlineStepActivities(StepActivities):
+    """A supervisor's moves on a running deadline: each one transaction, idempotent on (case, seq)."""
+
+    @activity.defn(name=Action.SUSPEND.value)
+    async def suspend(self, record: Record[SuspendForm]) -> StepWritten:
+        return await self._apply(record.transition, record.body, _nothing_else)
+
+    @activity.defn(name=Action.RESUME.value)
+    async def resume(self, record: Record[ResumeForm]) -> StepWritten:
+        return await self._apply(record.transition, record.body, _nothing_else)
+
+    @activity.defn(name=Action.EXTEND.value)
+    async def extend(self, record: Record[ExtendForm]) -> StepWritten:
+        return await self._apply(record.transition, record.body, _nothing_else)
+
+    @activity.defn(name=Action.RETRY.value)
+    async def retry(self, record: Record[RetryForm]) -> StepWritten:
+        return await self._apply(record.transition, record.body, _nothing_else)
+
+    @activity.defn(name=Action.REASSIGN.value)
+    async def reassign(self, record: Record[ReassignForm]) -> StepWritten:
+        t, body = record.transition, record.body
+
+        async def check_assignee(session: AsyncSession) -> None:
+            village = (await session.execute(select(CASES.c.village_code).where(CASES.c.id == t.case_id))).scalar_one()
+            user = (await session.execute(select(USERS.c.role, USERS.c.jurisdiction, USERS.c.active).where(
+                USERS.c.id == body.assignee_id))).first()
+            if (user is None or not user.active or user.role != Role.TOWNSHIP_WORKER.value
+                    or not village.startswith(user.jurisdiction)):
+                raise refuse("bad_assignee", "新经办人应为负责该案件所在辖区的在岗乡镇(街道)社会救助工作人员")
+
+        return await self._apply(t, body, check_assignee)

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from assistflow.api import errors
 from assistflow.api.deps import Resources, ResourcesDep
-from assistflow.api.routes import archives, auth, cases, catalog, services, steps
+from assistflow.api.routes import archives, auth, calendar, cases, catalog, inbox, services, steps, supervision
 from assistflow.db import make_engine, make_sessions
 from assistflow.models.settings import Settings, get_settings
 from assistflow.temporal import connect
@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
 
     app = FastAPI(title="assistflow 服务类社会救助", version="0.1.0", lifespan=lifespan)
     errors.install(app)
-    for module in (auth, cases, steps, services, archives, catalog):
+    for module in (auth, cases, steps, services, archives, catalog, inbox, supervision, calendar):
         app.include_router(module.router)
 
     @app.get("/health", tags=["运维"], summary="健康检查")

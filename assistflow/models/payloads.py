@@ -63,6 +63,7 @@ class Action(StrEnum):
     ESCALATE = "escalate"
     RECOMPUTE = "recompute_deadline"
     MARK_BLOCKED = "mark_blocked"
+    PROVISIONAL_CASES = "provisional_cases"
 
 
 ACTION_ZH: dict[str, str] = {
@@ -88,6 +89,7 @@ ACTION_ZH: dict[str, str] = {
     Action.ESCALATE: "时限提醒",
     Action.RECOMPUTE: "重算办理时限",
     Action.MARK_BLOCKED: "自动处理受阻",
+    Action.PROVISIONAL_CASES: "查找暂按工作日计算的案件",
 }
 
 
@@ -449,6 +451,23 @@ class BlockedInput(Payload):
 class RecomputeInput(Payload):
     case_id: UUID
     at: datetime
+
+
+class ReloadInput(Payload):
+    """A year's calendar was loaded: every open case with a provisional deadline is recomputed."""
+
+    year: int
+    after: UUID | None = None  # where a continued run resumes
+    signalled: int = 0
+
+
+class CasePageQuery(Payload):
+    after: UUID | None
+    limit: int = Field(ge=1, le=1000)
+
+
+class CaseIds(Payload):
+    ids: list[UUID]
 
 
 class ReviewDue(Payload):

@@ -84,6 +84,8 @@ class StepOut(Out):
     awaiting_applicant: bool
     at: datetime
     service_no: str | None = None
+    due_on: date | None = None
+    due_provisional: bool = False
 
     @classmethod
     def of(cls, result: StepResult) -> StepOut:
@@ -92,7 +94,7 @@ class StepOut(Out):
             case_id=result.case_id, seq=result.seq, step=h.step, step_zh=steps.zh(h.step), status=h.status.value,
             outcome=h.outcome.value if h.outcome else None, holder_role=h.holder_role, assignee_id=h.assignee_id,
             provider_id=h.provider_id, awaiting_applicant=h.awaiting_applicant, at=result.at,
-            service_no=result.service_no,
+            service_no=result.service_no, due_on=result.due_on, due_provisional=result.due_provisional,
         )
 
 
@@ -115,6 +117,11 @@ class CasePublic(Out):
     need_category: str | None
     service_no: str | None
     due_on: date | None
+    # The due date was computed on weekdays because a year's holiday schedule is not published yet.
+    due_provisional: bool
+    deadline_suspended: bool
+    deadline_extended: bool
+    blocked_reason: str | None
     opened_at: datetime
     updated_at: datetime
     closed_at: datetime | None

@@ -36,7 +36,7 @@ from tests.flow import APPROVE, ARCHIVE, PLAN, SURVEY, new_person
 def actor(username: str) -> Actor:
     u = next(u for u in USERS if u.username == username)
     return Actor(user_id=user_id(u.username), role=u.role, jurisdiction=u.jurisdiction,
-                 provider_id=u.provider, person_id=u.person)
+                 provider_id=u.provider, person_id=u.person, lead=u.lead)
 
 
 async def start_case(client: Client, sessions: Sessions, task_queue: str) -> WorkflowHandle[Any, Any]:

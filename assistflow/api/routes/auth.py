@@ -27,7 +27,7 @@ async def login(
     if not verify_password(form.password, user.password_hash if user else None) or user is None:
         raise ApiError(401, "bad_credentials", "用户名或密码错误")
     actor = Actor(user_id=user.id, role=user.role, jurisdiction=user.jurisdiction,
-                  provider_id=user.provider_id, person_id=user.person_id)
+                  provider_id=user.provider_id, person_id=user.person_id, lead=user.is_lead)
     token = issue_token(actor, resources.settings.token_secret, resources.settings.token_ttl_hours * 3600)
     return {"access_token": token, "token_type": "bearer", "role": user.role, "full_name": user.full_name,
             "jurisdiction": user.jurisdiction}

@@ -23,18 +23,20 @@ from assistflow.workflows.steps import Role, Step
 
 router = APIRouter(prefix="/cases", tags=["案件"])
 _c, _a = CASES.c, AUDIT.c
-_CASE_COLUMNS = (CASES, PERSONS.c.name.label("person_name"))
+CASE_COLUMNS = (CASES, PERSONS.c.name.label("person_name"))
 
 
-def _public(row: Any) -> dict[str, Any]:
+def public(row: Any) -> dict[str, Any]:
     data = dict(row._mapping)
     data["step_zh"] = steps.zh(Step(data["step"]))
+    data["deadline_suspended"] = data["suspended_on"] is not None
+    data["deadline_extended"] = data["extended"]
     return data
 
 
 async def _read(session: AsyncSession, case_id: UUID) -> Any:
     return (await session.execute(
-        select(*_CASE_COLUMNS).join(PERSONS, PERSONS.c.id == _c.person_id).where(_c.id == case_id)
+        select(*CASE_COLUMNS).join(PERSONS, PERSONS.c.id == _c.person_id).where(_c.id == case_id)
     )).one()
 
 
@@ -47,7 +49,7 @@ async def create_case(
     case_id = uuid.uuid5(uuid.NAMESPACE_URL, f"assistflow:case:{actor.user_id}:{key}") if key else uuid.uuid4()
     if key and (await session.get(Case, case_id)) is not None:  # the same form submitted again
         response.status_code = 200
-        return CasePublic.model_validate(_public(await _read(session, case_id)))
+        return CasePublic.model_validate(public(await _read(session, case_id)))
     if actor.role is Role.APPLICANT:
         if body.person is not None or actor.person_id is None or body.channel is Channel.DISCOVERY:
             raise ApiError(422, "applicant_self_only", "申请人只能以本人身份通过窗口或线上提出申请")
@@ -71,7 +73,7 @@ async def create_case(
     form = OpenForm(person_id=person_id, village_code=village, channel=body.channel,
                     need_description=body.need_description)
     await case_calls.open_case(resources, case_id, actor, form, key)
-    return CasePublic.model_validate(_public(await _read(session, case_id)))
+    return CasePublic.model_validate(public(await _read(session, case_id)))
 
 
 @router.get("", summary="案件列表（按环节、乡镇、村、经办人筛选，分页）")
@@ -99,10 +101,10 @@ async def list_cases(
         where.append(_c.assignee_id == assignee_id)
     total = (await session.execute(select(func.count()).select_from(CASES).where(*where))).scalar_one()
     rows = (await session.execute(
-        select(*_CASE_COLUMNS).join(PERSONS, PERSONS.c.id == _c.person_id)
+        select(*CASE_COLUMNS).join(PERSONS, PERSONS.c.id == _c.person_id)
         .where(*where).order_by(_c.updated_at.desc(), _c.id).limit(limit).offset(offset)
     )).all()
-    return CasePage(items=[CasePublic.model_validate(_public(r)) for r in rows], total=total,
+    return CasePage(items=[CasePublic.model_validate(public(r)) for r in rows], total=total,
                     limit=limit, offset=offset)
 
 
@@ -133,6 +135,6 @@ async def get_case(case_id: UUID, actor: ActorDep, session: SessionDep) -> CaseD
         )).scalar_one()
     closure = await session.get(Closure, case_id)
     return CaseDetail.model_validate({
-        **_public(row), "history": history, "materials_missing": missing,
+        **public(row), "history": history, "materials_missing": missing,
         "closure": ClosureOut.model_validate(closure) if closure else None,
     })

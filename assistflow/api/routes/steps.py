@@ -15,16 +15,21 @@ from assistflow.models.payloads import (
     Actor,
     ArchiveForm,
     CloseForm,
+    ExtendForm,
     Payload,
     PlanForm,
+    ReassignForm,
     ReferForm,
     RegisterForm,
     RespondForm,
     ResubmitForm,
+    ResumeForm,
+    RetryForm,
     ReturnForm,
     ReviewForm,
     StopForm,
     SurveyForm,
+    SuspendForm,
     WithdrawForm,
 )
 from assistflow.models.schemas import StepOut
@@ -111,3 +116,33 @@ async def close(case_id: UUID, form: CloseForm, actor: ActorDep, session: Sessio
 async def stop_services(case_id: UUID, form: StopForm, actor: ActorDep, session: SessionDep,
                         resources: ResourcesDep, key: IdempotencyKey = None) -> StepOut:
     return await _advance(case_id, CaseWorkflow.stop_services, form, actor, session, resources, key)
+
+
+@router.post("/deadline/suspension", summary="办理时限暂停：等待申请人（如补充材料）期间停止计时")
+async def suspend_deadline(case_id: UUID, form: SuspendForm, actor: ActorDep, session: SessionDep,
+                           resources: ResourcesDep, key: IdempotencyKey = None) -> StepOut:
+    return await _advance(case_id, CaseWorkflow.suspend_deadline, form, actor, session, resources, key)
+
+
+@router.post("/deadline/resumption", summary="办理时限恢复：从暂停处继续计时")
+async def resume_deadline(case_id: UUID, form: ResumeForm, actor: ActorDep, session: SessionDep,
+                          resources: ResourcesDep, key: IdempotencyKey = None) -> StepOut:
+    return await _advance(case_id, CaseWorkflow.resume_deadline, form, actor, session, resources, key)
+
+
+@router.post("/deadline/extension", summary="办理时限延长：县级民政部门说明理由后延长一次")
+async def extend_deadline(case_id: UUID, form: ExtendForm, actor: ActorDep, session: SessionDep,
+                          resources: ResourcesDep, key: IdempotencyKey = None) -> StepOut:
+    return await _advance(case_id, CaseWorkflow.extend_deadline, form, actor, session, resources, key)
+
+
+@router.post("/assignee", summary="改派经办人（乡镇分管领导或县级民政部门）")
+async def reassign(case_id: UUID, form: ReassignForm, actor: ActorDep, session: SessionDep,
+                   resources: ResourcesDep, key: IdempotencyKey = None) -> StepOut:
+    return await _advance(case_id, CaseWorkflow.reassign, form, actor, session, resources, key)
+
+
+@router.post("/retry", summary="重试受阻的自动处理（排除故障原因后）")
+async def retry_blocked(case_id: UUID, form: RetryForm, actor: ActorDep, session: SessionDep,
+                        resources: ResourcesDep, key: IdempotencyKey = None) -> StepOut:
+    return await _advance(case_id, CaseWorkflow.retry_blocked, form, actor, session, resources, key)
