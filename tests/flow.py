@@ -6,13 +6,17 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
+from uuid import UUID
 
 import httpx
+from temporalio.client import Client
 
-from assistflow.models.payloads import Actor, Dimension, DocumentKind
+from assistflow.models.payloads import Actor, CaseState, Dimension, DocumentKind
 from assistflow.models.settings import Settings
 from assistflow.security import issue_token
 from assistflow.seed import PROVIDERS, USERS, VILLAGE, demo_id_number, user_id
+from assistflow.workflows.case import CaseWorkflow
+from assistflow.workflows.rules import workflow_id_for
 from assistflow.workflows.steps import Role
 
 PROVIDER_A, PROVIDER_B = str(PROVIDERS[0][0]), str(PROVIDERS[1][0])
@@ -49,7 +53,15 @@ ARCHIVE = {"documents": [{"kind": k.value, "missing_reason": "本人暂未提供
 class Api:
     http: httpx.AsyncClient
     settings: Settings
+    temporal: Client
     _tokens: dict[str, str] = field(default_factory=dict)
+
+    async def state(self, case: str) -> CaseState:
+        """The case workflow's own state (what the deadline machinery sees)."""
+        handle = self.temporal.get_workflow_handle_for(CaseWorkflow.run, workflow_id_for(UUID(case)))
+        state = await handle.query(CaseWorkflow.state)
+        assert state is not None
+        return state
 
     def headers(self, username: str, key: str | None = None) -> dict[str, str]:
         if username not in self._tokens:

@@ -23,4 +23,4 @@ async def api(
     app.state.resources = Resources(settings=settings, sessions=sessions, temporal=dev_env.client)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://assistflow.test") as http:
-        yield Api(http, settings)
+        yield Api(http, settings, dev_env.client)

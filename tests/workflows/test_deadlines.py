@@ -106,7 +106,8 @@ async def test_suspend_resume_and_one_extension(
         first = await handle.query(CaseWorkflow.state)
         assert first is not None and first.deadline is not None
         due = first.deadline.due_on
-        suspended = await step(handle, CaseWorkflow.suspend_deadline, "jiedao", SuspendForm(reason="申请人住院，待出院后入户"))
+        suspended = await step(handle, CaseWorkflow.suspend_deadline, "jiedao",
+                               SuspendForm(reason="申请人住院，待出院后入户"))
         assert suspended.due_on == due
         await env.sleep(timedelta(days=10))
         assert await rungs(sessions, handle) == []  # a suspended clock raises no alarm
