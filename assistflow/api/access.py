@@ -22,6 +22,11 @@ def case_scope(actor: Actor) -> ColumnElement[bool]:
         return _cases.provider_id == actor.provider_id
     if actor.role is Role.APPLICANT:
         return _cases.person_id == actor.person_id
+    # A county, township or village code is said as equality on its own column, so the planner walks that
+    # column's indexes; a province or city prefix falls back to the prefix match.
+    column = {6: _cases.county_code, 9: _cases.township_code, 12: _cases.village_code}.get(len(actor.jurisdiction))
+    if column is not None:
+        return column == actor.jurisdiction
     return _cases.village_code.startswith(actor.jurisdiction, autoescape=True)
 
 

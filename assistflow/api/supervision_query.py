@@ -24,6 +24,8 @@ from assistflow.policy.deadlines import CHINA
 from assistflow.policy.workdays import WorkCalendar
 from assistflow.workflows.steps import Step
 
+COUNT_CAP = 10_000
+
 
 class Reason(StrEnum):
     OVERDUE = "overdue"  # 已逾期
@@ -50,7 +52,7 @@ def today_in_china() -> date:
     return datetime.now(CHINA).date()
 
 
-def _conditions(actor: Actor, f: StuckFilter, cal: WorkCalendar, today: date) -> list[ColumnElement[bool]]:
+def conditions(actor: Actor, f: StuckFilter, cal: WorkCalendar, today: date) -> list[ColumnElement[bool]]:
     c = CASES.c
     where: list[ColumnElement[bool]] = [c.status == "open", case_scope(actor)]
     if f.county_code:
@@ -91,7 +93,7 @@ def stuck_select(actor: Actor, f: StuckFilter, cal: WorkCalendar, today: date) -
         .outerjoin(USERS, USERS.c.id == c.assignee_id)
         .outerjoin(township, township.c.code == c.township_code)
         .outerjoin(village, village.c.code == c.village_code)
-        .where(*_conditions(actor, f, cal, today))
+        .where(*conditions(actor, f, cal, today))
         .order_by(*_order(f.reason))
     )
 
@@ -114,8 +116,7 @@ async def stuck_page(
     today = today_in_china()
     rows = (await session.execute(stuck_select(actor, f, cal, today).limit(limit).offset(offset))).all()
     total = None
-    if with_total:
-        total = (await session.execute(
-            select(func.count()).select_from(CASES).where(*_conditions(actor, f, cal, today))
-        )).scalar_one()
+    if with_total:  # counted up to a cap: past it the exact figure is not worth a scan of the county
+        capped = select(CASES.c.id).where(*conditions(actor, f, cal, today)).limit(COUNT_CAP + 1).subquery()
+        total = (await session.execute(select(func.count()).select_from(capped))).scalar_one()
     return [(r, lateness(f.reason, r, cal, today)) for r in rows], total, cal

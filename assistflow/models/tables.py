@@ -97,10 +97,16 @@ class Case(SQLModel, table=True):
         Index("uq_cases_open_person", "person_id", unique=True, postgresql_where=text("status = 'open'")),
         Index("ix_cases_village_pattern", "village_code", postgresql_ops={"village_code": "text_pattern_ops"}),
         Index("ix_cases_township_step", "township_code", "step"),
-        # The supervisor's stuck view: open cases by county / township in due-date order.
-        Index("ix_cases_open_county_due", "county_code", "due_on", postgresql_where=text("status = 'open'")),
-        Index("ix_cases_open_township_due", "township_code", "due_on", postgresql_where=text("status = 'open'")),
-        Index("ix_cases_open_county_updated", "county_code", "updated_at", postgresql_where=text("status = 'open'")),
+        # The supervisor's stuck view: open cases of a county / township already in the page's order (due date
+        # or last move, then id), with what the filter and the capped count need, so both read the index only.
+        Index("ix_cases_open_county_due", "county_code", "due_on", "id", postgresql_include=["suspended_on"],
+              postgresql_where=text("status = 'open'")),
+        Index("ix_cases_open_township_due", "township_code", "due_on", "id", postgresql_include=["suspended_on"],
+              postgresql_where=text("status = 'open'")),
+        Index("ix_cases_open_county_updated", "county_code", "updated_at", "id",
+              postgresql_where=text("status = 'open'")),
+        Index("ix_cases_open_township_updated", "township_code", "updated_at", "id",
+              postgresql_where=text("status = 'open'")),
         Index("ix_cases_blocked", "county_code", postgresql_where=text("blocked_at IS NOT NULL")),
     )
     id: UUID = Field(primary_key=True)

@@ -16,7 +16,7 @@ from assistflow.api.access import case_scope, load_case
 from assistflow.api.deps import ActorDep, Resources, ResourcesDep, SessionDep, require
 from assistflow.api.errors import ApiError
 from assistflow.api.exports import XLSX, csv_bytes, download, xlsx_bytes
-from assistflow.api.supervision_query import REASON_ZH, Reason, StuckFilter, stuck_page
+from assistflow.api.supervision_query import COUNT_CAP, REASON_ZH, Reason, StuckFilter, stuck_page
 from assistflow.models.payloads import Actor, ReassignForm
 from assistflow.models.schemas import Out, Schema
 from assistflow.models.tables import CASES, USERS
@@ -52,7 +52,8 @@ class StuckCase(Out):
 
 class StuckPage(Out):
     items: list[StuckCase]
-    total: int
+    total: int  # exact up to COUNT_CAP; total_capped says the real number is larger
+    total_capped: bool
     limit: int
     offset: int
 
@@ -83,7 +84,9 @@ async def stuck(
 ) -> StuckPage:
     require(actor, *_SUPERVISORS)
     rows, total, _ = await stuck_page(session, actor, f, limit, offset)
-    return StuckPage(items=[_item(f, r, d) for r, d in rows], total=total or 0, limit=limit, offset=offset)
+    counted = total or 0
+    return StuckPage(items=[_item(f, r, d) for r, d in rows], total=min(counted, COUNT_CAP),
+                     total_capped=counted > COUNT_CAP, limit=limit, offset=offset)
 
 
 _HEADERS = ("案件编号", "关注原因", "服务对象", "乡镇(街道)", "村(社区)", "所处环节", "经办人", "到期日",
