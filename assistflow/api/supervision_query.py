@@ -119,4 +119,12 @@ async def stuck_page(
     if with_total:  # counted up to a cap: past it the exact figure is not worth a scan of the county
         capped = select(CASES.c.id).where(*conditions(actor, f, cal, today)).limit(COUNT_CAP + 1).subquery()
         total = (await session.execute(select(func.count()).select_from(capped))).scalar_one()
-    return [(r, lateness(f.reason, r, cal, today)) for r in rows], total, cal
+    memo: dict[Any, int] = {}  # rows share due dates: count each distance in working days once
+
+    def late(row: Any) -> int:
+        key = row.due_on if f.reason in (Reason.OVERDUE, Reason.DUE_SOON) else row.updated_at.astimezone(CHINA).date()
+        if key not in memo:
+            memo[key] = lateness(f.reason, row, cal, today)
+        return memo[key]
+
+    return [(r, late(r)) for r in rows], total, cal
