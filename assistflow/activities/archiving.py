@@ -28,21 +28,20 @@ class ArchivingActivities(StepActivities):
         async with self._sessions.begin() as session:
             if await claim(session, t, body):
                 await self._check_files(session, record)
+                rows = [{"case_id": t.case_id, "kind": d.kind.value, "file_id": d.file_id,
+                         "missing_reason": d.missing_reason, "updated_at": t.at} for d in body.documents]
+                stmt = insert(ArchiveDocument).values(rows)
+                await session.execute(stmt.on_conflict_do_update(
+                    index_elements=["case_id", "kind"],
+                    set_={"file_id": stmt.excluded.file_id, "missing_reason": stmt.excluded.missing_reason,
+                          "updated_at": stmt.excluded.updated_at},
+                ))
+                # The provider's number last: its row lock is then held only until the commit, so a
+                # provider's archives queue behind each other as briefly as possible.
                 service_no = await self._next_number(session, provider_id)
                 session.add(Archive(case_id=t.case_id, provider_id=provider_id, service_no=service_no,
                                     created_by=t.actor.user_id, created_at=t.at))
                 await session.flush()
-                for doc in body.documents:
-                    values: dict[str, Any] = {
-                        "case_id": t.case_id, "kind": doc.kind.value, "file_id": doc.file_id,
-                        "missing_reason": doc.missing_reason, "updated_at": t.at,
-                    }
-                    await session.execute(
-                        insert(ArchiveDocument).values(**values).on_conflict_do_update(
-                            index_elements=["case_id", "kind"],
-                            set_={k: values[k] for k in ("file_id", "missing_reason", "updated_at")},
-                        )
-                    )
                 plan = await project(session, t, body, service_no=service_no)
             else:  # a retry of a step already written: answer with the number it got then
                 service_no = (await session.execute(

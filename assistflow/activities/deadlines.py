@@ -51,15 +51,25 @@ async def work_calendar(session: AsyncSession, fresh: bool = False) -> WorkCalen
 
 
 def forget_calendar() -> None:
+    """Drop the cached calendar and rules (after loading a year or changing a county's rules)."""
     global _cache
     _cache = None
+    _rules_cache.clear()
 
 
-async def county_rules(session: AsyncSession, county: str) -> dict[str, int]:
-    rules = (await session.execute(
+_rules_cache: dict[str, tuple[float, dict[str, int]]] = {}
+
+
+async def county_rules(session: AsyncSession, county: str, fresh: bool = False) -> dict[str, int]:
+    """A county's rules; cached as briefly as the calendar (a changed rule applies to deadlines started after)."""
+    cached = _rules_cache.get(county)
+    if not fresh and cached is not None and time.monotonic() - cached[0] < _CALENDAR_TTL:
+        return cached[1]
+    rules = policy.merged((await session.execute(
         select(COUNTY_DEADLINES.c.rules).where(COUNTY_DEADLINES.c.county_code == county)
-    )).scalar_one_or_none()
-    return policy.merged(rules)
+    )).scalar_one_or_none())
+    _rules_cache[county] = (time.monotonic(), rules)
+    return rules
 
 
 def _plan(

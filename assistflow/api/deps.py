@@ -28,7 +28,8 @@ class Resources:
     temporal: Client
 
 
-def get_resources(request: Request) -> Resources:
+# Dependencies are `async def`: a plain `def` is run in the threadpool, a hop per request for no reason.
+async def get_resources(request: Request) -> Resources:
     resources: Resources = request.app.state.resources
     return resources
 
@@ -44,7 +45,7 @@ async def get_session(resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-def get_actor(resources: ResourcesDep, token: Annotated[str | None, Depends(_bearer)]) -> Actor:
+async def get_actor(resources: ResourcesDep, token: Annotated[str | None, Depends(_bearer)]) -> Actor:
     if token is None:
         raise ApiError(401, "not_authenticated", "请先登录")
     try:

@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 
-from assistflow.activities.deadlines import county_rules, work_calendar
+from assistflow.activities.deadlines import county_rules, forget_calendar, work_calendar
 from assistflow.api.deps import ActorDep, ResourcesDep, SessionDep, require
 from assistflow.api.errors import ApiError
 from assistflow.models.deadline_tables import CALENDAR_DAYS, CALENDAR_YEARS, CalendarYear, CountyDeadlines
@@ -103,7 +103,7 @@ async def load_calendar(
 
 @router.get("/deadline-rules", summary="本县办理时限（工作日）")
 async def get_rules(actor: ActorDep, session: SessionDep) -> list[RuleOut]:
-    rules = await county_rules(session, actor.jurisdiction[:6])
+    rules = await county_rules(session, actor.jurisdiction[:6], fresh=True)
     return [RuleOut(rule=k, name=policy.RULE_ZH[k], working_days=rules[k], default=v)
             for k, v in policy.DEFAULT_RULES.items()]
 
@@ -127,4 +127,5 @@ async def put_rules(body: RulesIn, actor: ActorDep, session: SessionDep) -> list
     session.add(AuditEntry(action="deadline_rules_changed", actor_id=actor.user_id, actor_role=actor.role,
                            at=now, after={"county": county, "rules": body.rules}))
     await session.commit()
+    forget_calendar()  # this process starts new deadlines on the new rules at once; others within seconds
     return await get_rules(actor, session)
