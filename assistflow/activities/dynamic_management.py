@@ -7,12 +7,14 @@ written decision (`stop_services`).
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
 from assistflow.activities.common import StepActivities
 from assistflow.activities.review import current_eligibility
+from assistflow.models.deadline_tables import Notification
 from assistflow.models.payloads import (
     Action,
     Outcome,
@@ -22,7 +24,8 @@ from assistflow.models.payloads import (
     StepWritten,
     StopForm,
 )
-from assistflow.models.tables import Closure, DynamicReview
+from assistflow.models.tables import CASES, Closure, DynamicReview
+from assistflow.workflows.steps import Role, Step
 from assistflow.workflows.timing import CHINA
 
 
@@ -38,6 +41,17 @@ class DynamicManagementActivities(StepActivities):
                         category=category, reviewed_at=now)
                 .on_conflict_do_nothing(index_elements=["case_id", "period"])
             )
+            if not eligibility.eligible:  # someone must hear the recipient and decide: tell the township
+                township = (await session.execute(
+                    select(CASES.c.township_code).where(CASES.c.id == due.case_id))).scalar_one()
+                await session.execute(insert(Notification).values(
+                    case_id=due.case_id, deadline_seq=0, rung=f"review:{due.period}",
+                    step=Step.DYNAMIC_MANAGEMENT.value, due_on=now.astimezone(CHINA).date(),
+                    recipient_role=Role.TOWNSHIP_WORKER.value, recipient_scope=township,
+                    message=(f"【月度复核】{due.period}复核发现服务对象已不符合服务类社会救助对象条件"
+                             f"（{eligibility.basis}）。请听取服务对象本人意见后，书面作出变更或停止服务的决定。"),
+                    created_at=now,
+                ).on_conflict_do_nothing(constraint="uq_notification_rung"))
         return ReviewOutcome(still_eligible=eligibility.eligible)
 
     @activity.defn(name=Action.STOP.value)

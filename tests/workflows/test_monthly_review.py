@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.testing import WorkflowEnvironment
 
 from assistflow.db import Sessions
-from assistflow.models.tables import DYNAMIC_REVIEWS
+from assistflow.models.deadline_tables import NOTIFICATIONS
+from assistflow.models.tables import CASES, DYNAMIC_REVIEWS, PERSONS
 from assistflow.worker import build_worker
 from assistflow.workflows.case import CaseWorkflow
 from assistflow.workflows.timing import next_review_at, period_of
@@ -35,11 +36,17 @@ async def test_monthly_review_continues_as_new(
         case_id = case_id_of(handle)
         due = next_review_at(case_id, await ts_env.get_current_time())
 
+        reviewed: list[str] = []
         for month in range(3):
+            if month == 1:  # the person's status changes: no longer a recipient (e.g. 低保 ended)
+                async with sessions.begin() as s:
+                    person = select(CASES.c.person_id).where(CASES.c.id == case_id).scalar_subquery()
+                    await s.execute(update(PERSONS).where(PERSONS.c.id == person).values(category="none"))
             now = await ts_env.get_current_time()
             await ts_env.sleep((due - now) + timedelta(hours=1))
             state = await handle.query(CaseWorkflow.state)
             assert state is not None and state.last_review_period == period_of(due), month
+            reviewed.append(period_of(due))
             due = next_review_at(case_id, due)
 
         assert await _run_id(ts_env, handle.id) != first_run
@@ -51,3 +58,11 @@ async def test_monthly_review_continues_as_new(
                 select(DYNAMIC_REVIEWS.c.period).where(DYNAMIC_REVIEWS.c.case_id == case_id)
             )).scalars().all()
         assert len(periods) == 3 and len(set(periods)) == 3
+        async with sessions() as session:
+            told = (await session.execute(select(NOTIFICATIONS.c.rung, NOTIFICATIONS.c.recipient_role).where(
+                NOTIFICATIONS.c.case_id == case_id, NOTIFICATIONS.c.rung.like("review:%")))).all()
+        # Flagged to the township in the month it changed and in the next, once each; services go on until a
+        # worker has heard the recipient and decided.
+        assert sorted(r.rung for r in told) == [f"review:{p}" for p in reviewed[1:]]
+        assert {r.recipient_role for r in told} == {"township_worker"}
+        assert (await handle.query(CaseWorkflow.state)).holding.status.value == "open"  # type: ignore[union-attr]
