@@ -188,3 +188,20 @@ async def test_search_attributes_match_the_projection(api: Api) -> None:
     due = attrs.get(SA_DUE)
     assert due is not None and due.astimezone(CHINA).date().isoformat() == detail["due_on"]
     assert attrs.get(SA_PROVISIONAL) == detail["due_provisional"]
+
+
+async def test_summary_counts_and_step_durations(api: Api) -> None:
+    walked = [await api.walk(until="referral") for _ in range(2)]
+    today = today_in_china().isoformat()
+    r = await api.get("/supervision/summary", "minzheng", since=today, until=today)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    counts = {(c["township_code"], c["step"]): c["open_cases"] for c in body["counts"]}
+    assert counts[("341702001", "referral")] >= len(walked)
+    durations = {(d["township_code"], d["step"]): d for d in body["durations"]}
+    survey = durations[("341702001", "survey")]
+    assert survey["finished"] >= 2 and 0 <= survey["p50_days"] <= survey["p90_days"] < 1
+    other = (await api.get("/supervision/summary", "jiedao2", since=today, until=today)).json()
+    assert all(c["township_code"] == "341702002" for c in other["counts"] + other["durations"])
+    backwards = await api.get("/supervision/summary", "minzheng", since=today, until="2020-01-01")
+    assert backwards.status_code == 422
