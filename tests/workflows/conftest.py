@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from temporalio.api.enums.v1 import IndexedValueType
@@ -13,9 +14,8 @@ from assistflow.workflows.rules import SEARCH_ATTRIBUTES
 from tests.conftest import SETTINGS
 
 
-@pytest.fixture(scope="session")
-async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
-    """The time-skipping test server, for tests that need months to pass."""
+@asynccontextmanager
+async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=devtools.temporal_test_server(),
         data_converter=data_converter(SETTINGS.payload_key),
@@ -24,20 +24,21 @@ async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
         namespace=env.client.namespace,
         search_attributes={k.name: IndexedValueType.ValueType(k.indexed_value_type) for k in SEARCH_ATTRIBUTES},
     ))
-    yield env
-    await env.shutdown()
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
+    """The time-skipping test server, for tests that need months to pass (its clock only moves forward)."""
+    async with time_skipping() as env:
+        yield env
 
 
 @pytest.fixture
 async def fresh_ts_env() -> AsyncIterator[WorkflowEnvironment]:
     """A time-skipping server of its own: its clock starts at today's real time, whatever others skipped."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=devtools.temporal_test_server(),
-        data_converter=data_converter(SETTINGS.payload_key),
-    )
-    await env.client.operator_service.add_search_attributes(AddSearchAttributesRequest(
-        namespace=env.client.namespace,
-        search_attributes={k.name: IndexedValueType.ValueType(k.indexed_value_type) for k in SEARCH_ATTRIBUTES},
-    ))
-    yield env
-    await env.shutdown()
+    async with time_skipping() as env:
+        yield env
