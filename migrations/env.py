@@ -7,8 +7,8 @@ from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
 
 import assistflow.models.deadline_tables  # noqa: F401  (each import registers its tables on SQLModel.metadata)
-import assistflow.models.tables  # noqa: F401
 import assistflow.models.settlement_tables  # noqa: F401
+import assistflow.models.tables  # noqa: F401
 from assistflow.db import sync_url
 from assistflow.models.settings import get_settings
 

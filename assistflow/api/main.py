@@ -10,7 +10,20 @@ from sqlalchemy import text
 
 from assistflow.api import errors
 from assistflow.api.deps import Resources, ResourcesDep
-from assistflow.api.routes import archives, auth, calendar, cases, catalog, inbox, services, steps, supervision
+from assistflow.api.routes import (
+    agreements,
+    archives,
+    auth,
+    calendar,
+    cases,
+    catalog,
+    inbox,
+    services,
+    settlement,
+    statements,
+    steps,
+    supervision,
+)
 from assistflow.db import make_engine, make_sessions
 from assistflow.models.settings import Settings, get_settings
 from assistflow.temporal import connect
@@ -36,7 +49,8 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
 
     app = FastAPI(title="assistflow 服务类社会救助", version="0.1.0", lifespan=lifespan)
     errors.install(app)
-    for module in (auth, cases, steps, services, archives, catalog, inbox, supervision, calendar):
+    for module in (auth, cases, steps, services, archives, catalog, inbox, supervision, calendar,
+                   agreements, settlement, statements):
         app.include_router(module.router)
 
     @app.get("/health", tags=["运维"], summary="健康检查")

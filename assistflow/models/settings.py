@@ -35,6 +35,15 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 10 * 1024 * 1024
     data_dir: Path = Field(default=PROJECT_ROOT / ".data")
 
+    # The monthly settlement run (China time): a day every month has, after the month's last confirmations.
+    settlement_day: int = Field(default=5, ge=1, le=28)
+    settlement_hour: int = Field(default=2, ge=0, le=23)
+    settlement_minute: int = Field(default=0, ge=0, le=59)
+    # A server down over the run day still runs it within this many days; older misses are backfilled by hand.
+    settlement_catchup_days: int = Field(default=7, ge=1, le=27)
+    settlement_schedule_id: str = "assistflow-monthly-settlement"
+    settlement_schedule_enabled: bool = True
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -16,7 +16,14 @@ from assistflow.api.deps import ActorDep, ResourcesDep, SessionDep, require
 from assistflow.api.errors import ApiError
 from assistflow.api.settlement_access import county_of, require_county_officer
 from assistflow.models.settlement_payloads import Period, SettlementStart
-from assistflow.models.settlement_schemas import BackfillIn, FundCheckOut, RunIn, RunOut, RunStarted, SettlementExceptionOut
+from assistflow.models.settlement_schemas import (
+    BackfillIn,
+    FundCheckOut,
+    RunIn,
+    RunOut,
+    RunStarted,
+    SettlementExceptionOut,
+)
 from assistflow.models.settlement_tables import FUND_CHECKS, SETTLEMENT_EXCEPTIONS, SETTLEMENT_RUNS, STATEMENTS
 from assistflow.models.tables import CASES
 from assistflow.policy.settlement import work_funds_check

@@ -1,0 +1,223 @@
+"""The SQL of one county x period's computation (see settlement_sql.py for the order it runs in).
+
+`SETTLED` is the one pass that classifies every candidate record, one row per record in a temporary table,
+from which the ledger, the lines and the exceptions are inserted.
+
+- Candidates: confirmed records of the county's cases, started before the period's end, confirmed by the
+  period's cutoff, on no statement yet. Earlier months among them are adjustments (补结).
+- Terms are resolved once per (township, provider, item, service day), not per record: the most specific
+  agreement in force (the township's before the county's; 实施 or 验收), the fee standard in force that day,
+  and the agreed price capped at the standard. A few hundred keys instead of a join per record.
+- Exceptions (left unsettled, considered again next run): not in the case's plan (item and provider), no
+  agreement, no fee standard, or the period's statement for it is already approved.
+- Duplicates: a record overlapping an earlier billable record of the same case and item, or a record already
+  paid for the same case, item and service month. Plan quantities: per case x item x service month, counting
+  what earlier statements paid for that month; what is beyond the plan is flagged and not paid (partly, when
+  a record straddles the limit).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+# Each stage is a temporary table, analysed before the next: the planner then sees 800,000 candidates as
+# 800,000 rows (a CTE is estimated at a handful, and nested loops follow).
+CANDIDATES = text("""
+CREATE TEMP TABLE cand ON COMMIT DROP AS
+SELECT r.id, r.case_id, r.provider_id, r.item_code, r.started_at, r.recorded_at, r.quantity,
+       r.started_at + make_interval(mins => r.minutes) AS ends_at,
+       (r.started_at AT TIME ZONE 'Asia/Shanghai')::date AS served_on,
+       date_trunc('month', r.started_at AT TIME ZONE 'Asia/Shanghai')::date AS service_month, c.township_code
+FROM service_records r
+JOIN cases c ON c.id = r.case_id
+WHERE c.county_code = :county AND r.confirmed_at <= :cutoff AND r.started_at < :period_end
+  AND NOT EXISTS (SELECT 1 FROM statement_records s WHERE s.record_id = r.id)
+""")
+
+TERMS = text("""
+CREATE TEMP TABLE terms ON COMMIT DROP AS
+SELECT DISTINCT ON (k.township_code, k.provider_id, k.item_code, k.served_on)
+       k.township_code, k.provider_id, k.item_code, k.served_on, a.id AS agreement_id, a.purchaser_code,
+       LEAST(COALESCE(a.agreed_price, f.price), f.price) AS unit_price, f.funding_source, i.government_funded
+FROM (SELECT DISTINCT township_code, provider_id, item_code, served_on FROM cand) k
+LEFT JOIN (SELECT a.id, a.provider_id, a.purchaser_code, a.agreement_no, a.starts_on, a.ends_on, ai.item_code,
+                  ai.price AS agreed_price
+           FROM purchase_agreements a JOIN agreement_items ai ON ai.agreement_id = a.id
+           WHERE a.county_code = :county AND a.status IN ('implementing', 'accepted')) a
+  ON a.provider_id = k.provider_id AND a.item_code = k.item_code
+ AND k.served_on BETWEEN a.starts_on AND a.ends_on AND starts_with(k.township_code, a.purchaser_code)
+LEFT JOIN fee_standards f
+  ON f.county_code = :county AND f.item_code = k.item_code
+ AND f.valid_from <= k.served_on AND (f.valid_to IS NULL OR k.served_on <= f.valid_to)
+LEFT JOIN service_items i ON i.county_code = :county AND i.code = k.item_code
+ORDER BY k.township_code, k.provider_id, k.item_code, k.served_on, length(a.purchaser_code) DESC NULLS LAST,
+         a.agreement_no
+""")
+
+# What is already paid for the candidates' service months, read from the county's statements of those
+# periods and later (a record is settled in its own month or after, never before): nothing to read on a
+# month's first run, so the check costs nothing then.
+PRIOR = text("""
+CREATE TEMP TABLE prior ON COMMIT DROP AS
+SELECT r.id, r.case_id, r.item_code, r.started_at, r.started_at + make_interval(mins => r.minutes) AS ends_at,
+       sr.paid_quantity, date_trunc('month', r.started_at AT TIME ZONE 'Asia/Shanghai')::date AS service_month
+FROM statements st
+JOIN statement_records sr ON sr.statement_id = st.id
+JOIN service_records r ON r.id = sr.record_id
+WHERE st.county_code = :county AND st.period >= :first_period AND sr.paid_quantity > 0
+""")
+
+# The plan quantities of the cases with candidates: the filed service plan, per item, for its provider.
+PLANS = text("""
+CREATE TEMP TABLE plan ON COMMIT DROP AS
+SELECT p.case_id, p.provider_id, i.item_code, i.quantity_per_month AS plan_quantity
+FROM service_plans p
+CROSS JOIN LATERAL jsonb_to_recordset(p.items) AS i(item_code text, quantity_per_month int)
+WHERE p.case_id IN (SELECT DISTINCT case_id FROM cand)
+""")
+
+# Both windows sort by (case, item, service month, start, ...): the month follows from the start, so the
+# first window's order is the second's and the rows are sorted once.
+SETTLED = text("""
+CREATE TEMP TABLE settled ON COMMIT DROP AS
+WITH locked AS (
+    SELECT purchaser_code, provider_id FROM statements
+    WHERE period = :period AND county_code = :county AND status IN ('approved', 'paid')
+),
+classified AS (
+    SELECT cand.*, plan.plan_quantity, t.agreement_id, t.purchaser_code, t.unit_price, t.funding_source,
+           t.government_funded,
+           CASE WHEN plan.plan_quantity IS NULL THEN 'not_in_plan'
+                WHEN t.agreement_id IS NULL THEN 'no_agreement'
+                WHEN t.unit_price IS NULL THEN 'no_fee_standard'
+                WHEN locked.provider_id IS NOT NULL THEN 'statement_locked' END AS exception
+    FROM cand
+    JOIN terms t ON t.township_code = cand.township_code AND t.provider_id = cand.provider_id
+                AND t.item_code = cand.item_code AND t.served_on = cand.served_on
+    LEFT JOIN plan ON plan.case_id = cand.case_id AND plan.provider_id = cand.provider_id
+                  AND plan.item_code = cand.item_code
+    LEFT JOIN locked ON locked.purchaser_code = t.purchaser_code AND locked.provider_id = cand.provider_id
+),
+paid_overlap AS (
+    SELECT DISTINCT c.id
+    FROM cand c
+    JOIN prior p ON p.case_id = c.case_id AND p.item_code = c.item_code AND p.service_month = c.service_month
+                AND p.started_at < c.ends_at AND c.started_at < p.ends_at
+),
+prior_quantity AS (
+    SELECT case_id, item_code, service_month, sum(paid_quantity) AS quantity
+    FROM prior GROUP BY case_id, item_code, service_month
+),
+checked AS (
+    SELECT b.*, po.id IS NOT NULL OR COALESCE(b.started_at < max(b.ends_at) OVER (
+               PARTITION BY b.case_id, b.item_code ORDER BY b.service_month, b.started_at, b.recorded_at, b.id
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false) AS duplicate
+    FROM classified b
+    LEFT JOIN paid_overlap po ON po.id = b.id
+    WHERE b.exception IS NULL
+),
+quota AS (
+    SELECT c.*, COALESCE(pq.quantity, 0) + sum(CASE WHEN c.duplicate THEN 0 ELSE c.quantity END) OVER (
+               PARTITION BY c.case_id, c.item_code, c.service_month ORDER BY c.started_at, c.recorded_at, c.id
+               ROWS UNBOUNDED PRECEDING) AS used_through
+    FROM checked c
+    LEFT JOIN prior_quantity pq
+      ON pq.case_id = c.case_id AND pq.item_code = c.item_code AND pq.service_month = c.service_month
+)
+SELECT id AS record_id, case_id, provider_id, item_code, service_month, agreement_id, purchaser_code, unit_price,
+       funding_source, government_funded, quantity, duplicate,
+       CASE WHEN duplicate THEN 0
+            ELSE GREATEST(0, LEAST(quantity, plan_quantity - (used_through - quantity))) END AS paid_quantity,
+       NULL::text AS exception
+FROM quota
+UNION ALL
+SELECT id, case_id, provider_id, item_code, service_month, NULL, NULL, NULL, NULL, NULL, quantity, false, 0, exception
+FROM classified WHERE exception IS NOT NULL
+""")
+
+PAIRS = text("""
+SELECT DISTINCT s.purchaser_code, s.provider_id, p.code
+FROM (SELECT DISTINCT purchaser_code, provider_id FROM settled WHERE exception IS NULL) s
+JOIN providers p ON p.id = s.provider_id
+""")
+
+# Sorted by record id: the ledger's primary key is then filled in order, about twice as fast.
+RECORDS = text("""
+INSERT INTO statement_records (record_id, statement_id, outcome, paid_quantity, flagged_quantity, amount)
+SELECT s.record_id, st.id,
+       CASE WHEN s.duplicate THEN 'duplicate' WHEN s.paid_quantity = s.quantity THEN 'paid'
+            WHEN s.paid_quantity = 0 THEN 'over_plan' ELSE 'partly_over_plan' END,
+       s.paid_quantity, s.quantity - s.paid_quantity, s.paid_quantity * s.unit_price
+FROM settled s
+JOIN statements st ON st.period = :period AND st.purchaser_code = s.purchaser_code AND st.provider_id = s.provider_id
+WHERE s.exception IS NULL
+ORDER BY s.record_id
+""")
+
+LINES = text("""
+INSERT INTO statement_lines (statement_id, case_id, item_code, service_month, kind, agreement_id, unit_price,
+                             funding_source, government_funded, quantity, flagged_quantity, record_count, amount)
+SELECT st.id, s.case_id, s.item_code, s.service_month,
+       CASE WHEN s.service_month = :month THEN 'regular' ELSE 'adjustment' END,
+       s.agreement_id, s.unit_price, s.funding_source, s.government_funded,
+       sum(s.paid_quantity), sum(s.quantity - s.paid_quantity), count(*), sum(s.paid_quantity * s.unit_price)
+FROM settled s
+JOIN statements st ON st.period = :period AND st.purchaser_code = s.purchaser_code AND st.provider_id = s.provider_id
+WHERE s.exception IS NULL
+GROUP BY st.id, s.case_id, s.item_code, s.service_month, s.agreement_id, s.unit_price, s.funding_source,
+         s.government_funded
+""")
+
+FUND_TOTALS = text("""
+INSERT INTO statement_fund_totals (statement_id, funding_source, government_funded, amount)
+SELECT statement_id, funding_source, government_funded, sum(amount)
+FROM statement_lines WHERE statement_id = ANY(:open)
+GROUP BY statement_id, funding_source, government_funded
+""")
+
+# Totals and the content hash; the version moves only when the content does.
+TOTALS = text("""
+UPDATE statements st SET
+    status = 'draft', computed_at = :now,
+    version = CASE WHEN st.version > 0 AND st.content_sha256 = t.sha THEN st.version ELSE st.version + 1 END,
+    content_sha256 = t.sha, record_count = t.records, line_count = t.lines, paid_quantity = t.quantity,
+    flagged_quantity = t.flagged, total_amount = t.total, government_amount = t.government,
+    social_amount = t.social, adjustment_amount = t.adjustment
+FROM (
+    SELECT s.id, COALESCE(l.records, 0) AS records, COALESCE(l.lines, 0) AS lines,
+           COALESCE(l.quantity, 0) AS quantity, COALESCE(l.flagged, 0) AS flagged,
+           COALESCE(l.total, 0) AS total, COALESCE(l.government, 0) AS government,
+           COALESCE(l.social, 0) AS social, COALESCE(l.adjustment, 0) AS adjustment,
+           encode(sha256(convert_to(COALESCE(l.content, ''), 'UTF8')), 'hex') AS sha
+    FROM unnest(CAST(:open AS uuid[])) AS s(id)
+    LEFT JOIN (
+        SELECT statement_id, sum(record_count) AS records, count(*) AS lines, sum(quantity) AS quantity,
+               sum(flagged_quantity) AS flagged, sum(amount) AS total,
+               sum(amount) FILTER (WHERE government_funded) AS government,
+               sum(amount) FILTER (WHERE NOT government_funded) AS social,
+               sum(amount) FILTER (WHERE kind = 'adjustment') AS adjustment,
+               string_agg(concat_ws('|', case_id, item_code, service_month, kind, agreement_id, unit_price,
+                                    funding_source, government_funded, quantity, flagged_quantity, record_count,
+                                    amount),
+                          E'\\n' ORDER BY case_id, item_code, service_month, agreement_id, unit_price,
+                          funding_source, government_funded) AS content
+        FROM statement_lines WHERE statement_id = ANY(:open) GROUP BY statement_id
+    ) l ON l.statement_id = s.id
+) t
+WHERE st.id = t.id
+""")
+
+EXCEPTIONS = text("""
+INSERT INTO settlement_exceptions (period, county_code, record_id, case_id, provider_id, item_code, service_month,
+                                   reason)
+SELECT CAST(:period AS varchar), CAST(:county AS varchar), record_id, case_id, provider_id, item_code,
+       service_month, exception
+FROM settled WHERE exception IS NOT NULL
+""")
+
+WORK_FUNDS_USED = text("""
+SELECT COALESCE(sum(t.amount), 0)
+FROM statement_fund_totals t JOIN statements st ON st.id = t.statement_id
+WHERE st.county_code = :county AND st.period BETWEEN :year_start AND :period AND st.status <> 'returned'
+  AND t.funding_source = :work_funds
+""")
