@@ -22,6 +22,7 @@ from assistflow.activities.registration import RegistrationActivities
 from assistflow.activities.review import ReviewActivities
 from assistflow.activities.service import ServiceActivities
 from assistflow.activities.settlement import SettlementActivities
+from assistflow.activities.statement_deadlines import StatementDeadlineActivities
 from assistflow.activities.statements import StatementActivities
 from assistflow.activities.survey import SurveyActivities
 from assistflow.db import Sessions, make_engine, make_sessions
@@ -63,8 +64,10 @@ def activities(sessions: Sessions) -> list[Callable[..., Any]]:
 
 def settlement_activities(sessions: Sessions) -> list[Callable[..., Any]]:
     run, review = SettlementActivities(sessions), StatementActivities(sessions)
+    due = StatementDeadlineActivities(sessions)
     return [run.open_run, run.compute, run.close_run,
-            review.approve, review.return_statement, review.mark_paid, review.export]
+            review.approve, review.return_statement, review.mark_paid, review.export,
+            due.statement_deadline, due.statement_escalate]
 
 
 def build_worker(client: Client, sessions: Sessions, task_queue: str, **options: Any) -> Worker:

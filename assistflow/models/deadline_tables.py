@@ -43,9 +43,14 @@ class Notification(SQLModel, table=True):
     """One escalation rung of one deadline, addressed to a user, or to a role within a division."""
 
     __tablename__ = "notifications"
-    __table_args__ = (UniqueConstraint("case_id", "deadline_seq", "rung", name="uq_notification_rung"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "deadline_seq", "rung", name="uq_notification_rung"),
+        UniqueConstraint("statement_id", "rung", name="uq_notification_statement_rung"),
+    )
     id: UUID = Field(default_factory=uuid4, primary_key=True)
-    case_id: UUID = Field(foreign_key="cases.id", index=True)
+    # About a case, or about a monthly statement awaiting approval.
+    case_id: UUID | None = Field(default=None, foreign_key="cases.id", index=True)
+    statement_id: UUID | None = Field(default=None, index=True)
     deadline_seq: int
     rung: str  # reminder / due / overdue
     step: str

@@ -64,6 +64,8 @@ class Action(StrEnum):
     RECOMPUTE = "recompute_deadline"
     MARK_BLOCKED = "mark_blocked"
     PROVISIONAL_CASES = "provisional_cases"
+    STATEMENT_DEADLINE = "statement_deadline"
+    STATEMENT_ESCALATE = "statement_escalate"
 
 
 ACTION_ZH: dict[str, str] = {
@@ -90,6 +92,8 @@ ACTION_ZH: dict[str, str] = {
     Action.RECOMPUTE: "重算办理时限",
     Action.MARK_BLOCKED: "自动处理受阻",
     Action.PROVISIONAL_CASES: "查找暂按工作日计算的案件",
+    Action.STATEMENT_DEADLINE: "结算单审核时限",
+    Action.STATEMENT_ESCALATE: "结算单审核时限提醒",
 }
 
 
@@ -436,6 +440,18 @@ class StepWritten(Payload):
 
 class EscalateInput(Payload):
     case_id: UUID
+    deadline: DeadlinePlan
+    rung: Rung
+    at: datetime
+
+
+class StatementDeadlineInput(Payload):
+    statement_id: UUID
+    at: datetime
+
+
+class StatementEscalateInput(Payload):
+    statement_id: UUID
     deadline: DeadlinePlan
     rung: Rung
     at: datetime

@@ -5,6 +5,7 @@ Defaults (working days; a county officer may change each one for the county):
 - 受理登记 registration 3, 入户调查 survey 10, 审核确认 review 5 (each also capped by the intake limit)
 - 转介服务 referral 5 for the township, and 3 for the provider to accept or decline
 - 开展服务 service plan 5, 建立档案 archiving 10
+- 资金结算 a monthly statement's approval by the purchaser 5, from the day it was computed
 - the reminder goes out 2 working days before the due date
 """
 
@@ -32,6 +33,7 @@ DEFAULT_RULES: dict[str, int] = {
     REFERRAL_RESPONSE: 3,
     "service_plan": 5,
     "archiving": 10,
+    "settlement_approval": 5,
     REMINDER_BEFORE: 2,
 }
 RULE_ZH = {
@@ -43,6 +45,7 @@ RULE_ZH = {
     REFERRAL_RESPONSE: "转介服务(服务供给主体答复)",
     "service_plan": "开展服务(制定服务方案)",
     "archiving": "建立档案",
+    "settlement_approval": "资金结算(结算单审核)",
     REMINDER_BEFORE: "到期前提醒提前天数",
 }
 # The steps the whole-intake limit covers.

@@ -31,7 +31,14 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
 from temporalio.exceptions import ActivityError, ApplicationError, WorkflowAlreadyStartedError
 
-from assistflow.models.payloads import Actor, Command
+from assistflow.models.payloads import (
+    Action,
+    Actor,
+    Command,
+    StatementDeadlineInput,
+    StatementEscalateInput,
+    StepWritten,
+)
 from assistflow.models.settlement_payloads import (
     LOCKED,
     ApproveForm,
@@ -54,12 +61,12 @@ from assistflow.models.settlement_payloads import (
     TickStart,
 )
 from assistflow.workflows import periods
-from assistflow.workflows.steps import Role
+from assistflow.workflows.steps import SPEC, Role, Step
 
 # Set by Temporal on every workflow a schedule starts: the nominal time, also for catch-up and backfill.
 SCHEDULED_AT = SearchAttributeKey.for_datetime("TemporalScheduledStartTime")
 # The county deadline rule the approval's due date will come from (issue 3), like steps.py's deadline_rule.
-APPROVAL_DEADLINE_RULE = "settlement_approval"
+APPROVAL_DEADLINE_RULE = SPEC[Step.SETTLEMENT].deadline_rule
 
 _LOCAL_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=6)
 _RUN_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
@@ -178,13 +185,31 @@ class StatementWorkflow:
         return self.state()
 
     async def _await_decision(self) -> None:
-        """The approval step: the township approves or returns the statement, and the review waits here.
-
-        Issue 3 (deadlines) attaches here, and only here: the due date (the county's rule
-        APPROVAL_DEADLINE_RULE, in working days from the statement's computation) becomes a loop of
-        `wait_condition(decided, timeout=due - workflow.now())` re-armed when the due date moves, with its
-        escalation ladder on each timeout, and the due date projected into `statements.due_on`.
-        """
+        """The approval step: the purchaser approves or returns the statement, and the review waits here,
+        under its deadline (the county's rule APPROVAL_DEADLINE_RULE, working days from the computation):
+        each escalation rung fires once, unless the statement is decided first."""
+        written: StepWritten = await workflow.execute_activity(
+            Action.STATEMENT_DEADLINE.value, StatementDeadlineInput(statement_id=self._start.statement_id,
+                                                                    at=workflow.now()),
+            result_type=StepWritten, start_to_close_timeout=timedelta(seconds=30), retry_policy=_RUN_RETRY,
+        )
+        plan = written.deadline
+        for rung in sorted(plan.rungs, key=lambda r: r.at) if plan else []:
+            if rung.at > workflow.now():
+                try:
+                    await workflow.wait_condition(lambda: self._status is not _DS, timeout=rung.at - workflow.now())
+                    return
+                except TimeoutError:
+                    pass
+            if self._status is not _DS:
+                return
+            assert plan is not None
+            await workflow.execute_activity(
+                Action.STATEMENT_ESCALATE.value,
+                StatementEscalateInput(statement_id=self._start.statement_id, deadline=plan, rung=rung.rung,
+                                       at=workflow.now()),
+                start_to_close_timeout=timedelta(seconds=30), retry_policy=_RUN_RETRY,
+            )
         await workflow.wait_condition(lambda: self._status is not _DS)
 
     @workflow.query

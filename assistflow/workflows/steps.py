@@ -61,7 +61,9 @@ STEPS: tuple[StepSpec, ...] = (
     StepSpec(5, Step.REFERRAL, "转介服务", frozenset({_T, _P}), "referral", (Step.SERVICE,)),
     StepSpec(6, Step.SERVICE, "开展服务", frozenset({_P}), "service_plan", (Step.ARCHIVING,)),
     StepSpec(7, Step.ARCHIVING, "建立档案", frozenset({_P}), "archiving", (Step.DYNAMIC_MANAGEMENT,)),
-    StepSpec(8, Step.SETTLEMENT, "资金结算", frozenset({_T}), None, (), holds_cases=False),
+    # Timed per statement (the township's or county's approval), not per case.
+    StepSpec(8, Step.SETTLEMENT, "资金结算", frozenset({_T, Role.COUNTY_OFFICER}), "settlement_approval", (),
+             holds_cases=False),
     StepSpec(9, Step.DYNAMIC_MANAGEMENT, "动态管理", frozenset({_T}), None, ()),
     StepSpec(10, Step.OVERSIGHT, "监督管理", frozenset({Role.COUNTY_OFFICER, _V}), None, (),
              holds_cases=False),

@@ -27,7 +27,8 @@ _n, _r = NOTIFICATIONS.c, NOTIFICATION_READS.c
 
 class NotificationOut(Out):
     id: UUID
-    case_id: UUID
+    case_id: UUID | None  # a case's deadline ...
+    statement_id: UUID | None  # ... or a monthly statement's approval
     rung: str
     step: str
     due_on: date
@@ -77,7 +78,8 @@ async def notifications(
 ) -> list[NotificationOut]:
     read = _r.read_at.is_not(None)
     stmt = (
-        select(_n.id, _n.case_id, _n.rung, _n.step, _n.due_on, _n.message, _n.created_at, read.label("read"))
+        select(_n.id, _n.case_id, _n.statement_id, _n.rung, _n.step, _n.due_on, _n.message, _n.created_at,
+               read.label("read"))
         .outerjoin(NOTIFICATION_READS, and_(_r.notification_id == _n.id, _r.user_id == actor.user_id))
         .where(addressed_to(actor))
     )
