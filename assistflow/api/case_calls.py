@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -28,22 +29,38 @@ def update_id(actor: Actor, key: str | None) -> str:
     return f"{actor.user_id}:{key}" if key else str(uuid.uuid4())
 
 
-async def _call(resources: Resources, call: Callable[[], Awaitable[T]]) -> T:
+@dataclass(frozen=True)
+class Answers:
+    """How a workflow's refusals read to a person: the HTTP status per refusal code, and the two messages for
+    a workflow that no longer runs (409) or does not answer in time (503)."""
+
+    statuses: Mapping[str, int]
+    ended: tuple[str, str]
+    unavailable: tuple[str, str]
+
+
+CASE_ANSWERS = Answers(STATUS_OF_CODE, ("case_closed", "案件已办结，不能再办理"),
+                       ("case_unavailable", "案件处理服务暂时不可用，请稍后重试"))
+
+
+async def call_workflow(resources: Resources, call: Callable[[], Awaitable[T]], answers: Answers = CASE_ANSWERS) -> T:
+    """Run one client call to a workflow, bounded in time, and turn every failure into an ApiError."""
+    unavailable = ApiError(503, *answers.unavailable)
     try:
         async with asyncio.timeout(resources.settings.update_timeout_seconds):
             return await call()
     except TimeoutError:
-        raise ApiError(503, "case_unavailable", "案件处理服务暂时不可用，请稍后重试") from None
+        raise unavailable from None
     except WorkflowUpdateFailedError as err:
         cause = err.cause
         if isinstance(cause, ApplicationError):
             code = cause.type or "refused"
-            raise ApiError(STATUS_OF_CODE.get(code, 409), code, cause.message) from None
-        raise ApiError(503, "case_unavailable", "案件处理服务暂时不可用，请稍后重试") from None
+            raise ApiError(answers.statuses.get(code, 409), code, cause.message) from None
+        raise unavailable from None
     except RPCError as err:
         if err.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
-            raise ApiError(409, "case_closed", "案件已办结，不能再办理") from None
-        raise ApiError(503, "case_unavailable", "案件处理服务暂时不可用，请稍后重试") from None
+            raise ApiError(409, *answers.ended) from None
+        raise unavailable from None
 
 
 async def advance(
@@ -56,7 +73,7 @@ async def advance(
         result: StepResult = await handle.execute_update(update, command, id=update_id(actor, key))
         return result
 
-    return await _call(resources, call)
+    return await call_workflow(resources, call)
 
 
 async def open_case(resources: Resources, case_id: UUID, actor: Actor, form: OpenForm, key: str | None) -> StepResult:
@@ -80,4 +97,4 @@ async def open_case(resources: Resources, case_id: UUID, actor: Actor, form: Ope
         )
         return result
 
-    return await _call(resources, call)
+    return await call_workflow(resources, call)

@@ -3,19 +3,15 @@ download the payment files; and a case's own statements, read through the case."
 
 from __future__ import annotations
 
-import asyncio
-import uuid
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from temporalio.client import WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError, RPCStatusCode
 
 from assistflow.api.access import load_case
+from assistflow.api.case_calls import Answers, call_workflow, update_id
 from assistflow.api.deps import ActorDep, IdempotencyKey, Resources, ResourcesDep, SessionDep, require
 from assistflow.api.errors import ApiError
 from assistflow.api.routes.settlement import fund_check_of
@@ -146,25 +142,18 @@ async def download(statement_id: UUID, kind: FileKind, actor: ActorDep, session:
         "Content-Disposition": f'attachment; filename="{row.filename}"', "X-Content-SHA256": row.sha256})
 
 
+_ANSWERS = Answers(_STATUS, ("review_closed", "该结算单的审批流程已结束，请刷新后查看最新状态"),
+                   ("settlement_unavailable", "结算服务暂时不可用，请稍后重试"))
+
+
 async def _decide(resources: Resources, row: Any, update: Any, actor: Actor, form: Payload,
                   key: str | None) -> None:
     handle = resources.temporal.get_workflow_handle_for(StatementWorkflow.run, statement_workflow_id(row.id))
-    update_id = f"{actor.user_id}:{key}" if key else str(uuid.uuid4())
-    try:
-        async with asyncio.timeout(resources.settings.update_timeout_seconds):
-            await handle.execute_update(update, Command[Any](actor=actor, form=form), id=update_id)
-    except TimeoutError:
-        raise ApiError(503, "settlement_unavailable", "结算服务暂时不可用，请稍后重试") from None
-    except WorkflowUpdateFailedError as err:
-        cause = err.cause
-        if isinstance(cause, ApplicationError):
-            code = cause.type or "refused"
-            raise ApiError(_STATUS.get(code, 409), code, cause.message) from None
-        raise ApiError(503, "settlement_unavailable", "结算服务暂时不可用，请稍后重试") from None
-    except RPCError as err:
-        if err.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
-            raise ApiError(409, "review_closed", "该结算单的审批流程已结束，请刷新后查看最新状态") from None
-        raise ApiError(503, "settlement_unavailable", "结算服务暂时不可用，请稍后重试") from None
+
+    async def call() -> None:
+        await handle.execute_update(update, Command[Any](actor=actor, form=form), id=update_id(actor, key))
+
+    await call_workflow(resources, call, _ANSWERS)
 
 
 _RETURNED = ("statement_returned", "结算单已退回，待重新结算后再审批")
