@@ -24,15 +24,11 @@ from sqlalchemy import (
     Index,
     LargeBinary,
     Numeric,
-    Table,
     UniqueConstraint,
 )
-from sqlalchemy.types import DateTime
 from sqlmodel import Field, SQLModel
 
-
-def _tz(nullable: bool = False) -> Any:
-    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
+from assistflow.models.tables import table_of, tz_column
 
 
 def _money(nullable: bool = False, precision: int = 14) -> Any:
@@ -54,7 +50,7 @@ class FeeStandard(SQLModel, table=True):
     price: Decimal = _money(precision=12)
     funding_source: str  # FundingSource
     created_by: UUID
-    created_at: datetime = _tz()
+    created_at: datetime = tz_column()
 
 
 class CountyFunds(SQLModel, table=True):
@@ -65,7 +61,7 @@ class CountyFunds(SQLModel, table=True):
     year: int = Field(primary_key=True)
     pooled_assistance_funds: Decimal = _money(precision=16)
     updated_by: UUID
-    updated_at: datetime = _tz()
+    updated_at: datetime = tz_column()
 
 
 class ProviderAccount(SQLModel, table=True):
@@ -77,7 +73,7 @@ class ProviderAccount(SQLModel, table=True):
     account_no: str = Field(max_length=40)
     bank_name: str
     updated_by: UUID
-    updated_at: datetime = _tz()
+    updated_at: datetime = tz_column()
 
 
 class PurchaseAgreement(SQLModel, table=True):
@@ -99,8 +95,8 @@ class PurchaseAgreement(SQLModel, table=True):
     ends_on: date
     status: str  # AgreementStatus
     created_by: UUID
-    created_at: datetime = _tz()
-    updated_at: datetime = _tz()
+    created_at: datetime = tz_column()
+    updated_at: datetime = tz_column()
 
 
 class AgreementItem(SQLModel, table=True):
@@ -117,11 +113,11 @@ class SettlementRun(SQLModel, table=True):
     __tablename__ = "settlement_runs"
     period: str = Field(primary_key=True, max_length=7)
     county_code: str = Field(primary_key=True, max_length=6)
-    cutoff_at: datetime = _tz()
+    cutoff_at: datetime = tz_column()
     runs: int = 0
     last_workflow_id: str | None = None
-    last_started_at: datetime = _tz()
-    last_finished_at: datetime | None = _tz(nullable=True)
+    last_started_at: datetime = tz_column()
+    last_finished_at: datetime | None = tz_column(nullable=True)
 
 
 class Statement(SQLModel, table=True):
@@ -153,16 +149,16 @@ class Statement(SQLModel, table=True):
     government_amount: Decimal = _money()
     social_amount: Decimal = _money()
     adjustment_amount: Decimal = _money()
-    computed_at: datetime = _tz()
+    computed_at: datetime = tz_column()
     # The approval's due date, written by the deadlines work (issue 3); overdue is derived, never stored.
     due_on: date | None = None
     approved_by: UUID | None = None
-    approved_at: datetime | None = _tz(nullable=True)
+    approved_at: datetime | None = tz_column(nullable=True)
     returned_by: UUID | None = None
-    returned_at: datetime | None = _tz(nullable=True)
+    returned_at: datetime | None = tz_column(nullable=True)
     return_reason: str | None = None
     paid_by: UUID | None = None
-    paid_at: datetime | None = _tz(nullable=True)
+    paid_at: datetime | None = tz_column(nullable=True)
     paid_on: date | None = None
     voucher_no: str | None = None
 
@@ -239,7 +235,7 @@ class FundCheckRow(SQLModel, table=True):
     used_this_period: Decimal = _money(precision=16)
     used_total: Decimal = _money(precision=16)
     share_percent: Decimal | None = Field(default=None, sa_column=Column(Numeric(7, 2), nullable=True))
-    computed_at: datetime = _tz()
+    computed_at: datetime = tz_column()
 
 
 class StatementFile(SQLModel, table=True):
@@ -253,25 +249,20 @@ class StatementFile(SQLModel, table=True):
     size: int
     sha256: str = Field(max_length=64)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    created_at: datetime = _tz()
-
-
-def _table(model: type[SQLModel]) -> Table:
-    table: Table = model.__table__  # type: ignore[attr-defined]  # SQLModel leaves it untyped
-    return table
+    created_at: datetime = tz_column()
 
 
 # Typed handles for SQL expressions, as in tables.py.
-FEE_STANDARDS = _table(FeeStandard)
-COUNTY_FUNDS = _table(CountyFunds)
-PROVIDER_ACCOUNTS = _table(ProviderAccount)
-AGREEMENTS = _table(PurchaseAgreement)
-AGREEMENT_ITEMS = _table(AgreementItem)
-SETTLEMENT_RUNS = _table(SettlementRun)
-STATEMENTS = _table(Statement)
-STATEMENT_LINES = _table(StatementLine)
-STATEMENT_RECORDS = _table(StatementRecord)
-STATEMENT_FUND_TOTALS = _table(StatementFundTotal)
-SETTLEMENT_EXCEPTIONS = _table(SettlementException)
-FUND_CHECKS = _table(FundCheckRow)
-STATEMENT_FILES = _table(StatementFile)
+FEE_STANDARDS = table_of(FeeStandard)
+COUNTY_FUNDS = table_of(CountyFunds)
+PROVIDER_ACCOUNTS = table_of(ProviderAccount)
+AGREEMENTS = table_of(PurchaseAgreement)
+AGREEMENT_ITEMS = table_of(AgreementItem)
+SETTLEMENT_RUNS = table_of(SettlementRun)
+STATEMENTS = table_of(Statement)
+STATEMENT_LINES = table_of(StatementLine)
+STATEMENT_RECORDS = table_of(StatementRecord)
+STATEMENT_FUND_TOTALS = table_of(StatementFundTotal)
+SETTLEMENT_EXCEPTIONS = table_of(SettlementException)
+FUND_CHECKS = table_of(FundCheckRow)
+STATEMENT_FILES = table_of(StatementFile)
