@@ -13,12 +13,20 @@ RUN groupadd --system --gid 10001 assistflow \
 WORKDIR /app
 COPY pyproject.toml alembic.ini ./
 COPY migrations ./migrations
-COPY assistflow ./assistflow
+COPY vocabulary ./vocabulary
+COPY policy ./policy
+COPY models ./models
+COPY workflows ./workflows
+COPY infra ./infra
+COPY activities ./activities
+COPY api ./api
+COPY devstack ./devstack
+COPY worker.py ./
 
-# Installed in place (-e) rather than into site-packages: assistflow.migrate and Alembic find alembic.ini and
+# Installed in place (-e) rather than into site-packages: infra.migrate and Alembic find alembic.ini and
 # migrations/ next to the package source (models/settings.py PROJECT_ROOT), which `pip install .` leaves out.
 RUN pip install -e .
 
 USER assistflow:assistflow
 EXPOSE 8000
-CMD ["python", "-m", "uvicorn", "--factory", "assistflow.api.main:app", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["python", "-m", "uvicorn", "--factory", "api.main:app", "--host", "0.0.0.0", "--port", "8000"]

@@ -33,18 +33,18 @@ from sqlalchemy.engine import make_url
 from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 
-from assistflow import devtools
-from assistflow.db import make_engine, make_sessions, sync_url
-from assistflow.migrate import upgrade
-from assistflow.models.settings import Settings
-from assistflow.models.settlement_payloads import RunSummary, SettlementStart
-from assistflow.seed import seed_demo
-from assistflow.temporal import data_converter
-from assistflow.worker import build_worker
-from assistflow.workflows import periods
-from assistflow.workflows.rules import SEARCH_ATTRIBUTES
-from assistflow.workflows.settlement import SettlementWorkflow
+from devstack import binaries as devtools
+from devstack.seed import seed_demo
+from infra.db import make_engine, make_sessions, sync_url
+from infra.migrate import upgrade
+from infra.temporal import data_converter
+from models.settings import Settings
+from models.settlement.payloads import RunSummary, SettlementStart
 from tests.settlement.world import add_cases, make_world
+from worker import build_worker
+from workflows import periods
+from workflows.rules import SEARCH_ATTRIBUTES
+from workflows.settlement import SettlementWorkflow
 
 PERIOD = "2026-10"
 GOAL_SECONDS = 60.0

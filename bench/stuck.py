@@ -26,9 +26,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.dialects import postgresql
 from temporalio.client import Client
 
-from assistflow.api.deps import Resources
-from assistflow.api.main import create_app
-from assistflow.api.supervision_query import (
+from api.deps import Resources
+from api.main import create_app
+from api.supervision_query import (
     COUNT_CAP,
     Reason,
     StuckFilter,
@@ -36,15 +36,15 @@ from assistflow.api.supervision_query import (
     stuck_select,
     today_in_china,
 )
-from assistflow.db import make_engine, make_sessions
-from assistflow.models.payloads import Actor
-from assistflow.models.settings import Settings
-from assistflow.models.tables import CASES
-from assistflow.policy.workdays import calendar
-from assistflow.security import issue_token
-from assistflow.seed import seed_demo, user_id
-from assistflow.workflows.steps import Role
 from bench.stack import database
+from devstack.seed import seed_demo, user_id
+from infra.db import make_engine, make_sessions
+from infra.security import issue_token
+from models.payloads import Actor
+from models.settings import Settings
+from models.tables import CASES
+from policy.workdays import calendar
+from workflows.steps import Role
 
 _FILL = """
 INSERT INTO persons (id, id_hash, id_cipher, name, gender, birth_date, village_code, category, conditions,

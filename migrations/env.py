@@ -1,4 +1,4 @@
-"""Alembic environment: the URL comes from the caller (assistflow.migrate) or DATABASE_URL."""
+"""Alembic environment: the URL comes from the caller (infra.migrate) or DATABASE_URL."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
 
-import assistflow.models.deadline_tables  # noqa: F401  (each import registers its tables on SQLModel.metadata)
-import assistflow.models.settlement_tables  # noqa: F401
-import assistflow.models.tables  # noqa: F401
-from assistflow.db import sync_url
-from assistflow.models.settings import get_settings
+import models.deadline_tables
+import models.settlement.tables
+import models.tables  # noqa: F401
+from infra.db import sync_url
+from models.settings import get_settings
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or sync_url(get_settings().database_url)

@@ -25,14 +25,14 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from assistflow import devtools
-from assistflow.db import Sessions, make_engine, make_sessions, sync_url
-from assistflow.migrate import upgrade
-from assistflow.models.settings import Settings
-from assistflow.seed import seed_demo
-from assistflow.temporal import data_converter
-from assistflow.worker import build_worker
-from assistflow.workflows.rules import SEARCH_ATTRIBUTES
+from devstack import binaries as devtools
+from devstack.seed import seed_demo
+from infra.db import Sessions, make_engine, make_sessions, sync_url
+from infra.migrate import upgrade
+from infra.temporal import data_converter
+from models.settings import Settings
+from worker import build_worker
+from workflows.rules import SEARCH_ATTRIBUTES
 
 SETTINGS = Settings()
 

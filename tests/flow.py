@@ -11,13 +11,13 @@ from uuid import UUID
 import httpx
 from temporalio.client import Client
 
-from assistflow.models.payloads import Actor, CaseState, Dimension, DocumentKind
-from assistflow.models.settings import Settings
-from assistflow.security import issue_token
-from assistflow.seed import PROVIDERS, USERS, VILLAGE, demo_id_number, user_id
-from assistflow.workflows.case import CaseWorkflow
-from assistflow.workflows.rules import workflow_id_for
-from assistflow.workflows.steps import Role
+from devstack.seed import PROVIDERS, USERS, VILLAGE, demo_id_number, user_id
+from infra.security import issue_token
+from models.payloads import Actor, CaseState, Dimension, DocumentKind
+from models.settings import Settings
+from workflows.case import CaseWorkflow
+from workflows.rules import workflow_id_for
+from workflows.steps import Role
 
 PROVIDER_A, PROVIDER_B = str(PROVIDERS[0][0]), str(PROVIDERS[1][0])
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-from assistflow.devtools import search_attribute_types
-from assistflow.models.settings import PROJECT_ROOT, Settings
-from assistflow.workflows.rules import SEARCH_ATTRIBUTES
+from devstack.binaries import search_attribute_types
+from models.settings import PROJECT_ROOT, Settings
+from workflows.rules import SEARCH_ATTRIBUTES
 
 COMPOSE_TEXT = (PROJECT_ROOT / "docker-compose.yml").read_text()
 COMPOSE: dict[str, Any] = yaml.safe_load(COMPOSE_TEXT)
@@ -84,8 +84,8 @@ def test_api_migrates_before_serving_and_is_checked_on_health() -> None:
     assert "alembic upgrade head" in command and "&&" in command
     assert command.index("alembic upgrade head") < command.index("uvicorn")
     assert "/health" in " ".join(SERVICES["api"]["healthcheck"]["test"])
-    assert "assistflow.worker" in " ".join(argv("worker"))
-    assert "assistflow.worker" in " ".join(SERVICES["worker"]["healthcheck"]["test"])
+    assert "worker" in " ".join(argv("worker"))
+    assert "worker" in " ".join(SERVICES["worker"]["healthcheck"]["test"])
 
 
 def test_temporal_runs_on_the_postgresql_service() -> None:

@@ -1,4 +1,4 @@
-"""`python -m assistflow.devstack` (what `scripts/start` runs), for real: starts, serves, stops everything.
+"""`python -m devstack.stack` (what `scripts/start` runs), for real: starts, serves, stops everything.
 
 PostgreSQL: a fresh database on the server at DATABASE_URL when set, otherwise the embedded one in a temporary
 DATA_DIR (never the project's .data). Temporal: the dev server the stack starts, on free ports.
@@ -26,7 +26,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
-from assistflow.seed import DEMO_PASSWORD, USERS
+from devstack.seed import DEMO_PASSWORD, USERS
 
 START_TIMEOUT = 180.0
 STOP_TIMEOUT = 60.0
@@ -101,7 +101,7 @@ def test_devstack_starts_serves_and_stops_everything() -> None:
     else:
         env.pop("DATABASE_URL", None)
 
-    proc = subprocess.Popen([sys.executable, "-m", "assistflow.devstack"], env=env, stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "devstack.stack"], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
     output: list[str] = []
     reader = threading.Thread(target=lambda: output.extend(iter(proc.stdout.readline, "")), daemon=True)  # type: ignore[union-attr]

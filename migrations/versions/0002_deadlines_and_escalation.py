@@ -5,9 +5,9 @@ Revises: 0001
 Create Date: 2026-11-23 00:56:35.711849
 """
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0002"

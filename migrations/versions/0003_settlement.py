@@ -9,10 +9,9 @@ and fund totals cannot be inserted, changed or deleted, and their amounts and co
 ledger (statement_records) and the lines have no foreign keys, on purpose: see models/settlement_tables.py.
 """
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 revision = "0003"
 down_revision = "0001"

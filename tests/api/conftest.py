@@ -7,9 +7,9 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from assistflow.api.deps import Resources
-from assistflow.api.main import create_app
-from assistflow.db import Sessions
+from api.deps import Resources
+from api.main import create_app
+from infra.db import Sessions
 from tests.conftest import SETTINGS
 from tests.flow import Api
 
@@ -22,5 +22,5 @@ async def api(
     app = create_app(settings)
     app.state.resources = Resources(settings=settings, sessions=sessions, temporal=dev_env.client)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://assistflow.test") as http:
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield Api(http, settings, dev_env.client)

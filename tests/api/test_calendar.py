@@ -7,11 +7,11 @@ from datetime import date, datetime
 
 from sqlalchemy import delete
 
-from assistflow.activities.deadlines import forget_calendar
-from assistflow.db import Sessions
-from assistflow.models.deadline_tables import CALENDAR_DAYS, CALENDAR_YEARS
-from assistflow.policy.deadlines import CHINA
-from assistflow.policy.workdays import calendar
+from activities.deadlines.plan import forget_calendar
+from infra.db import Sessions
+from models.deadline_tables import CALENDAR_DAYS, CALENDAR_YEARS
+from policy.deadlines import CHINA
+from policy.workdays import calendar
 from tests.flow import Api
 
 SPRING_2027 = {"notice": "国务院办公厅关于2027年部分节假日安排的通知（测试）",

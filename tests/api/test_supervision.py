@@ -13,15 +13,15 @@ from uuid import UUID
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from assistflow.activities.escalation import EscalationActivities
-from assistflow.api.supervision_query import today_in_china
-from assistflow.db import Sessions
-from assistflow.models.payloads import EscalateInput, Rung
-from assistflow.models.tables import CASES
-from assistflow.policy.deadlines import CHINA
-from assistflow.seed import user_id
-from assistflow.workflows.rules import SA_COUNTY, SA_DUE, SA_PROVISIONAL, SA_STEP, workflow_id_for
+from activities.deadlines.escalation import EscalationActivities
+from api.supervision_query import today_in_china
+from devstack.seed import user_id
+from infra.db import Sessions
+from models.payloads import EscalateInput, Rung
+from models.tables import CASES
+from policy.deadlines import CHINA
 from tests.flow import Api, new_person
+from workflows.rules import SA_COUNTY, SA_DUE, SA_PROVISIONAL, SA_STEP, workflow_id_for
 
 
 async def _set(sessions: Sessions, case: str, **values: Any) -> None:

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from assistflow.policy.eligibility import Category, Condition, age_on, assess
+from policy.eligibility import Category, Condition, age_on, assess
 
 ON = date(2026, 11, 23)
 OLD, YOUNG = date(1950, 1, 1), date(1990, 1, 1)

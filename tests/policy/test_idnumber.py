@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from assistflow.policy import idnumber
+from policy import idnumber
 
 # The GB 11643 worked example: 11010519491231002X.
 EXAMPLE = "11010519491231002X"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from assistflow.policy.workdays import Dated, YearSchedule, calendar
+from policy.workdays import Dated, YearSchedule, calendar
 
 CAL = calendar()
 

@@ -12,15 +12,15 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from assistflow.api.deps import Resources
-from assistflow.api.main import create_app
-from assistflow.db import Sessions
-from assistflow.models.payloads import Actor
-from assistflow.models.settings import Settings
-from assistflow.security import issue_token
-from assistflow.workflows.settlement import SettlementWorkflow, settlement_workflow_id
+from api.deps import Resources
+from api.main import create_app
+from infra.db import Sessions
+from infra.security import issue_token
+from models.payloads import Actor
+from models.settings import Settings
 from tests.conftest import SETTINGS
 from tests.settlement.world import World, make_world
+from workflows.settlement import SettlementWorkflow, settlement_workflow_id
 
 
 @pytest.fixture
@@ -70,5 +70,5 @@ async def http(dev_env: WorkflowEnvironment, sessions: Sessions, task_queue: str
     app = create_app(settings)
     app.state.resources = Resources(settings=settings, sessions=sessions, temporal=dev_env.client)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://assistflow.test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield Http(client, settings, dev_env.client)

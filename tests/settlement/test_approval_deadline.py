@@ -8,15 +8,15 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select, text
 from temporalio.testing import WorkflowEnvironment
 
-from assistflow.activities.settlement_sql import compute_county
-from assistflow.db import Sessions
-from assistflow.models.deadline_tables import NOTIFICATIONS
-from assistflow.models.settlement_payloads import CountyInput, StatementStart
-from assistflow.policy.deadlines import CHINA
-from assistflow.policy.workdays import calendar
-from assistflow.worker import build_worker
-from assistflow.workflows.settlement import StatementWorkflow, statement_workflow_id
+from activities.settlement.sql import compute_county
+from infra.db import Sessions
+from models.deadline_tables import NOTIFICATIONS
+from models.settlement.payloads import CountyInput, StatementStart
+from policy.deadlines import CHINA
+from policy.workdays import calendar
 from tests.settlement.world import World, add_cases, add_record, at
+from worker import build_worker
+from workflows.settlement import StatementWorkflow, statement_workflow_id
 
 
 async def test_each_approval_rung_fires_once(

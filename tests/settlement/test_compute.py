@@ -13,19 +13,19 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from temporalio.exceptions import ApplicationError
 
-from assistflow.activities.settlement_sql import compute_county
-from assistflow.activities.statements import StatementActivities
-from assistflow.db import Sessions
-from assistflow.models.settlement_payloads import (
+from activities.settlement.sql import compute_county
+from activities.settlement.statements import StatementActivities
+from devstack.seed_settlement import AgreementSeed, configure_county
+from infra.db import Sessions
+from models.settlement.payloads import (
     ApproveForm,
     CountyComputed,
     CountyInput,
     FundCheckStatus,
     StatementAct,
 )
-from assistflow.seed_settlement import AgreementSeed, configure_county
-from assistflow.workflows.steps import Role
 from tests.settlement.world import World, add_cases, add_record, at
+from workflows.steps import Role
 
 OCT_CUTOFF = datetime(2026, 11, 5, 2, tzinfo=UTC)
 NOV_CUTOFF = datetime(2026, 12, 5, 2, tzinfo=UTC)

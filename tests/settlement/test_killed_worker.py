@@ -17,12 +17,12 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from assistflow.activities.settlement_sql import lock_key
-from assistflow.db import Sessions
-from assistflow.models.settlement_payloads import RunSummary, SettlementStart
-from assistflow.worker import build_worker
-from assistflow.workflows.settlement import SettlementWorkflow
+from activities.settlement.sql import lock_key
+from infra.db import Sessions
+from models.settlement.payloads import RunSummary, SettlementStart
 from tests.settlement.world import World, add_cases, add_record, at, make_world
+from worker import build_worker
+from workflows.settlement import SettlementWorkflow
 
 PERIOD = "2026-08"
 
@@ -69,7 +69,7 @@ async def test_a_worker_killed_mid_run_settles_everything_once(
         # Hold the second county's lock: the worker's run stops inside that county's transaction.
         await gate.execute(text("SELECT pg_advisory_lock(:k)"), {"k": lock_key(second.county)})
         await gate.commit()
-        proc = subprocess.Popen([sys.executable, "-m", "assistflow.worker"], env=env, stdout=subprocess.DEVNULL,
+        proc = subprocess.Popen([sys.executable, "-m", "worker"], env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             handle = await client.start_workflow(

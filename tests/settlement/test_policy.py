@@ -11,7 +11,7 @@ from uuid import uuid4
 import pytest
 from openpyxl import load_workbook
 
-from assistflow.activities.payment_files import (
+from activities.settlement.payment_files import (
     CSV_HEADER,
     LINE_HEADER,
     DocLine,
@@ -20,15 +20,15 @@ from assistflow.activities.payment_files import (
     csv_bytes,
     xlsx_bytes,
 )
-from assistflow.models.payloads import Actor
-from assistflow.models.settings import Settings
-from assistflow.models.settlement_payloads import AgreementStatus, FundCheckStatus
-from assistflow.policy.settlement import FeeConflict, FeeRange, can_move, plan_fee_change, work_funds_check
-from assistflow.settlement_schedule import nominal_run_at, spec_for
-from assistflow.workflows import periods
-from assistflow.workflows.settlement import ApplicationError, approver_role, check_approver
-from assistflow.workflows.steps import Role
-from assistflow.workflows.timing import CHINA
+from activities.settlement.schedule import nominal_run_at, spec_for
+from models.payloads import Actor
+from models.settings import Settings
+from models.settlement.payloads import AgreementStatus, FundCheckStatus
+from policy.settlement import FeeConflict, FeeRange, can_move, plan_fee_change, work_funds_check
+from workflows import periods
+from workflows.settlement import ApplicationError, approver_role, check_approver
+from workflows.steps import Role
+from workflows.timing import CHINA
 
 
 def test_periods_are_china_months() -> None:

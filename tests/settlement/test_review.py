@@ -14,12 +14,12 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from assistflow.activities.payment_files import CSV_HEADER, LINE_HEADER
-from assistflow.db import Sessions
-from assistflow.settlement_schedule import ensure_schedule
-from assistflow.workflows.steps import Role
+from activities.settlement.payment_files import CSV_HEADER, LINE_HEADER
+from activities.settlement.schedule import ensure_schedule
+from infra.db import Sessions
 from tests.settlement.conftest import Http
 from tests.settlement.world import World, add_cases, add_record, at
+from workflows.steps import Role
 
 
 async def count(sessions: Sessions, sql: str, **params: Any) -> int:

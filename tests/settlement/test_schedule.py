@@ -14,14 +14,14 @@ from temporalio.client import Client, ScheduleHandle
 from temporalio.service import RPCError
 from temporalio.worker import Worker
 
-from assistflow.db import Sessions
-from assistflow.models.settings import Settings
-from assistflow.models.settlement_payloads import RunSummary
-from assistflow.settlement_schedule import backfill, ensure_schedule, nominal_run_at
-from assistflow.workflows import periods
-from assistflow.workflows.timing import CHINA
+from activities.settlement.schedule import backfill, ensure_schedule, nominal_run_at
+from infra.db import Sessions
+from models.settings import Settings
+from models.settlement.payloads import RunSummary
 from tests.conftest import SETTINGS
 from tests.settlement.world import World, add_cases, add_record, at
+from workflows import periods
+from workflows.timing import CHINA
 
 
 @pytest.fixture

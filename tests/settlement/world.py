@@ -20,13 +20,13 @@ from uuid import UUID
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from assistflow.db import Sessions
-from assistflow.models.payloads import Actor
-from assistflow.models.service_list import DEFAULT_ITEMS
-from assistflow.models.settlement_payloads import AgreementStatus
-from assistflow.seed_settlement import AgreementSeed, configure_county
-from assistflow.workflows.steps import Role
-from assistflow.workflows.timing import CHINA
+from devstack.seed_settlement import AgreementSeed, configure_county
+from infra.db import Sessions
+from models.payloads import Actor
+from models.service_list import DEFAULT_ITEMS
+from models.settlement.payloads import AgreementStatus
+from workflows.steps import Role
+from workflows.timing import CHINA
 
 _numbers = itertools.count(random.randrange(0, 1500))
 PLAN = {"cleaning_aid": 8, "visit": 4}

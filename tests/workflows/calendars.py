@@ -10,9 +10,9 @@ from uuid import uuid4
 from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert
 
-from assistflow.activities.deadlines import forget_calendar
-from assistflow.db import Sessions
-from assistflow.models.deadline_tables import CALENDAR_DAYS, CALENDAR_YEARS
+from activities.deadlines.plan import forget_calendar
+from infra.db import Sessions
+from models.deadline_tables import CALENDAR_DAYS, CALENDAR_YEARS
 
 
 @asynccontextmanager

@@ -8,9 +8,10 @@ from uuid import UUID
 
 from temporalio.client import Client, WorkflowHandle
 
-from assistflow.api.people import upsert_person
-from assistflow.db import Sessions
-from assistflow.models.payloads import (
+from api.people import upsert_person
+from devstack.seed import PROVIDERS, USERS, user_id
+from infra.db import Sessions
+from models.payloads import (
     Actor,
     ArchiveForm,
     CaseStart,
@@ -26,11 +27,10 @@ from assistflow.models.payloads import (
     StepResult,
     SurveyForm,
 )
-from assistflow.models.schemas import PersonIn
-from assistflow.seed import PROVIDERS, USERS, user_id
-from assistflow.workflows.case import CaseWorkflow, workflow_id_for
+from models.schemas import PersonIn
 from tests.conftest import SETTINGS
 from tests.flow import APPROVE, ARCHIVE, PLAN, SURVEY, new_person
+from workflows.case import CaseWorkflow, workflow_id_for
 
 
 def actor(username: str) -> Actor:

@@ -11,11 +11,11 @@ from temporalio.client import Client, WorkflowHistory, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.worker import Replayer, Worker
 
-from assistflow.db import Sessions
-from assistflow.models.payloads import RegisterForm, ReviewForm
-from assistflow.workflows.case import CaseWorkflow
+from infra.db import Sessions
+from models.payloads import RegisterForm, ReviewForm
 from tests.flow import APPROVE
 from tests.workflows.driver import start_case, step, walk_into_service
+from workflows.case import CaseWorkflow
 
 
 async def test_validator_refuses_before_history_is_written(

@@ -11,17 +11,17 @@ from sqlalchemy import select, update
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
-from assistflow.db import Sessions
-from assistflow.models.deadline_tables import NOTIFICATIONS
-from assistflow.models.payloads import ExtendForm, ReloadInput, ResumeForm, RetryForm, SuspendForm
-from assistflow.models.tables import CASES
-from assistflow.policy.deadlines import CHINA
-from assistflow.policy.workdays import calendar
-from assistflow.worker import build_worker
-from assistflow.workflows.calendar_reload import CalendarReloadWorkflow
-from assistflow.workflows.case import CaseWorkflow
+from infra.db import Sessions
+from models.deadline_tables import NOTIFICATIONS
+from models.payloads import ExtendForm, ReloadInput, ResumeForm, RetryForm, SuspendForm
+from models.tables import CASES
+from policy.deadlines import CHINA
+from policy.workdays import calendar
 from tests.workflows.calendars import loaded_calendar
 from tests.workflows.driver import case_id_of, start_case, step
+from worker import build_worker
+from workflows.calendar_reload import CalendarReloadWorkflow
+from workflows.case import CaseWorkflow
 
 
 def at_nine(day: date) -> datetime:
@@ -130,7 +130,7 @@ async def test_suspend_resume_and_one_extension(
 
 async def _day_of(sessions: Sessions, handle: WorkflowHandle[Any, Any], what: str) -> date:
     """The day the deadline was suspended, from the audit trail."""
-    from assistflow.models.tables import AUDIT
+    from models.tables import AUDIT
 
     async with sessions() as s:
         at: datetime = (await s.execute(select(AUDIT.c.at).where(

@@ -9,13 +9,13 @@ from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.testing import WorkflowEnvironment
 
-from assistflow.db import Sessions
-from assistflow.models.deadline_tables import NOTIFICATIONS
-from assistflow.models.tables import CASES, DYNAMIC_REVIEWS, PERSONS
-from assistflow.worker import build_worker
-from assistflow.workflows.case import CaseWorkflow
-from assistflow.workflows.timing import next_review_at, period_of
+from infra.db import Sessions
+from models.deadline_tables import NOTIFICATIONS
+from models.tables import CASES, DYNAMIC_REVIEWS, PERSONS
 from tests.workflows.driver import case_id_of, start_case, walk_into_service
+from worker import build_worker
+from workflows.case import CaseWorkflow
+from workflows.timing import next_review_at, period_of
 
 
 async def _run_id(env: WorkflowEnvironment, workflow_id: str) -> str:

@@ -4,9 +4,9 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
-from assistflow.workflows import steps
-from assistflow.workflows.steps import STEPS, Step
-from assistflow.workflows.timing import CHINA, next_review_at, period_of
+from workflows import steps
+from workflows.steps import STEPS, Step
+from workflows.timing import CHINA, next_review_at, period_of
 
 
 def test_ten_steps_declared_once_in_order() -> None:

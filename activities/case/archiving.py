@@ -1,0 +1,79 @@
+"""Step 7, 建立档案: one file per person (一人一档) under a service number, sequential per provider."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio import activity
+
+from activities.case.common import StepActivities, claim, project, refuse
+from activities.deadlines.plan import current_plan
+from models.payloads import Action, ArchiveForm, Record, StepWritten
+from models.tables import ARCHIVE_FILES, ARCHIVES, PROVIDERS, Archive, ArchiveDocument
+
+
+def service_number(provider_code: str, n: int) -> str:
+    return f"{provider_code}-{n:06d}"
+
+
+class ArchivingActivities(StepActivities):
+    @activity.defn(name=Action.BUILD_ARCHIVE.value)
+    async def build_archive(self, record: Record[ArchiveForm]) -> StepWritten:
+        t, body = record.transition, record.body
+        provider_id = t.actor.provider_id
+        assert provider_id is not None
+        async with self._sessions.begin() as session:
+            if await claim(session, t, body):
+                await self._check_files(session, record)
+                rows = [{"case_id": t.case_id, "kind": d.kind.value, "file_id": d.file_id,
+                         "missing_reason": d.missing_reason, "updated_at": t.at} for d in body.documents]
+                stmt = insert(ArchiveDocument).values(rows)
+                await session.execute(stmt.on_conflict_do_update(
+                    index_elements=["case_id", "kind"],
+                    set_={"file_id": stmt.excluded.file_id, "missing_reason": stmt.excluded.missing_reason,
+                          "updated_at": stmt.excluded.updated_at},
+                ))
+                # The provider's number last: its row lock is then held only until the commit, so a
+                # provider's archives queue behind each other as briefly as possible.
+                service_no = await self._next_number(session, provider_id)
+                session.add(Archive(case_id=t.case_id, provider_id=provider_id, service_no=service_no,
+                                    created_by=t.actor.user_id, created_at=t.at))
+                await session.flush()
+                plan = await project(session, t, body, service_no=service_no)
+            else:  # a retry of a step already written: answer with the number it got then
+                service_no = (await session.execute(
+                    select(ARCHIVES.c.service_no).where(ARCHIVES.c.case_id == t.case_id)
+                )).scalar_one()
+                _, plan = await current_plan(session, t.case_id, t.at)
+        return StepWritten(at=t.at, service_no=service_no, deadline=plan)
+
+    async def _check_files(self, session: AsyncSession, record: Record[ArchiveForm]) -> None:
+        wanted = {d.file_id: d.kind.value for d in record.body.documents if d.file_id is not None}
+        if not wanted:
+            return
+        rows = (await session.execute(
+            select(ARCHIVE_FILES.c.id, ARCHIVE_FILES.c.kind).where(
+                ARCHIVE_FILES.c.case_id == record.transition.case_id,
+                ARCHIVE_FILES.c.id.in_(list(wanted)),
+            )
+        )).all()
+        found = {r.id: r.kind for r in rows}
+        for file_id, kind in wanted.items():
+            if found.get(file_id) != kind:
+                raise refuse("unknown_file", "档案材料文件不存在，或不属于本案件的该项材料")
+
+    async def _next_number(self, session: AsyncSession, provider_id: Any) -> str:
+        # The row lock serialises concurrent archives of one provider: numbers stay gap-free and unique.
+        table = PROVIDERS
+        row = (await session.execute(
+            update(table).where(table.c.id == provider_id)
+            .values(last_service_no=table.c.last_service_no + 1)
+            .returning(table.c.code, table.c.last_service_no)
+        )).one()
+        return service_number(row.code, row.last_service_no)
+
+
+

@@ -1,0 +1,135 @@
+"""The deadline side of every transition, computed in the step's own transaction: which rule now runs, its
+due date on the working calendar, and the escalation instants the workflow arms as timers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.deadline_tables import CALENDAR_DAYS, COUNTY_DEADLINES
+from models.payloads import (
+    Action,
+    CaseStatus,
+    DeadlinePlan,
+    ExtendForm,
+    Payload,
+    Rung,
+    RungAt,
+    Transition,
+)
+from models.tables import CASES
+from policy import deadlines as policy
+from policy.workdays import WorkCalendar, YearSchedule, calendar
+from workflows.steps import Step
+
+_CALENDAR_TTL = 10.0
+_cache: tuple[float, WorkCalendar] | None = None
+# Transitions that keep the running deadline instead of starting a new one.
+_SUSPENDS = frozenset({Action.RETURN_INCOMPLETE, Action.SUSPEND})
+_RESUMES = frozenset({Action.RESUBMIT, Action.RESUME})
+_KEEPS = frozenset({Action.REASSIGN, Action.RETRY, Action.RECOMPUTE, Action.EXTEND}) | _SUSPENDS | _RESUMES
+
+
+async def work_calendar(session: AsyncSession, fresh: bool = False) -> WorkCalendar:
+    """Shipped schedules plus the years counties loaded; cached briefly (they change a few times a year)."""
+    global _cache
+    if not fresh and _cache is not None and time.monotonic() - _cache[0] < _CALENDAR_TTL:
+        return _cache[1]
+    rows = (await session.execute(select(CALENDAR_DAYS.c.year, CALENDAR_DAYS.c.day, CALENDAR_DAYS.c.kind))).all()
+    years: dict[int, tuple[set[date], set[date]]] = {}
+    for row in rows:
+        holidays, workdays = years.setdefault(row.year, (set(), set()))
+        (holidays if row.kind == "holiday" else workdays).add(row.day)
+    cal = calendar(YearSchedule(y, frozenset(h), frozenset(w)) for y, (h, w) in years.items())
+    _cache = (time.monotonic(), cal)
+    return cal
+
+
+def forget_calendar() -> None:
+    """Drop the cached calendar and rules (after loading a year or changing a county's rules)."""
+    global _cache
+    _cache = None
+    _rules_cache.clear()
+
+
+_rules_cache: dict[str, tuple[float, dict[str, int]]] = {}
+
+
+async def county_rules(session: AsyncSession, county: str, fresh: bool = False) -> dict[str, int]:
+    """A county's rules; cached as briefly as the calendar (a changed rule applies to deadlines started after)."""
+    cached = _rules_cache.get(county)
+    if not fresh and cached is not None and time.monotonic() - cached[0] < _CALENDAR_TTL:
+        return cached[1]
+    rules = policy.merged((await session.execute(
+        select(COUNTY_DEADLINES.c.rules).where(COUNTY_DEADLINES.c.county_code == county)
+    )).scalar_one_or_none())
+    _rules_cache[county] = (time.monotonic(), rules)
+    return rules
+
+
+def _plan(
+    cal: WorkCalendar, rules: dict[str, int], b: Mapping[str, Any], step: Step, since: datetime
+) -> tuple[dict[str, Any], DeadlinePlan]:
+    """Due date and rungs from a deadline's basis `b` (the case row's deadline columns)."""
+    due = policy.due_date(cal, step, b["step_started_on"], b["step_workdays"], b["intake_started_on"],
+                          b["intake_workdays"])
+    suspended = b["suspended_on"] is not None
+    rungs = [] if suspended else [
+        RungAt(rung=Rung(k), at=v)
+        for k, v in policy.rung_instants(cal, due.on, rules[policy.REMINDER_BEFORE], since).items()
+    ]
+    plan = DeadlinePlan(seq=b["deadline_seq"], step=step, due_on=due.on, provisional=due.provisional,
+                        suspended=suspended, extended=b["extended"], rungs=rungs)
+    return {"due_on": due.on, "due_provisional": due.provisional}, plan
+
+
+async def current_plan(session: AsyncSession, case_id: Any, since: datetime, fresh: bool = False) -> tuple[
+    dict[str, Any], DeadlinePlan | None
+]:
+    """The running deadline as stored, on the calendar as it is now (used after a retry or a calendar load)."""
+    row = (await session.execute(select(CASES).where(CASES.c.id == case_id))).one()
+    if row.status != CaseStatus.OPEN.value or row.deadline_seq is None:
+        return {}, None
+    cal = await work_calendar(session, fresh)
+    rules = await county_rules(session, row.county_code)
+    return _plan(cal, rules, dict(row._mapping), Step(row.step), since)
+
+
+async def next_deadline(
+    session: AsyncSession, t: Transition, body: Payload | None, fresh_calendar: bool = False
+) -> tuple[dict[str, Any], DeadlinePlan | None]:
+    """Projection columns for the deadline after transition `t`, and the plan the workflow arms."""
+    h = t.after
+    key = policy.rule_key(h.step, h.holder_role)
+    if h.status is CaseStatus.CLOSED or key is None:
+        return {"due_on": None, "due_provisional": False, "deadline_seq": None, "suspended_on": None}, None
+    row = (await session.execute(select(CASES).where(CASES.c.id == t.case_id))).one()
+    cal = await work_calendar(session, fresh_calendar)
+    rules = await county_rules(session, row.county_code)
+    today = t.at.astimezone(policy.CHINA).date()
+    basis: dict[str, Any] = {}
+    if t.action is Action.OPEN or row.intake_started_on is None:
+        basis |= {"intake_started_on": today, "intake_workdays": rules[policy.INTAKE]}
+    in_intake = h.step in policy.INTAKE_STEPS
+    if t.action in _SUSPENDS and row.suspended_on is None:
+        basis["suspended_on"] = today
+    elif t.action in _RESUMES and row.suspended_on is not None:
+        # The clock resumes where it stopped: the working days spent waiting are added to both limits.
+        waited = cal.between(row.suspended_on, today).days
+        basis |= {"suspended_on": None, "step_workdays": row.step_workdays + waited}
+        if in_intake:
+            basis["intake_workdays"] = (basis.get("intake_workdays") or row.intake_workdays) + waited
+    elif t.action is Action.EXTEND and isinstance(body, ExtendForm):
+        basis |= {"extended": True, "step_workdays": row.step_workdays + body.working_days}
+        if in_intake:
+            basis["intake_workdays"] = row.intake_workdays + body.working_days
+    elif t.action not in _KEEPS or row.deadline_seq is None:
+        basis |= {"deadline_seq": t.seq, "step_started_on": today, "step_workdays": rules[key],
+                  "suspended_on": None, "extended": False}
+    columns, plan = _plan(cal, rules, {**row._mapping, **basis}, h.step, t.at)
+    return basis | columns, plan

@@ -1,0 +1,67 @@
+"""Dependencies: the resources the lifespan built, and the caller as an `Actor`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client
+
+from api.errors import ApiError
+from infra.db import Sessions
+from infra.security import BadToken, read_token
+from models.payloads import Actor
+from models.settings import Settings
+from workflows.steps import Role
+
+_bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+
+
+@dataclass
+class Resources:
+    settings: Settings
+    sessions: Sessions
+    temporal: Client
+
+
+# Dependencies are `async def`: a plain `def` is run in the threadpool, a hop per request for no reason.
+async def get_resources(request: Request) -> Resources:
+    resources: Resources = request.app.state.resources
+    return resources
+
+
+ResourcesDep = Annotated[Resources, Depends(get_resources)]
+
+
+async def get_session(resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
+    async with resources.sessions() as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+async def get_actor(resources: ResourcesDep, token: Annotated[str | None, Depends(_bearer)]) -> Actor:
+    if token is None:
+        raise ApiError(401, "not_authenticated", "请先登录")
+    try:
+        return read_token(token, resources.settings.token_secret)
+    except BadToken:
+        raise ApiError(401, "invalid_token", "登录已失效，请重新登录") from None
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", max_length=128, description="重复提交同一操作时使用相同的值，系统只办理一次"),
+]
+
+
+def require(actor: Actor, *roles: Role) -> None:
+    if actor.role not in roles:
+        raise ApiError(403, "wrong_role", "您的角色无权办理此操作")

@@ -1,0 +1,52 @@
+"""The person registry. Written by the API itself, because an ID number may never enter Temporal:
+only its keyed hash (for lookup) and its cipher text are stored, and only the person's id travels on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.errors import ApiError
+from infra.security import seal_id_number
+from models.schemas import PersonIn
+from models.settings import Settings
+from models.tables import PERSONS, Person
+from policy import idnumber
+
+_p = PERSONS.c
+
+
+async def upsert_person(session: AsyncSession, settings: Settings, person: PersonIn) -> UUID:
+    """The person's id, registering them on first sight and refreshing category and conditions after."""
+    facts = idnumber.parse(person.id_number)
+    id_hash = idnumber.lookup_hash(person.id_number, settings.id_hash_key)
+    now = datetime.now(UTC)
+    stmt = insert(Person).values(
+        id=uuid4(), id_hash=id_hash, id_cipher=seal_id_number(person.id_number, settings.id_cipher_key),
+        name=person.name, gender=facts.gender, birth_date=facts.birth_date, village_code=person.village_code,
+        category=person.category.value, conditions=[c.value for c in person.conditions],
+        created_at=now, updated_at=now,
+    )
+    upsert = stmt.on_conflict_do_update(
+        index_elements=["id_hash"],
+        set_={"category": stmt.excluded.category, "conditions": stmt.excluded.conditions,
+              "village_code": stmt.excluded.village_code, "updated_at": now},
+        where=_p.name == stmt.excluded.name,
+    ).returning(_p.id)
+    person_id: UUID | None = (await session.execute(upsert)).scalar_one_or_none()
+    if person_id is None:
+        await session.rollback()
+        raise ApiError(409, "person_mismatch", "该身份证号码已登记为其他姓名，请核对姓名与身份证号码")
+    await session.commit()
+    return person_id
+
+
+async def village_of(session: AsyncSession, person_id: UUID) -> str:
+    code = (await session.execute(select(_p.village_code).where(_p.id == person_id))).scalar_one_or_none()
+    if code is None:
+        raise ApiError(422, "unknown_person", "未找到申请人的登记信息")
+    return str(code)

@@ -1,0 +1,140 @@
+"""Cases: open one (application or discovery), list them, read one with its full step history."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api import case_calls
+from api.access import case_scope, check_village, load_case
+from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, require
+from api.errors import ApiError
+from api.people import upsert_person, village_of
+from models.payloads import ACTION_ZH, Channel, OpenForm
+from models.schemas import CaseCreate, CaseDetail, CasePage, CasePublic, ClosureOut, HistoryEntry
+from models.tables import AUDIT, CASES, MATERIALS_REQUESTS, PERSONS, USERS, Case, Closure
+from workflows import steps
+from workflows.steps import Role, Step
+
+router = APIRouter(prefix="/cases", tags=["案件"])
+_c, _a = CASES.c, AUDIT.c
+CASE_COLUMNS = (CASES, PERSONS.c.name.label("person_name"))
+
+
+def public(row: Any) -> dict[str, Any]:
+    data = dict(row._mapping)
+    data["step_zh"] = steps.zh(Step(data["step"]))
+    data["deadline_suspended"] = data["suspended_on"] is not None
+    data["deadline_extended"] = data["extended"]
+    return data
+
+
+async def _read(session: AsyncSession, case_id: UUID) -> Any:
+    return (await session.execute(
+        select(*CASE_COLUMNS).join(PERSONS, PERSONS.c.id == _c.person_id).where(_c.id == case_id)
+    )).one()
+
+
+@router.post("", status_code=201, summary="个人申请或主动发现：新建案件")
+async def create_case(
+    body: CaseCreate, actor: ActorDep, session: SessionDep, resources: ResourcesDep, response: Response,
+    key: IdempotencyKey = None,
+) -> CasePublic:
+    require(actor, Role.APPLICANT, Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_WORKER)
+    case_id = uuid.uuid5(uuid.NAMESPACE_URL, f"assistflow:case:{actor.user_id}:{key}") if key else uuid.uuid4()
+    if key and (await session.get(Case, case_id)) is not None:  # the same form submitted again
+        response.status_code = 200
+        return CasePublic.model_validate(public(await _read(session, case_id)))
+    if actor.role is Role.APPLICANT:
+        if body.person is not None or actor.person_id is None or body.channel is Channel.DISCOVERY:
+            raise ApiError(422, "applicant_self_only", "申请人只能以本人身份通过窗口或线上提出申请")
+        person_id = actor.person_id
+        village = await village_of(session, person_id)
+    else:
+        if body.person is None:
+            raise ApiError(422, "person_required", "请填写服务对象的姓名、身份证号码、所在村(社区)和救助类别")
+        if body.channel is Channel.DISCOVERY and actor.role is not Role.VILLAGE_ASSISTANT:
+            raise ApiError(403, "wrong_role", "主动发现应由村(社区)社会救助协理员上报")
+        check_village(actor, body.person.village_code)
+        person_id = await upsert_person(session, resources.settings, body.person)
+        village = body.person.village_code
+    existing = (await session.execute(
+        select(_c.id).where(_c.person_id == person_id, _c.status == "open")
+    )).scalar_one_or_none()
+    if existing is not None:
+        raise ApiError(409, "duplicate_open_case", "该服务对象已有正在办理的案件，不能重复申请",
+                       {"case_id": str(existing)})
+    await session.close()  # do not hold a connection while the workflow works
+    form = OpenForm(person_id=person_id, village_code=village, channel=body.channel,
+                    need_description=body.need_description)
+    await case_calls.open_case(resources, case_id, actor, form, key)
+    return CasePublic.model_validate(public(await _read(session, case_id)))
+
+
+@router.get("", summary="案件列表（按环节、乡镇、村、经办人筛选，分页）")
+async def list_cases(
+    actor: ActorDep,
+    session: SessionDep,
+    step: Step | None = None,
+    status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
+    township_code: Annotated[str | None, Query(pattern=r"^\d{9}$")] = None,
+    village_code: Annotated[str | None, Query(pattern=r"^\d{12}$")] = None,
+    assignee_id: UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> CasePage:
+    where = [case_scope(actor)]
+    if step is not None:
+        where.append(_c.step == step.value)
+    if status is not None:
+        where.append(_c.status == status)
+    if township_code is not None:
+        where.append(_c.township_code == township_code)
+    if village_code is not None:
+        where.append(_c.village_code == village_code)
+    if assignee_id is not None:
+        where.append(_c.assignee_id == assignee_id)
+    total = (await session.execute(select(func.count()).select_from(CASES).where(*where))).scalar_one()
+    rows = (await session.execute(
+        select(*CASE_COLUMNS).join(PERSONS, PERSONS.c.id == _c.person_id)
+        .where(*where).order_by(_c.updated_at.desc(), _c.id).limit(limit).offset(offset)
+    )).all()
+    return CasePage(items=[CasePublic.model_validate(public(r)) for r in rows], total=total,
+                    limit=limit, offset=offset)
+
+
+@router.get("/{case_id}", summary="案件详情：当前环节、经办人、全部办理记录")
+async def get_case(case_id: UUID, actor: ActorDep, session: SessionDep) -> CaseDetail:
+    await load_case(session, actor, case_id)
+    row = await _read(session, case_id)
+    audit = (await session.execute(
+        select(_a.seq, _a.action, _a.before, _a.after, _a.actor_id, _a.actor_role, _a.at,
+               USERS.c.full_name)
+        .outerjoin(USERS, USERS.c.id == _a.actor_id)
+        .where(_a.case_id == case_id, _a.seq.is_not(None)).order_by(_a.seq)
+    )).all()
+    history = [
+        HistoryEntry(
+            seq=a.seq, action=a.action, action_zh=ACTION_ZH.get(a.action, a.action), actor_id=a.actor_id,
+            actor_name=a.full_name, actor_role=a.actor_role,
+            at=a.at, step_before=Step(a.before["holding"]["step"]) if a.before else None,
+            step_after=Step(a.after["holding"]["step"]),
+        )
+        for a in audit
+    ]
+    missing: list[str] = []
+    if row.awaiting_applicant:
+        missing = (await session.execute(
+            select(MATERIALS_REQUESTS.c.missing).where(MATERIALS_REQUESTS.c.case_id == case_id)
+            .order_by(MATERIALS_REQUESTS.c.seq.desc()).limit(1)
+        )).scalar_one()
+    closure = await session.get(Closure, case_id)
+    return CaseDetail.model_validate({
+        **public(row), "history": history, "materials_missing": missing,
+        "closure": ClosureOut.model_validate(closure) if closure else None,
+    })
