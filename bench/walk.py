@@ -31,8 +31,9 @@ from typing import Any
 import temporalio
 
 from bench.bare import BareWorkflow
-from bench.stack import Stack, cpu_snapshot, stack
-from tests.flow import APPROVE, ARCHIVE, PLAN, PROVIDER_A, SURVEY, new_person
+from bench.meter import cpu_snapshot
+from bench.stack import Stack, stack
+from tests.flow import APPROVE, ARCHIVE, PLAN, PROVIDER_A, SURVEY, Api, new_person
 
 BARE_UPDATES = 10
 GOAL_P50_RATIO = 1.5  # step-advance p50 at most 1.5 × the bare update's
@@ -74,7 +75,11 @@ def pct(values: list[float], p: float) -> float:
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)] if ordered else float("nan")
 
 
-async def measured(s: Stack, phase: Phase, n: int, concurrency: int, job: Callable[[int], Awaitable[None]]) -> Phase:
+Meter = Callable[[], dict[str, float]]  # cumulative CPU seconds per component
+
+
+async def measured(meter: Meter, phase: Phase, n: int, concurrency: int, job: Callable[[int], Awaitable[None]]
+                   ) -> Phase:
     """Run job(0..n-1) on `concurrency` lanes; wall time and CPU per component into `phase`."""
     todo = iter(range(n))
 
@@ -82,12 +87,12 @@ async def measured(s: Stack, phase: Phase, n: int, concurrency: int, job: Callab
         for i in todo:
             await job(i)
 
-    before, started = cpu_snapshot(s.postmaster), time.perf_counter()
+    before, started = meter(), time.perf_counter()
     async with asyncio.TaskGroup() as tg:
         for _ in range(min(n, concurrency)):
             tg.create_task(lane())
     phase.seconds = time.perf_counter() - started
-    phase.cpu = {k: v - before[k] for k, v in cpu_snapshot(s.postmaster).items()}
+    phase.cpu = {k: v - before[k] for k, v in meter().items()}
     return phase
 
 
@@ -101,7 +106,12 @@ def people(n: int) -> list[dict[str, Any]]:
 
 
 async def walk(s: Stack, n: int, concurrency: int) -> Phase:
-    phase, persons, api = Phase(cases=n), people(n), s.api
+    return await walk_cases(s.api, lambda: cpu_snapshot(s.postmaster), n, concurrency)
+
+
+async def walk_cases(api: Api, meter: Meter, n: int, concurrency: int, cases: list[str] | None = None) -> Phase:
+    """Walk n new cases through steps 1-7 over HTTP, `concurrency` at a time (their ids into `cases`)."""
+    phase, persons = Phase(cases=n), people(n)
 
     async def one(i: int) -> None:
         body = {"channel": "window", "need_description": "独居老人，行动不便，需要上门助洁与探访",
@@ -112,6 +122,8 @@ async def walk(s: Stack, n: int, concurrency: int) -> Phase:
         if r.status_code != 201:
             raise RuntimeError(f"POST /cases: {r.status_code} {r.text}")
         case = r.json()["id"]
+        if cases is not None:
+            cases.append(case)
         for label, path, user, form, after in STEPS:
             started = time.perf_counter()
             r = await api.post(f"/cases/{case}/{path}", user, form)
@@ -119,7 +131,7 @@ async def walk(s: Stack, n: int, concurrency: int) -> Phase:
             if r.status_code != 200 or r.json().get("step") != after:
                 raise RuntimeError(f"POST /cases/{case}/{path}: {r.status_code} {r.text}")
 
-    return await measured(s, phase, n, concurrency, one)
+    return await measured(meter, phase, n, concurrency, one)
 
 
 async def floor(s: Stack, n: int, concurrency: int) -> Phase:
@@ -133,7 +145,7 @@ async def floor(s: Stack, n: int, concurrency: int) -> Phase:
             phase.add("bare update", started)
         await handle.signal(BareWorkflow.done)
 
-    return await measured(s, phase, n, concurrency, one)
+    return await measured(lambda: cpu_snapshot(s.postmaster), phase, n, concurrency, one)
 
 
 def commit() -> str:
