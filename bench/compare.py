@@ -48,6 +48,11 @@ REQUESTS_PER_CASE = 8  # open + 7 steps; a floor case gets as many updates
 RESULTS = Path(__file__).with_name("results")
 
 
+def progress(what: str) -> None:
+    """A line on stderr per phase, so a long run shows where it is (the figures go to stdout at the end)."""
+    print(f"bench.compare {datetime.now():%H:%M:%S} {what}", file=sys.stderr, flush=True)
+
+
 def meter_of(d: Deployment) -> Meter:
     trees = {name: d.pids[name] for name in ("api", "worker", "bare worker", "peer", "temporal")}
     return lambda: cpu_by_process(trees | {"postgres": d.postmaster}, {"load client": os.getpid()})
@@ -144,9 +149,11 @@ def rss(d: Deployment) -> dict[str, float]:
 
 async def at_concurrency(d: Deployment, apis: dict[str, Api], pool: asyncpg.Pool, meter: Meter, n: int, c: int,
                          stats: bool) -> dict[str, Any]:
+    progress(f"C={c}: the floors")
     out: dict[str, Any] = {"bare": await bare_updates(d, meter, n, c, BareWorkflow),
                            "bare_la": await bare_updates(d, meter, n, c, LocalBareWorkflow),
                            "bare_sql": await bare_sql(pool, meter, n, c)}
+    progress(f"C={c}: {n} cases on assistflow, then on the peer")
     before, walked = (await flushed_stats(pool) if stats else {}), list[str]()
     s0 = await sizes(pool)
     out["assistflow"] = await walk_cases(apis["assistflow"], meter, n, c, walked)
@@ -181,6 +188,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             pool = await asyncpg.create_pool(floor_sql.asyncpg_dsn(d.settings.database_url), min_size=1,
                                              max_size=cmax)
             try:
+                progress(f"started ({', '.join(f'{k} {v}' for k, v in d.pids.items())}); warming up")
                 if args.warmup:
                     for api in apis.values():
                         await walk_cases(api, meter, args.warmup, cmax)
@@ -191,9 +199,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                         for c in args.concurrency}
                 extra: dict[str, Any] = {}
                 if args.open_cases:
+                    progress(f"memory: {args.open_cases} open cases on each side")
                     extra["memory"] = {side: (await open_only(api, meter, args.open_cases, cmax)).seconds
                                        for side, api in apis.items()} | {"rss_mb": rss(d), "cases": args.open_cases}
                 if args.profile:
+                    progress(f"profile: {args.cases} cases on each side under py-spy")
                     procs = {name: d.pids[name] for name in ("api", "worker", "peer")}
                     async with record(procs, args.results) as raws:
                         for api in apis.values():

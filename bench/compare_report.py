@@ -34,12 +34,15 @@ def walk_figures(phase: Phase, procs: tuple[str, ...], servers: tuple[str, ...])
 
 def floor_figures(bare: Phase, bare_la: Phase, sql: Phase) -> dict[str, Any]:
     la_cpu = {k: v * 1000 / bare_la.cases for k, v in bare_la.cpu.items()}
+    bare_cpu = {k: v * 1000 / bare.cases for k, v in bare.cpu.items()}
     steps = sql.pooled(STEP_LABELS)
     out = {"bare_update_p50_ms": pct(bare.pooled(["update"]), 50),
            "bare_update_local_activity_p50_ms": pct(bare_la.pooled(["update"]), 50),
            "step_sql_p50_ms": pct(steps, 50), "step_sql_p99_ms": pct(steps, 99),
            "sql_per_step_p50_ms": {k: pct(v, 50) for k, v in sql.samples.items()},
            "local_activity_updates_cpu_ms_per_case": {k: la_cpu.get(k, math.nan) for k in (
+               "bare worker", "load client", "temporal")},
+           "bare_updates_cpu_ms_per_case": {k: bare_cpu.get(k, math.nan) for k in (
                "bare worker", "load client", "temporal")}}
     out["floor_p50_ms"] = out["bare_update_local_activity_p50_ms"] + out["step_sql_p50_ms"]
     return out
@@ -138,8 +141,11 @@ def render(f: dict[str, Any]) -> str:
                   row("the step's own SQL, bare", f"{fl['step_sql_p50_ms']:.1f}", "", ""),
                   row("floor = the two above", f"{fl['floor_p50_ms']:.1f}", "", ""),
                   row("assistflow step p50 / floor", _ratio(a["step_p50_ms"], fl["floor_p50_ms"]), "", ""),
+                  row("CPU ms per 8 bare updates", "{:.1f}/{:.1f}/{:.1f}".format(
+                      *fl["bare_updates_cpu_ms_per_case"].values()), "", ""),
                   row("CPU ms per 8 local-activity updates", "{:.1f}/{:.1f}/{:.1f}".format(
-                      *fl["local_activity_updates_cpu_ms_per_case"].values()), "(worker / client / Temporal)", ""),
+                      *fl["local_activity_updates_cpu_ms_per_case"].values()), "", ""),
+                  row("  (bare worker / load client / Temporal)", "", "", ""),
                   "", "{:<22}{:>16}{:>16}{:>16}".format(f"C={c} per step p50/p99", "assistflow", "peer", "bare SQL")]
         for label in (OPEN, *STEP_LABELS):
             cell = [f"{x['per_step'][label]['p50_ms']:.1f}/{x['per_step'][label]['p99_ms']:.1f}" for x in (a, p)]

@@ -19,42 +19,54 @@ import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-# (bucket, frame pattern): the first bucket any frame of a sample matches takes the sample. Order matters: the
-# specific machinery comes before the layers it runs inside (an ORM flush runs inside an activity, inside the
-# worker's event loop).
-WORKER_BUCKETS: tuple[tuple[str, str], ...] = (
-    ("sandbox: exec per payload (serialization / external-store context)",
-     r"get_serialization_context|get_external_store_context|_run_code"),
-    ("sandbox: new case instance (re-import of the workflow modules)",
-     r"workflow_sandbox/_importer|_create_instance|SandboxedWorkflowRunner\.create_instance|workflow_sandbox/_in_sandbox"),
-    ("activities: deadline projection and county-rule reads", r"activities/deadlines/plan"),
-    ("activities: ORM session (unit of work, flush, identity map)", r"sqlalchemy/orm/"),
-    ("activities: Core SQL + asyncpg round trips", r"sqlalchemy/|asyncpg"),
-    ("payload codec (AES-GCM) and payload visiting", r"infra/temporal|cryptography|_visitor|visit_payload"),
-    ("pydantic (payload models, validation, JSON)", r"pydantic"),
-    ("case workflow code (process table, transitions, state copies)", r"workflows/|models/payloads"),
-    ("local activity machinery (schedule, run, marker)", r"local_activit|_activity\.py|worker/_activity"),
-    ("Temporal SDK: activations, commands, bridge (Rust core)", r"temporalio|temporal_sdk_bridge|tokio|prost"),
-    ("event loop and the rest", r""),
+# (bucket, ancestor pattern, leaf pattern): a sample goes to the first bucket whose ancestor pattern one of its
+# frames matches and whose leaf pattern its innermost Python frame matches ("" matches anything). Native frames
+# count towards the Python frame that called them (the compile inside an exec is the exec's). SQLAlchemy's
+# asyncio layer runs the ORM in greenlets, whose stacks do not show the activity or route that called them: in
+# the worker only the activities use SQLAlchemy, so its frames are the activities' wherever they appear.
+WORKER_BUCKETS: tuple[tuple[str, str, str], ...] = (
+    ("sandbox: a context lookup per payload, each an exec of a fresh code string",
+     r"get_serialization_context|get_external_store_context", ""),
+    ("sandbox: a new case's instance (the workflow modules imported again)", r"_Instance\._create_instance", ""),
+    ("sandbox: entering it for each activation (exec, importer, restrictions)", "", r"workflow_sandbox/"),
+    ("activities: deadline projection and county-rule reads (their Python)", r"activities/deadlines/", ""),
+    ("activities: SQLAlchemy ORM session (unit of work, bulk paths, flush)", "", r"sqlalchemy/orm/"),
+    ("activities: SQLAlchemy Core (compile, execute, results, greenlets)", "", r"sqlalchemy/|greenlet"),
+    # the worker's only asyncio sockets are asyncpg's (the Temporal client's gRPC is in the Rust core)
+    ("activities: asyncpg (protocol, socket reads and writes)", "", r"asyncpg|selector_events\.py"),
+    ("activities: the steps' own Python", "", r"activities/|policy/"),
+    ("payloads: pydantic converter, AES-GCM codec, protobuf, JSON",
+     "", r"pydantic|temporalio/converter|temporalio/contrib|infra/temporal|cryptography|_visitor|protobuf|json/"),
+    ("case workflow code (process table, transitions, handlers)", "", r"workflows/|models/|vocabulary/"),
+    ("Temporal SDK: activations, their thread-pool hand-offs, local activities, bridge (Rust core)", "",
+     r"temporalio/|temporal_sdk_bridge|tokio|concurrent/futures|threading|_write_to_self|_read_from_self"),
+    ("event loop, socket system calls, GC and the rest", "", ""),
 )
-API_BUCKETS: tuple[tuple[str, str], ...] = (
-    ("load_case: the SELECT before the update", r"api/access\.py|load_case"),
-    ("Temporal client: execute_update (payloads, codec, gRPC)", r"temporalio|temporal_sdk_bridge|infra/temporal"),
-    ("SQLAlchemy + asyncpg (sessions, the open's person upsert and reads)", r"sqlalchemy|asyncpg"),
-    ("bearer token (HMAC, Actor model)", r"infra/security"),
-    ("FastAPI: routing, dependencies, body validation, response", r"fastapi/|starlette/"),
-    ("pydantic (bodies, responses)", r"pydantic"),
-    ("HTTP server (uvicorn, httptools)", r"uvicorn|httptools"),
-    ("event loop and the rest", r""),
+API_BUCKETS: tuple[tuple[str, str, str], ...] = (
+    ("Temporal client: execute_update (payloads, codec, gRPC)", r"temporalio|infra/temporal", ""),
+    ("SQLAlchemy + asyncpg (load_case's SELECT, the open's person upsert and reads)", "",
+     r"sqlalchemy|asyncpg|greenlet"),
+    ("bearer token, ID-number hash and cipher", r"infra/security|policy/idnumber|cryptography", ""),
+    ("pydantic: bodies, actor, responses", "", r"pydantic"),
+    ("FastAPI / Starlette: routing, dependencies, middleware", "", r"fastapi/|starlette/"),
+    ("HTTP server: uvicorn + httptools", "", r"uvicorn|httptools|h11"),
+    ("the routes' own code (api/)", "", r"api/"),
+    ("event loop, socket system calls, GC and the rest", "", ""),
 )
-PEER_BUCKETS: tuple[tuple[str, str], ...] = (
-    ("SpiffWorkflow: deserialize", r"deserialize_json|from_dict"),
-    ("SpiffWorkflow: serialize", r"serialize_json|to_dict"),
-    ("SpiffWorkflow: run the task and the engine", r"SpiffWorkflow"),
-    ("SQLAlchemy + asyncpg", r"sqlalchemy|asyncpg"),
-    ("FastAPI / pydantic / uvicorn", r"fastapi/|starlette/|pydantic|uvicorn|httptools"),
-    ("event loop and the rest", r""),
+PEER_BUCKETS: tuple[tuple[str, str, str], ...] = (
+    ("SpiffWorkflow: deserialize the instance", r"deserialize_json", ""),
+    ("SpiffWorkflow: serialize the instance", r"serialize_json", ""),
+    ("SpiffWorkflow: complete the task, run the engine", r"SpiffWorkflow", ""),
+    ("SQLAlchemy + asyncpg", "", r"sqlalchemy|asyncpg|greenlet"),
+    ("bearer token, ID-number hash and cipher", r"infra/security|policy/idnumber|cryptography", ""),
+    ("pydantic: bodies", "", r"pydantic"),
+    ("FastAPI / Starlette: routing, dependencies, middleware", "", r"fastapi/|starlette/"),
+    ("HTTP server: uvicorn + httptools", "", r"uvicorn|httptools|h11"),
+    ("event loop, socket system calls, GC and the rest", "", ""),
 )
+# A thread blocked here is waiting (for work, the GIL, a socket), not running: py-spy --native cannot tell.
+WAITING = re.compile(r"pthread_cond_(timed)?wait|PyThread_acquire_lock|take_gil|epoll_p?wait|sem_(timed)?wait|"
+                     r"futex|_queue_SimpleQueue_get|do_attach_unchecked|select_epoll_poll|nanosleep")
 BUCKETS = {"api": API_BUCKETS, "worker": WORKER_BUCKETS, "peer": PEER_BUCKETS}
 
 
@@ -98,17 +110,25 @@ def stacks(raw: Path) -> Iterator[tuple[list[str], int]]:
             yield stack.split(";"), int(count)
 
 
-def summarise(raw: Path, buckets: tuple[tuple[str, str], ...]) -> dict[str, float]:
-    """Each bucket's share (0-1) of the samples in a raw py-spy file; {} when it holds none."""
-    compiled = [(name, re.compile(pattern)) for name, pattern in buckets]
-    counts = {name: 0 for name, _ in buckets}
-    total = 0
+def summarise(raw: Path, buckets: tuple[tuple[str, str, str], ...]) -> dict[str, float]:
+    """Each bucket's share (0-1) of the running samples in a raw py-spy file ("waiting" is left out, its share
+    of all samples given under that name); {} when it holds none."""
+    compiled = [(name, re.compile(a), re.compile(leaf)) for name, a, leaf in buckets]
+    counts = {name: 0 for name, _, _ in buckets}
+    waiting = total = 0
     for frames, n in stacks(raw):
         total += n
-        joined = ";".join(frames)
-        name = next(name for name, pattern in compiled if pattern.search(joined))
+        if any(WAITING.search(f) for f in frames[-4:]):
+            waiting += n
+            continue
+        python = [f for f in frames if ".py)" in f]
+        leaf, joined = (python[-1] if python else ";".join(frames)), ";".join(frames)
+        name = next(name for name, a, lf in compiled if a.search(joined) and lf.search(leaf))
         counts[name] += n
-    return {name: c / total for name, c in counts.items()} if total else {}
+    running = total - waiting
+    if not running:
+        return {}
+    return {name: c / running for name, c in counts.items()} | {"waiting (left out)": waiting / total}
 
 
 def main() -> None:

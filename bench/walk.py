@@ -239,7 +239,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=20, help="C: cases in flight at once (20)")
     parser.add_argument("--warmup", type=int, default=None, help="cases and bare workflows run first (C)")
     parser.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the figures here")
+    parser.add_argument("--quick", action="store_true", help="N=4, C=2, warm-up 1: a smoke run")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.cases, args.concurrency, args.warmup = 4, 2, 1 if args.warmup is None else args.warmup
     args.warmup = args.concurrency if args.warmup is None else args.warmup
     if min(args.cases, args.concurrency) < 1 or args.warmup < 0:
         parser.error("--cases and --concurrency must be at least 1, --warmup at least 0")
