@@ -11,6 +11,7 @@ from typing import Any
 
 import temporalio
 
+from bench.profile import WAITING_SHARE as WAITING
 from bench.walk import OPEN, STEPS, Phase, commit, pct
 
 STEP_LABELS = [s[0] for s in STEPS]
@@ -35,6 +36,7 @@ def walk_figures(phase: Phase, procs: tuple[str, ...], servers: tuple[str, ...])
 def floor_figures(bare: Phase, bare_la: Phase, sql: Phase) -> dict[str, Any]:
     la_cpu = {k: v * 1000 / bare_la.cases for k, v in bare_la.cpu.items()}
     bare_cpu = {k: v * 1000 / bare.cases for k, v in bare.cpu.items()}
+    sql_cpu = {k: v * 1000 / sql.cases for k, v in sql.cpu.items()}
     steps = sql.pooled(STEP_LABELS)
     out = {"bare_update_p50_ms": pct(bare.pooled(["update"]), 50),
            "bare_update_local_activity_p50_ms": pct(bare_la.pooled(["update"]), 50),
@@ -43,7 +45,8 @@ def floor_figures(bare: Phase, bare_la: Phase, sql: Phase) -> dict[str, Any]:
            "local_activity_updates_cpu_ms_per_case": {k: la_cpu.get(k, math.nan) for k in (
                "bare worker", "load client", "temporal")},
            "bare_updates_cpu_ms_per_case": {k: bare_cpu.get(k, math.nan) for k in (
-               "bare worker", "load client", "temporal")}}
+               "bare worker", "load client", "temporal")},
+           "step_sql_cpu_ms_per_case": {k: sql_cpu.get(k, math.nan) for k in ("load client", "postgres")}}
     out["floor_p50_ms"] = out["bare_update_local_activity_p50_ms"] + out["step_sql_p50_ms"]
     return out
 
@@ -146,6 +149,8 @@ def render(f: dict[str, Any]) -> str:
                   row("CPU ms per 8 local-activity updates", "{:.1f}/{:.1f}/{:.1f}".format(
                       *fl["local_activity_updates_cpu_ms_per_case"].values()), "", ""),
                   row("  (bare worker / load client / Temporal)", "", "", ""),
+                  row("CPU ms per case of bare SQL (client / PG)", "{:.1f}/{:.1f}".format(
+                      *fl["step_sql_cpu_ms_per_case"].values()), "", ""),
                   "", "{:<22}{:>16}{:>16}{:>16}".format(f"C={c} per step p50/p99", "assistflow", "peer", "bare SQL")]
         for label in (OPEN, *STEP_LABELS):
             cell = [f"{x['per_step'][label]['p50_ms']:.1f}/{x['per_step'][label]['p99_ms']:.1f}" for x in (a, p)]
@@ -164,7 +169,10 @@ def render(f: dict[str, Any]) -> str:
                       f"Temporal {mb['temporal']:.0f} | peer {mb['peer']:.0f}"]
     for name, buckets in f.get("profile", {}).items():
         lines += ["", f"py-spy, {name} process (share of its samples; CPU ms per walked case at the largest C):"]
-        lines += [f"  {100 * b['share']:5.1f} %  {b['ms_per_case']:6.1f} ms  {k}" for k, b in buckets.items()]
+        lines += [f"  {100 * b['share']:5.1f} %  {b['ms_per_case']:6.1f} ms  {k}" for k, b in buckets.items()
+                  if k != WAITING]
+        if WAITING in buckets:
+            lines.append(f"  (samples of threads that were waiting, left out: {100 * buckets[WAITING]['share']:.0f} %)")
     lines += ["", "{:<52}{:>10}{:>10}   {}".format("goal (issue #12)", "measured", "target", "met")]
     for name, (value, target, met) in f["goals"].items():
         lines.append("{:<52}{:>10.2f}{:>10.2f}   {}".format(name, value, target, "yes" if met else "NO"))

@@ -64,6 +64,7 @@ PEER_BUCKETS: tuple[tuple[str, str, str], ...] = (
     ("HTTP server: uvicorn + httptools", "", r"uvicorn|httptools|h11"),
     ("event loop, socket system calls, GC and the rest", "", ""),
 )
+WAITING_SHARE = "waiting (left out)"  # the share of all samples whose thread was waiting
 # A thread blocked here is waiting (for work, the GIL, a socket), not running: py-spy --native cannot tell.
 WAITING = re.compile(r"pthread_cond_(timed)?wait|PyThread_acquire_lock|take_gil|epoll_p?wait|sem_(timed)?wait|"
                      r"futex|_queue_SimpleQueue_get|do_attach_unchecked|select_epoll_poll|nanosleep")
@@ -128,7 +129,7 @@ def summarise(raw: Path, buckets: tuple[tuple[str, str, str], ...]) -> dict[str,
     running = total - waiting
     if not running:
         return {}
-    return {name: c / running for name, c in counts.items()} | {"waiting (left out)": waiting / total}
+    return {name: c / running for name, c in counts.items()} | {WAITING_SHARE: waiting / total}
 
 
 def main() -> None:
