@@ -199,8 +199,8 @@ def complaints_metric(upheld: int, recipients: int, zero_at: int) -> Decimal | N
 
 def evaluation_score(metrics: Mapping[str, Decimal | None], weights: Mapping[str, int]) -> Decimal | None:
     """The weighted score out of 100 over the metrics that have data; None when none has."""
-    used = {k: Decimal(w) for k, w in weights.items() if w > 0 and metrics.get(k) is not None}
+    used = [(Decimal(w), m) for k, w in weights.items() if w > 0 and (m := metrics.get(k)) is not None]
     if not used:
         return None
-    total = sum((w * metrics[k] for k, w in used.items() if metrics[k] is not None), Decimal(0))
-    return (total * 100 / sum(used.values())).quantize(_CENT, rounding=ROUND_HALF_UP)
+    total = sum((w * m for w, m in used), Decimal(0))
+    return (total * 100 / sum(w for w, _ in used)).quantize(_CENT, rounding=ROUND_HALF_UP)

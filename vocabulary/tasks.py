@@ -4,6 +4,7 @@ adds its kinds here; the ladder, the inbox and the supervisor's view treat every
 
 from __future__ import annotations
 
+from vocabulary.case import Step
 from vocabulary.labels import Labelled
 
 
@@ -21,3 +22,7 @@ class TaskStatus(Labelled):
     OPEN = "open", "办理中"
     DONE = "done", "已办结"
     CANCELLED = "cancelled", "已撤销"
+
+
+# The step each kind belongs to (a notification names the step it is about); every kind so far is oversight's.
+STEP_OF_KIND: dict[TaskKind, Step] = {kind: Step.OVERSIGHT for kind in TaskKind}

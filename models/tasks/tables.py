@@ -47,6 +47,9 @@ class Task(SQLModel, table=True):
     due_provisional: bool = False
     extended: bool = False
     status: str  # TaskStatus
+    # Set by the task's workflow when it has armed the rungs; the worker starts the workflow of any open task
+    # still unarmed when it starts (a request that saved a task while Temporal was unreachable).
+    armed: bool = False
     opened_at: datetime = tz_column()
     updated_at: datetime = tz_column()
     closed_at: datetime | None = tz_column(nullable=True)
