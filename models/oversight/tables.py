@@ -32,13 +32,12 @@ class NoticePublication(SQLModel, table=True):
     seq: int
     published_on: date
     # The lines as shown (name, village, items, start date), each with its case id to tell changes apart; the
-    # PDF and XLSX are rendered from these alone, reproducibly (the same lines give the same bytes).
+    # PDF and XLSX are rendered from these alone (activities/oversight/render.py), and the content hash is of
+    # these lines, so a re-rendered file shows exactly what was published.
     entries: list[dict[str, Any]] = json_column()
     added: list[dict[str, Any]] = json_column()
     removed: list[dict[str, Any]] = json_column()
     content_sha256: str = Field(max_length=64)
-    pdf_sha256: str = Field(max_length=64)
-    xlsx_sha256: str = Field(max_length=64)
     published_by: UUID
     published_at: datetime = tz_column()
 
