@@ -105,8 +105,13 @@ def content_sha256(entries: Sequence[NoticeEntry]) -> str:
 
 
 def sample_key(seed: str, member: UUID | str) -> str:
-    """A member's place in a seeded draw: md5 of "seed:member" (the SQL of the draw computes the same)."""
+    """A member's place in a small seeded draw made here (inspectors): md5 of "seed:member"."""
     return hashlib.md5(f"{seed}:{member}".encode()).hexdigest()
+
+
+def seed_number(seed: str) -> int:
+    """The signed 64-bit number a draw's seed stands for (the seed of PostgreSQL's uuid_hash_extended)."""
+    return int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big", signed=True)
 
 
 def share_of(total: int, percent: int | Decimal) -> int:

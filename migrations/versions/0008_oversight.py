@@ -31,7 +31,7 @@ def upgrade() -> None:
         sa.Column("population", sa.Integer(), nullable=False),
         sa.Column("population_digest", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("sampled", sa.Integer(), nullable=False),
-        sa.Column("inspectors", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("strata", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("drawn_by", sa.Uuid(), nullable=False),
         sa.Column("drawn_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
@@ -65,30 +65,6 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("county_code"),
     )
-    op.create_table(
-        "spot_checks",
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("draw_id", sa.Uuid(), nullable=False),
-        sa.Column("record_id", sa.Uuid(), nullable=False),
-        sa.Column("case_id", sa.Uuid(), nullable=False),
-        sa.Column("provider_id", sa.Uuid(), nullable=False),
-        sa.Column("township_code", sqlmodel.sql.sqltypes.AutoString(length=9), nullable=False),
-        sa.Column("county_code", sqlmodel.sql.sqltypes.AutoString(length=6), nullable=False),
-        sa.Column("year", sa.Integer(), nullable=False),
-        sa.Column("inspector_id", sa.Uuid(), nullable=False),
-        sa.Column("method", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("result", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("notes", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("evidence", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
-        sa.Column("checked_by", sa.Uuid(), nullable=True),
-        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("record_id"),
-    )
-    op.create_index("ix_spot_checks_county_year", "spot_checks", ["county_code", "year"], unique=False)
-    op.create_index(op.f("ix_spot_checks_draw_id"), "spot_checks", ["draw_id"], unique=False)
-    op.create_index("ix_spot_checks_inspector", "spot_checks", ["inspector_id", "result"], unique=False)
-    op.create_index("ix_spot_checks_provider", "spot_checks", ["provider_id", "year"], unique=False)
     op.create_table(
         "tasks",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -155,6 +131,45 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("county_code", "period"),
         sa.UniqueConstraint("id"),
     )
+    op.create_table(
+        "check_samples",
+        sa.Column("draw_id", sa.Uuid(), nullable=False),
+        sa.Column("township_code", sqlmodel.sql.sqltypes.AutoString(length=9), nullable=False),
+        sa.Column("provider_id", sa.Uuid(), nullable=False),
+        sa.Column("county_code", sqlmodel.sql.sqltypes.AutoString(length=6), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("record_ids", postgresql.ARRAY(sa.Uuid()), nullable=False),
+        sa.Column("inspectors", postgresql.ARRAY(sa.Uuid()), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["draw_id"],
+            ["check_draws.id"],
+        ),
+        sa.PrimaryKeyConstraint("draw_id", "township_code", "provider_id"),
+    )
+    op.create_index("ix_check_samples_county_year", "check_samples", ["county_code", "year"], unique=False)
+    op.create_table(
+        "spot_checks",
+        sa.Column("record_id", sa.Uuid(), nullable=False),
+        sa.Column("draw_id", sa.Uuid(), nullable=False),
+        sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("provider_id", sa.Uuid(), nullable=False),
+        sa.Column("township_code", sqlmodel.sql.sqltypes.AutoString(length=9), nullable=False),
+        sa.Column("county_code", sqlmodel.sql.sqltypes.AutoString(length=6), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("inspector_id", sa.Uuid(), nullable=False),
+        sa.Column("method", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("result", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("notes", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("evidence", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+        sa.Column("checked_by", sa.Uuid(), nullable=False),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["draw_id"],
+            ["check_draws.id"],
+        ),
+        sa.PrimaryKeyConstraint("record_id"),
+    )
+    op.create_index("ix_spot_checks_county_year", "spot_checks", ["county_code", "year", "township_code"], unique=False)
     op.create_table(
         "complaints",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -380,6 +395,10 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_complaints_provider_id"), table_name="complaints")
     op.drop_index("ix_complaints_county_status", table_name="complaints")
     op.drop_table("complaints")
+    op.drop_index("ix_spot_checks_county_year", table_name="spot_checks")
+    op.drop_table("spot_checks")
+    op.drop_index("ix_check_samples_county_year", table_name="check_samples")
+    op.drop_table("check_samples")
     op.drop_table("visit_draws")
     op.drop_index("ix_tasks_subject", table_name="tasks")
     op.drop_index("ix_tasks_open_township_due", table_name="tasks", postgresql_where=sa.text("status = 'open'"))
@@ -387,11 +406,6 @@ def downgrade() -> None:
     op.drop_index("ix_tasks_open_holder", table_name="tasks", postgresql_where=sa.text("status = 'open'"))
     op.drop_index("ix_tasks_open_county_due", table_name="tasks", postgresql_where=sa.text("status = 'open'"))
     op.drop_table("tasks")
-    op.drop_index("ix_spot_checks_provider", table_name="spot_checks")
-    op.drop_index("ix_spot_checks_inspector", table_name="spot_checks")
-    op.drop_index(op.f("ix_spot_checks_draw_id"), table_name="spot_checks")
-    op.drop_index("ix_spot_checks_county_year", table_name="spot_checks")
-    op.drop_table("spot_checks")
     op.drop_table("oversight_settings")
     op.drop_index(op.f("ix_notice_publications_township_code"), table_name="notice_publications")
     op.drop_table("notice_publications")

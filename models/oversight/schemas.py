@@ -138,7 +138,7 @@ class DrawOut(Out):
     population: int
     population_digest: str
     sampled: int
-    inspectors: list[dict[str, Any]]
+    strata: list[dict[str, Any]]
     drawn_at: datetime
 
 
@@ -163,9 +163,8 @@ class CheckResultIn(Schema):
 
 
 class CheckOut(Out):
-    id: UUID
-    draw_id: UUID
     record_id: UUID
+    draw_id: UUID
     case_id: UUID
     provider_id: UUID
     township_code: str

@@ -2,9 +2,7 @@
 spot-check draws and checks, and rectifications. Complaints, return visits, evaluations and the county's
 oversight settings are in complaint_tables.py.
 
-`spot_checks` is the high-volume table (a county-year draws ~300,000 of ~1,000,000 records): it carries no
-foreign keys, like settlement's ledger, since it is written only by the draw from joins with the rows it
-names; `record_id` unique is what keeps a record from being drawn twice.
+A draw's sample is kept per stratum as arrays (check_samples); a check's row is written when it is recorded.
 """
 
 from __future__ import annotations
@@ -13,7 +11,8 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint, Uuid
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
 from models.tables import json_column, table_of, tz_column
@@ -95,35 +94,51 @@ class CheckDraw(SQLModel, table=True):
     percent: int | None = None  # a regular draw's share; a top-up draws the gap
     as_of: datetime = tz_column()  # the population: the year's records recorded by then, not drawn before
     population: int
+    # An order-independent digest of the population's record ids (bit_xor of uuid_hash_extended(id, 0)), to
+    # show later that a re-run saw the same records.
     population_digest: str = Field(max_length=32)
     sampled: int
-    inspectors: list[dict[str, Any]] = json_column()  # per stratum: the inspectors drawn, in order
+    # Per stratum (township x provider): its population, its quota and the inspectors drawn for it, in order.
+    strata: list[dict[str, Any]] = json_column()
     drawn_by: UUID
     drawn_at: datetime = tz_column()
 
 
+class CheckSample(SQLModel, table=True):
+    """The records one draw took from one stratum, in the seeded order, with the stratum's inspectors: record i
+    goes to inspector i mod len(inspectors). Kept as arrays, one row per stratum: a county-year's draw is
+    ~300,000 records, and writing them as rows cost more than the whole selection (bench/oversight.py)."""
+
+    __tablename__ = "check_samples"
+    __table_args__ = (Index("ix_check_samples_county_year", "county_code", "year"),)
+    draw_id: UUID = Field(primary_key=True, foreign_key="check_draws.id")
+    township_code: str = Field(primary_key=True, max_length=9)
+    provider_id: UUID = Field(primary_key=True)
+    county_code: str = Field(max_length=6)
+    year: int
+    record_ids: list[UUID] = Field(sa_column=Column(ARRAY(Uuid()), nullable=False))
+    inspectors: list[UUID] = Field(sa_column=Column(ARRAY(Uuid()), nullable=False))
+
+
 class SpotCheck(SQLModel, table=True):
+    """The check of one drawn record, written when the inspector records it (a record is checked once)."""
+
     __tablename__ = "spot_checks"
-    __table_args__ = (
-        Index("ix_spot_checks_county_year", "county_code", "year"),
-        Index("ix_spot_checks_inspector", "inspector_id", "result"),
-        Index("ix_spot_checks_provider", "provider_id", "year"),
-    )
-    id: UUID = Field(primary_key=True)
-    draw_id: UUID = Field(index=True)
-    record_id: UUID = Field(unique=True)
+    __table_args__ = (Index("ix_spot_checks_county_year", "county_code", "year", "township_code"),)
+    record_id: UUID = Field(primary_key=True)
+    draw_id: UUID = Field(foreign_key="check_draws.id")
     case_id: UUID
     provider_id: UUID
     township_code: str = Field(max_length=9)
     county_code: str = Field(max_length=6)
     year: int
     inspector_id: UUID
-    method: str | None = None  # CheckMethod
-    result: str | None = None  # CheckResult
+    method: str  # CheckMethod
+    result: str  # CheckResult
     notes: str | None = None
     evidence: list[dict[str, Any]] | None = json_column(nullable=True)
-    checked_by: UUID | None = None
-    checked_at: datetime | None = tz_column(nullable=True)
+    checked_by: UUID
+    checked_at: datetime = tz_column()
 
 
 class Rectification(SQLModel, table=True):
@@ -155,5 +170,6 @@ NOTICES = table_of(NoticePublication)
 OBJECTIONS = table_of(Objection)
 INSPECTORS = table_of(Inspector)
 CHECK_DRAWS = table_of(CheckDraw)
+CHECK_SAMPLES = table_of(CheckSample)
 SPOT_CHECKS = table_of(SpotCheck)
 RECTIFICATIONS = table_of(Rectification)
