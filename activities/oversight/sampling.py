@@ -95,6 +95,14 @@ async def register(session: AsyncSession, county: str) -> list[policy.Inspector]
     return [policy.Inspector(r.id, r.township_code, r.provider_id) for r in rows]
 
 
+async def sampled(session: AsyncSession, county: str, year: int) -> int:
+    """Records drawn so far in the county-year."""
+    n: int = (await session.execute(
+        select(text("coalesce(sum(cardinality(record_ids)), 0)")).select_from(CHECK_SAMPLES)
+        .where(CHECK_SAMPLES.c.county_code == county, CHECK_SAMPLES.c.year == year))).scalar_one()
+    return n
+
+
 async def year_total(session: AsyncSession, county: str, year: int, as_of: datetime) -> int:
     """Every record of the year so far, drawn or not: the base of the coverage target."""
     start, end = year_bounds(year)
@@ -118,9 +126,7 @@ async def draw(session: AsyncSession, actor_id: UUID, county: str, year: int, ki
     counts = {(s.township_code, s.provider_id): int(s.n) for s in strata}
     population = sum(counts.values())
     if kind is DrawKind.TOP_UP:
-        drawn_before: int = (await session.execute(select(text("coalesce(sum(cardinality(record_ids)), 0)"))
-                                                   .select_from(CHECK_SAMPLES).where(CHECK_SAMPLES.c.county_code == county,
-                                                                                     CHECK_SAMPLES.c.year == year))).scalar_one()
+        drawn_before = await sampled(session, county, year)
         total = await year_total(session, county, year, as_of)
         target = max(0, policy.share_of(total, settings["spot_check_target_percent"]) - drawn_before)
     else:
