@@ -161,6 +161,7 @@ def upgrade() -> None:
         sa.Column("result", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("notes", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("evidence", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+        sa.Column("disallowed", sa.Boolean(), nullable=False),
         sa.Column("checked_by", sa.Uuid(), nullable=False),
         sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

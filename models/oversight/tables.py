@@ -137,6 +137,9 @@ class SpotCheck(SQLModel, table=True):
     result: str  # CheckResult
     notes: str | None = None
     evidence: list[dict[str, Any]] | None = json_column(nullable=True)
+    # "Not delivered" was passed to settlement (activities/settlement/disallow.py): the record is not billed,
+    # or, if already paid, comes back as a negative adjustment. False while that mechanism is not installed.
+    disallowed: bool = False
     checked_by: UUID
     checked_at: datetime = tz_column()
 
