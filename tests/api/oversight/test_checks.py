@@ -43,7 +43,8 @@ async def register(http: Http, world: World) -> dict[str, str]:
               "PA": {"provider_id": str(world.provider_a)}, "PB": {"provider_id": str(world.provider_b)}, "C": {}}
     ids = {}
     for name, where in people.items():
-        ids[name] = (await http.ok("POST", "/checks/inspectors", world.officer, {"name": f"检查员{name}", **where}))["id"]
+        added = await http.ok("POST", "/checks/inspectors", world.officer, {"name": f"检查员{name}", **where})
+        ids[name] = added["id"]
     return ids
 
 
