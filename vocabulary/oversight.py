@@ -75,6 +75,7 @@ class ComplaintChannel(Labelled):
     WINDOW = "window", "窗口"
     ONLINE = "online", "网上"
     LETTER = "letter", "信件"
+    RETURN_VISIT = "return_visit", "满意度回访中反映"
 
 
 class ComplaintCategory(Labelled):
