@@ -11,7 +11,17 @@ from sqlalchemy import text
 from api import errors
 from api.deps import Resources, ResourcesDep
 from api.routes import archives, auth, calendar, cases, inbox, process, services, steps, supervision
-from api.routes.oversight import checks, complaints, evaluations, notices, objections, rectifications, visits
+from api.routes.oversight import (
+    checks,
+    complaints,
+    evaluations,
+    ledger,
+    notices,
+    objections,
+    overview,
+    rectifications,
+    visits,
+)
 from api.routes.settlement import agreements, catalog, statements
 from api.routes.settlement import runs as settlement
 from infra.db import make_engine, make_sessions
@@ -41,7 +51,7 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
     errors.install(app)
     for module in (auth, process, cases, steps, services, archives, catalog, inbox, supervision, calendar,
                    agreements, settlement, statements, notices, objections, checks, rectifications,
-                   complaints, visits, evaluations):
+                   complaints, visits, evaluations, ledger, overview):
         app.include_router(module.router)
 
     @app.get("/health", tags=["运维"], summary="健康检查")
