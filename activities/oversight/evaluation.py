@@ -141,5 +141,7 @@ async def evaluate(session: AsyncSession, agreement: Any, settings: dict[str, An
 
 
 def report_rows(metrics: dict[str, Any], weights: dict[str, int]) -> list[tuple[Any, ...]]:
-    return [(M.label(k), m["numerator"], m["denominator"], m["rate"] if m["rate"] is not None else "无数据",
-             weights.get(k, 0)) for k, m in metrics.items()]
+    """The report's lines in the metrics' own order (stored JSON keeps none)."""
+    shown = [(k, metrics[k.value]) for k in M if k.value in metrics]
+    return [(k.zh, m["numerator"], m["denominator"], m["rate"] if m["rate"] is not None else "无数据",
+             weights.get(k.value, 0)) for k, m in shown]

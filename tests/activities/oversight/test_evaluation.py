@@ -29,8 +29,8 @@ async def known_inputs(sessions: Sessions, world: World) -> list[Any]:
     async with sessions.begin() as s:
         cases = await add_cases(s, world, 4, plan={"visit": 4}, starts_on=date(2026, 1, 1))
         for case, (answered, filed, archived) in zip(cases, STEPS, strict=True):
-            await s.execute(text("INSERT INTO referrals (case_id, seq, provider_id, referred_by, referred_at, accepted, "
-                                 "responded_at) VALUES (:c, 5, :p, :p, :r, true, :a)"),
+            await s.execute(text("INSERT INTO referrals (case_id, seq, provider_id, referred_by, referred_at, "
+                                 "accepted, responded_at) VALUES (:c, 5, :p, :p, :r, true, :a)"),
                             {"c": case, "p": world.provider_a, "r": at(date(2026, 1, 5)), "a": at(answered, 15)})
             await s.execute(text("UPDATE service_plans SET filed_at = :f WHERE case_id = :c"),
                             {"c": case, "f": at(filed, 16)})
@@ -42,7 +42,8 @@ async def known_inputs(sessions: Sessions, world: World) -> list[Any]:
         # Delivery: case 1 four visits in each of January-March, case 2 six in January (four count), others none.
         records = [await add_record(s, cases[0], world.provider_a, "visit", at(date(2026, m, d)))
                    for m in (1, 2, 3) for d in (6, 13, 20, 27)]
-        records += [await add_record(s, cases[1], world.provider_a, "visit", at(date(2026, 1, d))) for d in range(5, 11)]
+        records += [await add_record(s, cases[1], world.provider_a, "visit", at(date(2026, 1, d)))
+                    for d in range(5, 11)]
         draw = uuid.uuid4()
         await s.execute(text("INSERT INTO check_draws (id, county_code, year, seq, kind, seed, as_of, population, "
                              "population_digest, sampled, strata, drawn_by, drawn_at) VALUES (:d, :c, 2026, 1, "
@@ -65,8 +66,8 @@ async def known_inputs(sessions: Sessions, world: World) -> list[Any]:
         await s.execute(text("INSERT INTO complaints (id, complaint_no, county_code, township_code, channel, category, "
                              "content, anonymous, confidential, provider_id, handler, handler_code, status, extended, "
                              "upheld, redone, received_by, received_at) VALUES (:i, :n, :c, :t, 'hotline', "
-                             "'service_quality', '迟到', true, false, :p, 'provider', :c, 'closed', false, true, false, "
-                             ":p, :at)"), {"i": uuid.uuid4(), "n": f"TS{uuid.uuid4().hex[:8]}", "c": world.county,
+                             "'service_quality', '迟到', true, false, :p, 'provider', :c, 'closed', false, true, "
+                             "false, :p, :at)"), {"i": uuid.uuid4(), "n": f"TS{uuid.uuid4().hex[:8]}", "c": world.county,
                                            "t": world.township, "p": world.provider_a, "at": at(date(2026, 2, 3))})
         for on_time in (True, False):
             await s.execute(text("INSERT INTO rectifications (id, county_code, township_code, provider_id, source, "
