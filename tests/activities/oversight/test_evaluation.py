@@ -67,8 +67,9 @@ async def known_inputs(sessions: Sessions, world: World) -> list[Any]:
                              "content, anonymous, confidential, provider_id, handler, handler_code, status, extended, "
                              "upheld, redone, received_by, received_at) VALUES (:i, :n, :c, :t, 'hotline', "
                              "'service_quality', '迟到', true, false, :p, 'provider', :c, 'closed', false, true, "
-                             "false, :p, :at)"), {"i": uuid.uuid4(), "n": f"TS{uuid.uuid4().hex[:8]}", "c": world.county,
-                                           "t": world.township, "p": world.provider_a, "at": at(date(2026, 2, 3))})
+                             "false, :p, :at)"),
+                        {"i": uuid.uuid4(), "n": f"TS{uuid.uuid4().hex[:8]}", "c": world.county, "t": world.township,
+                         "p": world.provider_a, "at": at(date(2026, 2, 3))})
         for on_time in (True, False):
             await s.execute(text("INSERT INTO rectifications (id, county_code, township_code, provider_id, source, "
                                  "source_id, requirement, status, due_on, on_time, rounds, opened_by, opened_at) "
