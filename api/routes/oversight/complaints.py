@@ -148,8 +148,8 @@ async def accept(complaint_id: UUID, actor: ActorDep, session: SessionDep, resou
 @router.post("/{complaint_id}/extension", summary="延期办理（承办单位申请，县级民政部门批准，限一次）")
 async def extend(complaint_id: UUID, body: ExtensionIn, actor: ActorDep, session: SessionDep,
                  resources: ResourcesDep) -> ComplaintOut:
-    county_officer(actor)
     row = await _load(session, actor, complaint_id, lock=True)
+    county_officer(actor)
     _state(row, ComplaintStatus.ACCEPTED)
     if row.extended:
         raise ApiError(409, "already_extended", "该投诉已延期一次，不能再延期")
@@ -175,8 +175,8 @@ async def reply(complaint_id: UUID, body: ReplyIn, actor: ActorDep, session: Ses
 @router.post("/{complaint_id}/return-visit", summary="回访投诉人：满意办结；不满意且诉求合理的发回重办一次")
 async def return_visit(complaint_id: UUID, body: ReturnVisitIn, actor: ActorDep, session: SessionDep,
                        resources: ResourcesDep) -> ComplaintOut:
-    county_officer(actor)
     row = await _load(session, actor, complaint_id, lock=True)
+    county_officer(actor)
     _state(row, ComplaintStatus.REPLIED)
     _, moved = await flow.return_visit(session, row, body.satisfied, body.reasonable, body.note, datetime.now(UTC))
     return await _moved(session, resources, actor, complaint_id, moved)
