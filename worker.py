@@ -22,6 +22,7 @@ from activities.case.review import ReviewActivities
 from activities.case.service import ServiceActivities
 from activities.case.survey import SurveyActivities
 from activities.deadlines.escalation import DeadlineStepActivities, EscalationActivities
+from activities.documents.store import DocumentStore
 from activities.settlement.deadlines import StatementDeadlineActivities
 from activities.settlement.runs import SettlementActivities
 from activities.settlement.schedule import ensure_schedule
@@ -42,7 +43,7 @@ _PASSTHROUGH = (
 )
 
 
-def activities(sessions: Sessions) -> list[Callable[..., Any]]:
+def activities(sessions: Sessions, documents: DocumentStore) -> list[Callable[..., Any]]:
     a = ApplicationActivities(sessions)
     r = RegistrationActivities(sessions)
     s = SurveyActivities(sessions)
@@ -58,27 +59,31 @@ def activities(sessions: Sessions) -> list[Callable[..., Any]]:
         a.open_case, r.register, r.return_incomplete, r.resubmit, s.record_survey, v.review,
         f.refer, f.respond, p.file_plan, ar.build_archive, c.withdraw, c.close,
         d.monthly_review, d.stop_services, e.escalate, e.recompute, e.mark_blocked, e.provisional_cases,
-        k.suspend, k.resume, k.extend, k.retry, k.reassign, *settlement_activities(sessions),
+        k.suspend, k.resume, k.extend, k.retry, k.reassign, *settlement_activities(sessions, documents),
     ]
 
 
-def settlement_activities(sessions: Sessions) -> list[Callable[..., Any]]:
-    run, review = SettlementActivities(sessions), StatementActivities(sessions)
+def settlement_activities(sessions: Sessions, documents: DocumentStore) -> list[Callable[..., Any]]:
+    run, review = SettlementActivities(sessions), StatementActivities(sessions, documents)
     due = StatementDeadlineActivities(sessions)
     return [run.open_run, run.compute, run.close_run,
             review.approve, review.return_statement, review.mark_paid, review.export,
             due.statement_deadline, due.statement_escalate]
 
 
-def build_worker(client: Client, sessions: Sessions, task_queue: str, **options: Any) -> Worker:
-    """`options` go to the Worker as they are (tests use max_cached_workflows=0 to replay every task)."""
+def build_worker(client: Client, sessions: Sessions, task_queue: str, documents: DocumentStore | None = None,
+                 **options: Any) -> Worker:
+    """`options` go to the Worker as they are (tests use max_cached_workflows=0 to replay every task).
+    `documents` is where the activities keep the documents they generate (payment files, notices); by default
+    the store the settings name."""
+    documents = documents or DocumentStore.from_settings(get_settings(), sessions)
     return Worker(
         client,
         task_queue=task_queue,
         **options,
         workflows=[CaseWorkflow, CalendarReloadWorkflow,
                    SettlementTickWorkflow, SettlementWorkflow, StatementWorkflow],
-        activities=activities(sessions),
+        activities=activities(sessions, documents),
         workflow_runner=SandboxedWorkflowRunner(
             restrictions=SandboxRestrictions.default.with_passthrough_modules(*_PASSTHROUGH)
         ),
@@ -88,6 +93,9 @@ def build_worker(client: Client, sessions: Sessions, task_queue: str, **options:
 async def run(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     client = await connect(settings.temporal_address, settings.temporal_namespace, settings.payload_key)
+    sessions = make_sessions(engine)
+    documents = DocumentStore.from_settings(settings, sessions)
+    await documents.objects.prepare()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):  # docker stop / Ctrl-C: finish in-flight tasks, then leave
@@ -95,10 +103,11 @@ async def run(settings: Settings) -> None:
     try:
         if settings.settlement_schedule_enabled:
             await ensure_schedule(client, settings)  # idempotent: creates it, or updates it to the settings
-        async with build_worker(client, make_sessions(engine), settings.task_queue):
+        async with build_worker(client, sessions, settings.task_queue, documents):
             logging.getLogger(__name__).info("worker listening on task queue %s", settings.task_queue)
             await stop.wait()
     finally:
+        await documents.close()
         await engine.dispose()
 
 

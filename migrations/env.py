@@ -7,6 +7,7 @@ from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
 
 import models.deadline_tables
+import models.documents.tables
 import models.settlement.tables
 import models.tables  # noqa: F401
 from infra.db import sync_url

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# The documents' key-encryption key for a laptop; refused outside development.
+DEV_DOCUMENT_KEY_ID = "dev"
+DEV_DOCUMENT_KEY = "ZGV2LWRvY3VtZW50LWtlay0zMi1ieXRlcy1sb25nISE="
 
 
 class Settings(BaseSettings):
@@ -29,6 +35,26 @@ class Settings(BaseSettings):
     id_cipher_key: str = "ZGV2LWlkLWNpcGhlci1rZXktMzItYnl0ZXMtISEhISE="
     payload_key: str = "ZGV2LXBheWxvYWQta2V5LTMyLWJ5dGVzLWxvbmctISE="
 
+    # "development" accepts the laptop keys above; anything else refuses them (docker-compose sets production).
+    environment: Literal["development", "staging", "production"] = "development"
+
+    # Documents (一人一档): contents live in an object store, never in the rows that queries read.
+    # "filesystem": a folder (`documents_dir`, default DATA_DIR/documents); "s3": an S3-compatible bucket.
+    document_store: Literal["filesystem", "s3"] = "filesystem"
+    documents_dir: Path | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_bucket: str = Field(default="assistflow-documents", min_length=3, max_length=63)
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
+    # Envelope encryption: every object has its own data key, wrapped by a key-encryption key named here.
+    # DOCUMENT_KEYS is a JSON object {"key id": "32-byte url-safe base64"}; new objects use DOCUMENT_KEY_ID;
+    # older ids stay for reading until `python -m activities.documents.rewrap` has moved every object off them.
+    document_keys: dict[str, str] = Field(default_factory=lambda: {DEV_DOCUMENT_KEY_ID: DEV_DOCUMENT_KEY})
+    document_key_id: str = DEV_DOCUMENT_KEY_ID
+    # An object stored by an upload that never committed its row is removed after this long.
+    document_orphan_grace_seconds: int = Field(default=3600, ge=0)
+
     token_ttl_hours: int = 8
     # How long the API waits for the case workflow to accept or refuse a step before answering 503.
     update_timeout_seconds: float = 15.0
@@ -43,6 +69,27 @@ class Settings(BaseSettings):
     settlement_catchup_days: int = Field(default=7, ge=1, le=27)
     settlement_schedule_id: str = "assistflow-monthly-settlement"
     settlement_schedule_enabled: bool = True
+
+    @model_validator(mode="after")
+    def _document_keys_usable(self) -> Self:
+        if self.document_key_id not in self.document_keys:
+            raise ValueError(f"DOCUMENT_KEY_ID {self.document_key_id!r} is not among DOCUMENT_KEYS")
+        for key_id, key in self.document_keys.items():
+            try:
+                raw = base64.urlsafe_b64decode(key)
+            except (binascii.Error, ValueError):
+                raw = b""
+            if len(raw) != 32 or not key_id or len(key_id) > 32:
+                raise ValueError(f"DOCUMENT_KEYS[{key_id!r}] must be 32 bytes in url-safe base64 (id ≤ 32 chars)")
+        if self.environment != "development" and (
+            DEV_DOCUMENT_KEY_ID in self.document_keys or DEV_DOCUMENT_KEY in self.document_keys.values()
+        ):
+            raise ValueError("the development document key is refused outside development: set DOCUMENT_KEYS")
+        return self
+
+    @property
+    def documents_path(self) -> Path:
+        return self.documents_dir or self.data_dir / "documents"
 
 
 @lru_cache

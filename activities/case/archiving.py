@@ -11,8 +11,10 @@ from temporalio import activity
 
 from activities.case.common import StepActivities, claim, project, refuse
 from activities.deadlines.plan import current_plan
+from models.documents.tables import DOCUMENTS
 from models.payloads import Action, ArchiveForm, Record, StepWritten
-from models.tables import ARCHIVE_FILES, ARCHIVES, PROVIDERS, Archive, ArchiveDocument
+from models.tables import ARCHIVES, PROVIDERS, Archive, ArchiveDocument
+from vocabulary.documents import DocumentCategory
 
 
 def service_number(provider_code: str, n: int) -> str:
@@ -54,10 +56,11 @@ class ArchivingActivities(StepActivities):
         wanted = {d.file_id: d.kind.value for d in record.body.documents if d.file_id is not None}
         if not wanted:
             return
+        d = DOCUMENTS.c
         rows = (await session.execute(
-            select(ARCHIVE_FILES.c.id, ARCHIVE_FILES.c.kind).where(
-                ARCHIVE_FILES.c.case_id == record.transition.case_id,
-                ARCHIVE_FILES.c.id.in_(list(wanted)),
+            select(d.id, d.kind).where(
+                d.case_id == record.transition.case_id, d.category == DocumentCategory.ARCHIVE.value,
+                d.id.in_(list(wanted)),
             )
         )).all()
         found = {r.id: r.kind for r in rows}
@@ -74,6 +77,3 @@ class ArchivingActivities(StepActivities):
             .returning(table.c.code, table.c.last_service_no)
         )).one()
         return service_number(row.code, row.last_service_no)
-
-
-

@@ -7,6 +7,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.documents.store import DocumentStore
 from api.deps import Resources
 from api.main import create_app
 from infra.db import Sessions
@@ -16,11 +17,12 @@ from tests.flow import Api
 
 @pytest.fixture
 async def api(
-    dev_env: WorkflowEnvironment, sessions: Sessions, task_queue: str, worker: Worker
+    dev_env: WorkflowEnvironment, sessions: Sessions, task_queue: str, worker: Worker, documents: DocumentStore
 ) -> AsyncIterator[Api]:
     settings = SETTINGS.model_copy(update={"task_queue": task_queue})
     app = create_app(settings)
-    app.state.resources = Resources(settings=settings, sessions=sessions, temporal=dev_env.client)
+    app.state.resources = Resources(settings=settings, sessions=sessions, temporal=dev_env.client,
+                                    documents=documents)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield Api(http, settings, dev_env.client)
