@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.documents.bundle import bundle_pdf
@@ -99,8 +99,7 @@ async def replace_entry(case_id: UUID, kind: DocumentKind, body: ArchiveEntryIn,
     after = {"file_id": body.file_id and str(body.file_id), "missing_reason": body.missing_reason}
     if before != after:  # the same entry sent again changes nothing and is not audited twice
         now = datetime.now(UTC)
-        await session.execute(update(ARCHIVE_DOCUMENTS).where(_ad.case_id == case_id, _ad.kind == kind.value)
-                              .values(file_id=body.file_id, missing_reason=body.missing_reason, updated_at=now))
+        entry.file_id, entry.missing_reason, entry.updated_at = body.file_id, body.missing_reason, now
         session.add(AuditEntry(case_id=case_id, action="archive_document_change", actor_id=actor.user_id,
                                actor_role=actor.role.value, at=now, before={"kind": kind.value, **before},
                                after={"kind": kind.value, **after}))
