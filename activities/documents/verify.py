@@ -88,7 +88,7 @@ async def verify(store: DocumentStore, *, unreferenced: bool = False, batch: int
         async with store.sessions() as session:
             known = set((await session.execute(select(_d.object_key))).scalars())
             known |= set((await session.execute(select(DOCUMENT_PENDING.c.object_key))).scalars())
-        report.unreferenced = [k async for k in store.objects.keys("documents/") if k not in known]
+        report.unreferenced = [k async for k in store.objects.list_keys("documents/") if k not in known]
     report.missing.sort()
     report.corrupt.sort()
     return report

@@ -79,7 +79,7 @@ class FileSystemStore:
                     found.append(Path(folder) / name)
         return [p for p in found if partials or p.relative_to(self.root).as_posix().startswith(prefix)]
 
-    async def keys(self, prefix: str = "") -> AsyncIterator[str]:
+    async def list_keys(self, prefix: str = "") -> AsyncIterator[str]:
         for path in sorted(await asyncio.to_thread(self._walk, prefix, False)):
             yield path.relative_to(self.root).as_posix()
 

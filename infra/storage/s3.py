@@ -69,10 +69,10 @@ class S3Store:
         await self._call(self._client.put_object, Bucket=self.bucket, Key=check_key(key), Body=data)
 
     async def get(self, key: str) -> bytes:
-        def read() -> bytes:
-            return self._client.get_object(Bucket=self.bucket, Key=check_key(key))["Body"].read()
+        def read(Key: str) -> bytes:  # named like boto3's, so _call can name a missing key
+            return self._client.get_object(Bucket=self.bucket, Key=Key)["Body"].read()
 
-        return await self._call(read, Key=key)
+        return await self._call(read, Key=check_key(key))
 
     async def delete(self, key: str) -> None:
         await self._call(self._client.delete_object, Bucket=self.bucket, Key=check_key(key))
@@ -84,7 +84,7 @@ class S3Store:
             return False
         return True
 
-    async def keys(self, prefix: str = "") -> AsyncIterator[str]:
+    async def list_keys(self, prefix: str = "") -> AsyncIterator[str]:
         token: str | None = None
         while True:
             args: dict[str, Any] = {"Bucket": self.bucket, "Prefix": prefix, "MaxKeys": 1000}

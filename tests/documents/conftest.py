@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pytest
 
 from devstack import binaries
+from tests.api.conftest import api  # noqa: F401 - the API fixture, for documents tests that walk a case
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def seaweed() -> Iterator[S3Server]:
         "-master.telemetry=false", f"-master.port={master}", f"-master.port.grpc={master_grpc}",
         f"-volume.port={volume}", f"-volume.port.grpc={volume_grpc}", f"-filer.port={filer}",
         f"-filer.port.grpc={filer_grpc}", "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_grpc}",
-        "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.volumeSizeLimitMB=64", "-volume.max=4",
+        "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.volumeSizeLimitMB=64", "-volume.max=200",
     ], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=workdir.name)
     try:
         deadline = time.monotonic() + 90
