@@ -99,8 +99,8 @@ def check_type(rule: UploadRule, detected: FileType | None, executable: bool) ->
         raise Refusal("bad_file_type",
                       "无法识别的文件格式：仅支持上传 PDF、JPG、PNG 格式的材料（按文件内容识别，与文件名无关）")
     if detected not in rule.types:
-        allowed = "或".join(t.zh for t in FileType if t in rule.types)
-        raise Refusal("bad_file_type", f"{rule.label}只能上传{allowed}，所选文件是{detected.zh}")
+        allowed = "或 ".join(t.zh for t in FileType if t in rule.types)
+        raise Refusal("bad_file_type", f"{rule.label}只能上传 {allowed}，所选文件是 {detected.zh}")
     return detected
 
 
