@@ -188,13 +188,13 @@ def downgrade() -> None:
         op.add_column("statement_files", sa.Column(column, sa.String(), nullable=True))
     op.add_column("statement_files", sa.Column("size", sa.Integer(), nullable=True))
     op.add_column("statement_files", sa.Column("content", sa.LargeBinary(), nullable=True))
-    for r in conn.execute(sa.text("SELECT f.statement_id, f.kind, d.* FROM statement_files f "
+    for r in conn.execute(sa.text("SELECT f.statement_id, f.kind AS file_kind, d.* FROM statement_files f "
                                   "JOIN documents d ON d.id = f.document_id")).all():
         assert writer is not None
         conn.execute(sa.text("UPDATE statement_files SET filename = :f, content_type = :t, size = :n, sha256 = :h, "
                              "content = :c WHERE statement_id = :s AND kind = :k"),
                      {"f": r.filename, "t": r.content_type, "n": r.size, "h": r.sha256, "c": writer.get(r),
-                      "s": r.statement_id, "k": r.kind})
+                      "s": r.statement_id, "k": r.file_kind})
     for column in ("filename", "content_type", "size", "sha256", "content"):
         op.alter_column("statement_files", column, nullable=False)
     op.drop_constraint("statement_files_document_id_fkey", "statement_files", type_="foreignkey")
