@@ -1,5 +1,8 @@
 """The document store on the embedded filesystem backend: encryption at rest, idempotent generated documents,
-key rotation, the verify command and the orphan sweeper."""
+key rotation, the verify command and the orphan sweeper.
+
+The session's database also holds rows whose objects live in other stores (the S3 tests, the killed API's
+folder), so verify reports here are read for this test's own documents."""
 
 from __future__ import annotations
 
@@ -76,7 +79,7 @@ async def test_objects_are_encrypted_at_rest_and_bound_to_their_row(documents: D
     with pytest.raises(Undecryptable):
         await documents.read(row_b)
     report = await verify(documents)
-    assert report.corrupt == [b] and not report.missing
+    assert b in report.corrupt and not {a, b} & set(report.missing) and a not in report.corrupt
 
 
 async def test_a_generated_document_is_stored_once_per_business_key(documents: DocumentStore) -> None:
@@ -105,9 +108,10 @@ async def test_verify_finds_missing_and_corrupt_objects_and_strays(documents: Do
         report = await verify(documents, unreferenced=True)
     finally:
         stray.unlink()
-    assert (report.missing, report.corrupt) == ([gone], [flipped]) and not report.ok
-    assert report.unreferenced == ["documents/zz/not-a-document"]
-    assert "1 missing, 1 corrupt" in report.summary()
+    assert gone in report.missing and flipped in report.corrupt and not report.ok
+    assert flipped not in report.missing and gone not in report.corrupt
+    assert "documents/zz/not-a-document" in report.unreferenced
+    assert f"  missing: {gone}" in report.summary() and f"  corrupt: {flipped}" in report.summary()
 
 
 async def test_keys_rotate_and_old_documents_stay_readable(documents: DocumentStore) -> None:
@@ -126,11 +130,13 @@ async def test_keys_rotate_and_old_documents_stay_readable(documents: DocumentSt
         assert await rewrap(rotated, batch=7) >= 2 and await left_to_rewrap(rotated) == 0
         only_new = store("k2026", "k2026")
         assert await only_new.read(await row_of(only_new.sessions, old)) == SECRET
-        assert (await verify(only_new)).ok  # every document opens without the retired key
-        assert (await verify(documents)).unknown_key  # and a deployment without the new key says so
+        report = await verify(only_new)  # every document opens without the retired key
+        assert not report.unknown_key and not {old, new} & set(report.missing + report.corrupt)
+        assert {old, new} <= set((await verify(documents)).unknown_key)  # a deployment without the new key says so
     finally:  # back under the development key, for the rest of the session
         await rewrap(store(DEV_DOCUMENT_KEY_ID, DEV_DOCUMENT_KEY_ID, "k2026"))
-    assert (await verify(documents)).ok
+    report = await verify(documents)
+    assert not report.unknown_key and not {old, new} & set(report.missing + report.corrupt)
 
 
 async def test_the_sweeper_removes_what_a_dead_upload_left(documents: DocumentStore) -> None:
@@ -149,4 +155,4 @@ async def test_the_sweeper_removes_what_a_dead_upload_left(documents: DocumentSt
     assert (within_grace.objects_removed, within_grace.partials_removed) == (0, 1)
     assert (await sweep(documents, older_than_seconds=0)).objects_removed >= 1
     assert not await documents.objects.exists(key) and not part.exists()
-    assert (await verify(documents, unreferenced=True)).unreferenced == []
+    assert key not in (await verify(documents, unreferenced=True)).unreferenced
