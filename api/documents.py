@@ -15,7 +15,7 @@ from urllib.parse import quote
 from uuid import UUID
 
 from fastapi import Response, UploadFile
-from sqlalchemy import insert, select
+from sqlalchemy import Select, and_, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.documents.sanitize import Clean, sanitize
@@ -24,15 +24,36 @@ from api.access import case_scope
 from api.errors import ApiError
 from infra.envelope import Undecryptable, UnknownKey
 from infra.storage import ObjectMissing, StoreUnavailable
-from models.documents.tables import DOCUMENT_ACCESSES
+from models.documents.schemas import DocumentOut
+from models.documents.tables import DOCUMENT_ACCESSES, DOCUMENTS
 from models.payloads import Actor
-from models.tables import CASES, Case
-from policy.documents import Refusal, UploadRule, too_large
-from vocabulary.documents import AccessAction
+from models.tables import ARCHIVE_DOCUMENTS, CASES, USERS, AuditEntry, Case
+from policy.documents import Refusal, UploadRule, kind_label, too_large
+from vocabulary.documents import CATEGORY_ZH, AccessAction, DocumentCategory
 
 log = logging.getLogger(__name__)
 _CHUNK = 256 * 1024
 STORE_DOWN = ApiError(503, "document_store_unavailable", "档案文件存储暂时不可用，请稍后重试")
+
+
+_d, _ad = DOCUMENTS.c, ARCHIVE_DOCUMENTS.c
+
+
+def listing() -> Select[Any]:
+    """Document rows with the uploader's name and, for archive documents, the checklist entry's current file."""
+    return (select(DOCUMENTS, USERS.c.full_name.label("uploader_name"), _ad.kind.label("entry_kind"),
+                   _ad.file_id.label("current_file"))
+            .outerjoin(USERS, USERS.c.id == _d.uploaded_by)
+            .outerjoin(ARCHIVE_DOCUMENTS, and_(_ad.case_id == _d.case_id, _ad.kind == _d.kind,
+                                               _d.category == DocumentCategory.ARCHIVE.value)))
+
+
+def document_out(row: Any) -> DocumentOut:
+    category = DocumentCategory(row.category)
+    return DocumentOut.model_validate({
+        **row._mapping, "category_zh": CATEGORY_ZH[category], "kind_zh": kind_label(category, row.kind),
+        "current": None if row.entry_kind is None else row.current_file == row.id,
+    })
 
 
 async def visible_case(session: AsyncSession, actor: Actor, case_id: UUID) -> Case:
@@ -62,6 +83,23 @@ async def clean_upload(file: UploadFile, rule: UploadRule, fallback_name: str) -
         return await asyncio.to_thread(sanitize, raw, rule, file.filename, fallback_name)
     except Refusal as refusal:
         raise ApiError(422, refusal.code, refusal.message) from None
+
+
+async def upload_document(session: AsyncSession, documents: DocumentStore, actor: Actor, case: Case,
+                          category: DocumentCategory, kind: str, rule: UploadRule, file: UploadFile,
+                          audit_action: str) -> DocumentOut:
+    """An upload made safe, stored as the case's next version of `kind`, audited, committed."""
+    clean = await clean_upload(file, rule, rule.label)
+    # The file name may carry a person's name; it is kept with the record but never logged.
+    ref = await store_call(documents.add(
+        session, case_id=case.id, division_code=case.village_code, category=category, kind=kind,
+        filename=clean.filename, content_type=clean.file_type.value, data=clean.data, actor_id=actor.user_id))
+    assert ref is not None  # only generated documents have a business key that can be taken
+    session.add(AuditEntry(case_id=case.id, action=audit_action, actor_id=actor.user_id, actor_role=actor.role.value,
+                           at=datetime.now(UTC), after={"file_id": str(ref.id), "kind": kind,
+                                                        "version": ref.version, "sha256": ref.sha256}))
+    await session.commit()
+    return document_out((await session.execute(listing().where(_d.id == ref.id))).one())
 
 
 async def store_call(coro: Any) -> Any:

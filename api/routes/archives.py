@@ -18,9 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from activities.documents.bundle import bundle_pdf
 from api.bundles import file_cover
 from api.deps import ActorDep, ResourcesDep, SessionDep, require
-from api.documents import clean_upload, disposition, record_access, store_call, visible_case
+from api.documents import disposition, record_access, store_call, upload_document, visible_case
 from api.errors import ApiError
-from api.routes.documents import document_out, listing
 from models.documents.schemas import ArchiveEntryIn, DocumentOut
 from models.documents.tables import DOCUMENTS
 from models.payloads import DocumentKind
@@ -44,20 +43,8 @@ async def upload(
     case = await visible_case(session, actor, case_id)
     if case.status != "open" or Step(case.step) not in IN_SERVICE:
         raise ApiError(409, "not_in_service", "案件尚未进入服务阶段或已结案，不能上传档案材料")
-    rule = ARCHIVE_RULES[kind]
-    clean = await clean_upload(file, rule, rule.label)
-    # The file name may carry a person's name; it is kept with the record but never logged.
-    ref = await store_call(resources.documents.add(
-        session, case_id=case_id, division_code=case.village_code, category=DocumentCategory.ARCHIVE,
-        kind=kind.value, filename=clean.filename, content_type=clean.file_type.value, data=clean.data,
-        actor_id=actor.user_id))
-    assert ref is not None
-    session.add(AuditEntry(case_id=case_id, action="archive_file", actor_id=actor.user_id,
-                           actor_role=actor.role.value, at=datetime.now(UTC),
-                           after={"file_id": str(ref.id), "kind": kind.value, "version": ref.version,
-                                  "sha256": ref.sha256}))
-    await session.commit()
-    return document_out((await session.execute(listing().where(_d.id == ref.id))).one())
+    return await upload_document(session, resources.documents, actor, case, DocumentCategory.ARCHIVE, kind.value,
+                                 ARCHIVE_RULES[kind], file, "archive_file")
 
 
 async def _entries(session: AsyncSession, case_id: UUID) -> list[ArchiveDocumentOut]:

@@ -8,50 +8,33 @@ auditor everything in its jurisdiction. A case or document outside that answers 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import case_scope
 from api.deps import ActorDep, ResourcesDep, SessionDep, require
-from api.documents import clean_upload, respond, store_call, visible_case
+from api.documents import document_out, listing, respond, upload_document, visible_case
 from api.errors import ApiError
 from models.documents.schemas import DocumentOut
 from models.documents.tables import DOCUMENTS
 from models.payloads import Actor, DocumentKind
-from models.tables import ARCHIVE_DOCUMENTS, CASES, USERS, AuditEntry
-from policy.documents import SURVEY_RULES, kind_label
-from vocabulary.documents import CATEGORY_ZH, DocumentCategory, SurveyAttachmentKind
+from models.tables import CASES
+from policy.documents import SURVEY_RULES
+from vocabulary.documents import DocumentCategory, SurveyAttachmentKind
 from workflows.steps import Role, Step
 
 router = APIRouter(tags=["档案材料"])
-_d, _ad = DOCUMENTS.c, ARCHIVE_DOCUMENTS.c
+_d = DOCUMENTS.c
 _CATEGORY_ORDER = list(DocumentCategory)
 _KIND_ORDER = [k.value for k in DocumentKind] + [k.value for k in SurveyAttachmentKind]
 # Staff who read documents of no case (notices, payment files) within their jurisdiction.
 _STAFF = (Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER, Role.AUDITOR)
 # The survey is taken from the survey step on; a signed form may be scanned after the survey is recorded.
 _BEFORE_SURVEY = (Step.APPLICATION.value, Step.REGISTRATION.value)
-
-
-def listing() -> Select[Any]:
-    return (select(DOCUMENTS, USERS.c.full_name.label("uploader_name"), _ad.kind.label("entry_kind"),
-                   _ad.file_id.label("current_file"))
-            .outerjoin(USERS, USERS.c.id == _d.uploaded_by)
-            .outerjoin(ARCHIVE_DOCUMENTS, and_(_ad.case_id == _d.case_id, _ad.kind == _d.kind,
-                                               _d.category == DocumentCategory.ARCHIVE.value)))
-
-
-def document_out(row: Any) -> DocumentOut:
-    category = DocumentCategory(row.category)
-    return DocumentOut.model_validate({
-        **row._mapping, "category_zh": CATEGORY_ZH[category], "kind_zh": kind_label(category, row.kind),
-        "current": None if row.entry_kind is None else row.current_file == row.id,
-    })
 
 
 def _order(doc: DocumentOut) -> tuple[int, int, str, int]:
@@ -132,18 +115,8 @@ async def upload_survey_attachment(
     case = await visible_case(session, actor, case_id)
     if case.status != "open" or case.step in _BEFORE_SURVEY:
         raise ApiError(409, "not_in_survey", "案件尚未进入入户调查环节或已结案，不能上传调查附件")
-    rule = SURVEY_RULES[kind]
-    clean = await clean_upload(file, rule, rule.label)
-    ref = await store_call(resources.documents.add(
-        session, case_id=case_id, division_code=case.village_code, category=DocumentCategory.SURVEY,
-        kind=kind.value, filename=clean.filename, content_type=clean.file_type.value, data=clean.data,
-        actor_id=actor.user_id))
-    assert ref is not None
-    session.add(AuditEntry(case_id=case_id, action="survey_attachment", actor_id=actor.user_id,
-                           actor_role=actor.role.value, at=datetime.now(UTC),
-                           after={"document_id": str(ref.id), "kind": kind.value, "sha256": ref.sha256}))
-    await session.commit()
-    return document_out((await session.execute(listing().where(_d.id == ref.id))).one())
+    return await upload_document(session, resources.documents, actor, case, DocumentCategory.SURVEY, kind.value,
+                                 SURVEY_RULES[kind], file, "survey_attachment")
 
 
 @router.get("/cases/{case_id}/survey/attachments", summary="入户调查附件列表")
