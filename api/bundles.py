@@ -13,12 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from activities.documents.bundle import BundleItem, FileCover
 from activities.documents.store import DocumentStore
 from api.documents import read_document
+from models.case_tables import ARCHIVE_DOCUMENTS, ARCHIVES
 from models.documents.tables import DOCUMENTS
-from models.payloads import DocumentKind
-from models.tables import ARCHIVE_DOCUMENTS, ARCHIVES, CASES, DIVISIONS, PERSONS, PROVIDERS
-from policy.documents import ARCHIVE_KIND_ZH
-from vocabulary.documents import CATEGORY_ZH, SURVEY_KIND_ZH, DocumentCategory, FileType, SurveyAttachmentKind
-from workflows.timing import CHINA
+from models.tables import CASES, DIVISIONS, PERSONS, PROVIDERS
+from vocabulary.case import DocumentKind
+from vocabulary.china import CHINA
+from vocabulary.documents import DocumentCategory, FileType, SurveyAttachmentKind
 
 _d, _ad = DOCUMENTS.c, ARCHIVE_DOCUMENTS.c
 
@@ -41,10 +41,10 @@ async def file_cover(session: AsyncSession, documents: DocumentStore, case_id: U
         select(_ad.kind.label("entry_kind"), _ad.missing_reason, DOCUMENTS).outerjoin(DOCUMENTS, _d.id == _ad.file_id)
         .where(_ad.case_id == case_id))).all()}
     items, rows = [], []
-    section = CATEGORY_ZH[DocumentCategory.ARCHIVE]
+    section = DocumentCategory.ARCHIVE.zh
     for kind in DocumentKind:
         entry = entries.get(kind.value)
-        label = ARCHIVE_KIND_ZH[kind]
+        label = kind.zh
         if entry is None or entry.id is None:
             reason = entry.missing_reason if entry is not None else "未登记"
             items.append(BundleItem(section, label, f"缺失：{reason}"))
@@ -54,8 +54,8 @@ async def file_cover(session: AsyncSession, documents: DocumentStore, case_id: U
     survey = (await session.execute(select(DOCUMENTS).where(
         _d.case_id == case_id, _d.category == DocumentCategory.SURVEY.value).order_by(_d.uploaded_at, _d.id))).all()
     for row in survey:
-        label = SURVEY_KIND_ZH[SurveyAttachmentKind(row.kind)]
-        items.append(await _item(documents, CATEGORY_ZH[DocumentCategory.SURVEY], label, row))
+        label = SurveyAttachmentKind(row.kind).zh
+        items.append(await _item(documents, DocumentCategory.SURVEY.zh, label, row))
         rows.append(row)
     cover = FileCover(
         service_no=head.service_no, person_name=head.person_name, village=head.village or head.village_code,

@@ -24,12 +24,13 @@ from api.access import case_scope
 from api.errors import ApiError
 from infra.envelope import Undecryptable, UnknownKey
 from infra.storage import ObjectMissing, StoreUnavailable
+from models.case_tables import ARCHIVE_DOCUMENTS
 from models.documents.schemas import DocumentOut
 from models.documents.tables import DOCUMENT_ACCESSES, DOCUMENTS
-from models.payloads import Actor
-from models.tables import ARCHIVE_DOCUMENTS, CASES, USERS, AuditEntry, Case
+from models.payloads.actor import Actor
+from models.tables import CASES, USERS, AuditEntry, Case
 from policy.documents import Refusal, UploadRule, kind_label, too_large
-from vocabulary.documents import CATEGORY_ZH, AccessAction, DocumentCategory
+from vocabulary.documents import AccessAction, DocumentCategory
 
 log = logging.getLogger(__name__)
 _CHUNK = 256 * 1024
@@ -51,7 +52,7 @@ def listing() -> Select[Any]:
 def document_out(row: Any) -> DocumentOut:
     category = DocumentCategory(row.category)
     return DocumentOut.model_validate({
-        **row._mapping, "category_zh": CATEGORY_ZH[category], "kind_zh": kind_label(category, row.kind),
+        **row._mapping, "category_zh": category.zh, "kind_zh": kind_label(category, row.kind),
         "current": None if row.entry_kind is None else row.current_file == row.id,
     })
 

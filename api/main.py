@@ -23,6 +23,7 @@ from api.routes import (
     document_access,
     documents,
     inbox,
+    process,
     services,
     steps,
     supervision,
@@ -80,8 +81,8 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
     app = FastAPI(title="assistflow 服务类社会救助", version="0.1.0", lifespan=lifespan)
     errors.install(app)
     app.add_middleware(UploadLimit)
-    for module in (auth, cases, steps, services, archives, documents, archive_bundles, document_access, catalog,
-                   inbox, supervision, calendar, agreements, settlement, statements):
+    for module in (auth, process, cases, steps, services, archives, documents, archive_bundles, document_access,
+                   catalog, inbox, supervision, calendar, agreements, settlement, statements):
         app.include_router(module.router)
 
     @app.get("/health", tags=["运维"], summary="健康检查")

@@ -37,10 +37,10 @@ from devstack.seed import COUNTY, PROVIDERS, TOWNSHIP, VILLAGE, seed_demo
 from infra.db import make_engine, make_sessions
 from models.settings import PROJECT_ROOT, Settings
 from models.tables import Case, Person
-from tests.documents.conftest import free_ports
-from tests.documents.samples import pdf_bytes
-from tests.documents.test_killed_upload import wait_healthy
+from tests.api.test_killed_upload import wait_healthy
+from tests.document_samples import pdf_bytes
 from tests.flow import Api
+from tests.s3server import free_ports
 
 GOAL = 3.0
 

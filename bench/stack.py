@@ -39,7 +39,7 @@ from infra.temporal import data_converter
 from models.settings import Settings
 from tests.flow import Api
 from worker import build_worker
-from workflows.rules import SEARCH_ATTRIBUTES
+from workflows.visibility import SEARCH_ATTRIBUTES
 
 
 @dataclass

@@ -12,13 +12,27 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-# The documents' key-encryption key for a laptop; refused outside development.
+
+
+# The documents' key-encryption key for a laptop (refused outside development, also beside other keys).
 DEV_DOCUMENT_KEY_ID = "dev"
 DEV_DOCUMENT_KEY = "ZGV2LWRvY3VtZW50LWtlay0zMi1ieXRlcy1sb25nISE="
+
+# Laptop-only values: a process outside development refuses to start with any of them.
+DEV_SECRETS: dict[str, object] = {
+    "token_secret": "dev-token-secret-change-me",
+    "id_hash_key": "dev-id-hash-key-change-me",
+    "id_cipher_key": "ZGV2LWlkLWNpcGhlci1rZXktMzItYnl0ZXMtISEhISE=",
+    "payload_key": "ZGV2LXBheWxvYWQta2V5LTMyLWJ5dGVzLWxvbmctISE=",
+    "document_keys": {DEV_DOCUMENT_KEY_ID: DEV_DOCUMENT_KEY},
+}
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # development (a laptop, the tests) or production; production refuses the dev secrets below.
+    environment: Literal["development", "production"] = "development"
 
     # asyncpg URL of the records database; the dev stack fills it in when it starts an embedded one.
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/assistflow"
@@ -26,17 +40,14 @@ class Settings(BaseSettings):
     temporal_namespace: str = "default"
     task_queue: str = "assistflow-cases"
 
-    # Secrets. The dev defaults are for a laptop only; production sets all three.
-    token_secret: str = "dev-token-secret-change-me"
+    # Secrets. The dev defaults are for a laptop only; production sets all four.
+    token_secret: str = str(DEV_SECRETS["token_secret"])
     # HMAC key for the ID-number lookup hash: the same ID number always maps to the same hash, but a
     # database dump without this key cannot be reversed by enumerating the ~10^9 plausible numbers.
-    id_hash_key: str = "dev-id-hash-key-change-me"
+    id_hash_key: str = str(DEV_SECRETS["id_hash_key"])
     # 32-byte url-safe base64 keys (Fernet / AES-GCM): ID numbers at rest and Temporal payloads.
-    id_cipher_key: str = "ZGV2LWlkLWNpcGhlci1rZXktMzItYnl0ZXMtISEhISE="
-    payload_key: str = "ZGV2LXBheWxvYWQta2V5LTMyLWJ5dGVzLWxvbmctISE="
-
-    # "development" accepts the laptop keys above; anything else refuses them (docker-compose sets production).
-    environment: Literal["development", "staging", "production"] = "development"
+    id_cipher_key: str = str(DEV_SECRETS["id_cipher_key"])
+    payload_key: str = str(DEV_SECRETS["payload_key"])
 
     # Documents (一人一档): contents live in an object store, never in the rows that queries read.
     # "filesystem": a folder (`documents_dir`, default DATA_DIR/documents); "s3": an S3-compatible bucket.
@@ -83,13 +94,22 @@ class Settings(BaseSettings):
                 raise ValueError(f"DOCUMENT_KEYS[{key_id!r}] must be 32 bytes in url-safe base64 (id ≤ 32 chars)")
         if self.environment != "development" and (
             DEV_DOCUMENT_KEY_ID in self.document_keys or DEV_DOCUMENT_KEY in self.document_keys.values()
-        ):
-            raise ValueError("the development document key is refused outside development: set DOCUMENT_KEYS")
+        ):  # the laptop key kept beside real ones would still open (and write) documents
+            raise ValueError(f"ENVIRONMENT={self.environment} needs its own DOCUMENT_KEYS (not the dev key)")
         return self
 
     @property
     def documents_path(self) -> Path:
         return self.documents_dir or self.data_dir / "documents"
+
+
+    @model_validator(mode="after")
+    def _no_dev_secrets_in_production(self) -> Self:
+        if self.environment != "development":
+            left = sorted(name.upper() for name, dev in DEV_SECRETS.items() if getattr(self, name) == dev)
+            if left:
+                raise ValueError(f"ENVIRONMENT={self.environment} needs its own {', '.join(left)} (not the dev values)")
+        return self
 
 
 @lru_cache

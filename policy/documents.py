@@ -13,15 +13,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from models.payloads import DocumentKind
-from vocabulary.documents import (
-    GENERATED_KIND_ZH,
-    SURVEY_KIND_ZH,
-    DocumentCategory,
-    FileType,
-    GeneratedKind,
-    SurveyAttachmentKind,
-)
+from vocabulary.case import DocumentKind
+from vocabulary.documents import DocumentCategory, FileType, GeneratedKind, SurveyAttachmentKind
+from vocabulary.labels import Labelled
 
 MB = 1024 * 1024
 ANY_TYPE = frozenset(FileType)
@@ -33,17 +27,6 @@ MAX_PDF_PAGES = 200
 # System-generated documents (payment files of a large township, a county's notice) may be larger.
 GENERATED_MAX_BYTES = 50 * MB
 
-ARCHIVE_KIND_ZH: dict[DocumentKind, str] = {
-    DocumentKind.ID_CARD: "身份证复印件",
-    DocumentKind.HOUSEHOLD_REGISTER: "户口本复印件",
-    DocumentKind.ILLNESS_CERTIFICATE: "疾病证明",
-    DocumentKind.DISABILITY_CERTIFICATE: "残疾证",
-    DocumentKind.ASSISTANCE_CERTIFICATE: "社会救助对象相关证明",
-    DocumentKind.NEEDS_FORM: "需求认定表",
-    DocumentKind.SERVICE_RECORD_FORM: "接受救助服务情况表",
-}
-
-
 @dataclass(frozen=True)
 class UploadRule:
     label: str
@@ -54,11 +37,11 @@ class UploadRule:
 _FORMS = (DocumentKind.NEEDS_FORM, DocumentKind.SERVICE_RECORD_FORM)
 # Copies of certificates are one or two pages; the forms may be multi-page scans.
 ARCHIVE_RULES: dict[DocumentKind, UploadRule] = {
-    kind: UploadRule(label, ANY_TYPE, (20 if kind in _FORMS else 10) * MB) for kind, label in ARCHIVE_KIND_ZH.items()
+    kind: UploadRule(kind.zh, ANY_TYPE, (20 if kind in _FORMS else 10) * MB) for kind in DocumentKind
 }
 SURVEY_RULES: dict[SurveyAttachmentKind, UploadRule] = {
-    SurveyAttachmentKind.PHOTO: UploadRule(SURVEY_KIND_ZH[SurveyAttachmentKind.PHOTO], IMAGES, 15 * MB),
-    SurveyAttachmentKind.SIGNED_FORM: UploadRule(SURVEY_KIND_ZH[SurveyAttachmentKind.SIGNED_FORM], ANY_TYPE, 20 * MB),
+    SurveyAttachmentKind.PHOTO: UploadRule(SurveyAttachmentKind.PHOTO.zh, IMAGES, 15 * MB),
+    SurveyAttachmentKind.SIGNED_FORM: UploadRule(SurveyAttachmentKind.SIGNED_FORM.zh, ANY_TYPE, 20 * MB),
 }
 LARGEST_UPLOAD = max(r.max_bytes for r in (*ARCHIVE_RULES.values(), *SURVEY_RULES.values()))
 
@@ -72,12 +55,10 @@ class Refusal(Exception):
 
 
 def kind_label(category: DocumentCategory, kind: str) -> str:
-    labels: dict[str, str] = {
-        DocumentCategory.ARCHIVE: {k.value: v for k, v in ARCHIVE_KIND_ZH.items()},
-        DocumentCategory.SURVEY: {k.value: v for k, v in SURVEY_KIND_ZH.items()},
-        DocumentCategory.GENERATED: {k.value: v for k, v in GENERATED_KIND_ZH.items()},
-    }[category]
-    return labels.get(kind, kind)
+    vocabulary: type[Labelled] = {
+        DocumentCategory.ARCHIVE: DocumentKind, DocumentCategory.SURVEY: SurveyAttachmentKind,
+        DocumentCategory.GENERATED: GeneratedKind}[category]
+    return vocabulary.label(kind)
 
 
 def too_large(rule: UploadRule) -> Refusal:

@@ -35,8 +35,10 @@ from infra.db import Sessions, make_engine, make_sessions, sync_url
 from infra.migrate import upgrade
 from infra.temporal import data_converter
 from models.settings import Settings, get_settings
+from tests.s3server import s3_documents, seaweed  # noqa: F401 - S3 fixtures, for the tests that name them
+from tests.world import World, make_world
 from worker import build_worker
-from workflows.rules import SEARCH_ATTRIBUTES
+from workflows.visibility import SEARCH_ATTRIBUTES
 
 # Documents written by tests go to a folder of the session's own, never to the project's .data; so does any
 # store built from get_settings() in this process (build_worker's default).
@@ -150,6 +152,12 @@ async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
     """The time-skipping test server, for tests that need months to pass (its clock only moves forward)."""
     async with time_skipping(SESSION_START) as env:
         yield env
+
+
+@pytest.fixture
+async def world(sessions: Sessions) -> World:
+    """A fresh county of its own, configured for settlement (tests/world.py)."""
+    return await make_world(sessions)
 
 
 @pytest.fixture

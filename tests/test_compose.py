@@ -12,15 +12,15 @@ import pytest
 import yaml
 
 from devstack.binaries import search_attribute_types
-from models.settings import PROJECT_ROOT, Settings
-from workflows.rules import SEARCH_ATTRIBUTES
+from models.settings import DEV_SECRETS, PROJECT_ROOT, Settings
+from workflows.visibility import SEARCH_ATTRIBUTES
 
 COMPOSE_TEXT = (PROJECT_ROOT / "docker-compose.yml").read_text()
 COMPOSE: dict[str, Any] = yaml.safe_load(COMPOSE_TEXT)
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
 APP = ("api", "worker")
 # The settings that have laptop-only defaults in Settings: production must set every one of them.
-APP_SECRETS = ("TOKEN_SECRET", "ID_HASH_KEY", "ID_CIPHER_KEY", "PAYLOAD_KEY", "DOCUMENT_KEYS", "DOCUMENT_KEY_ID")
+APP_SECRETS = ("TOKEN_SECRET", "ID_HASH_KEY", "ID_CIPHER_KEY", "PAYLOAD_KEY", "DOCUMENT_KEYS")
 SECRET_NAME = re.compile(r"SECRET|KEY|PASSWORD|PWD|TOKEN")
 
 
@@ -128,6 +128,8 @@ def test_no_secret_has_a_literal_or_default_value() -> None:
 @pytest.mark.parametrize("service", APP)
 def test_app_services_get_every_secret_settings_defaults(service: str) -> None:
     defaults = Settings.model_fields
+    assert env(service).get("ENVIRONMENT") == "production"  # which refuses the dev secrets at start
+    assert set(APP_SECRETS) == {name.upper() for name in DEV_SECRETS}
     for name in APP_SECRETS:
         assert name.lower() in defaults  # the name Settings reads
         assert env(service).get(name) == f"${{{name}:?set {name}}}", f"{service} would run on the dev {name}"
@@ -147,11 +149,11 @@ def test_documents_go_to_the_object_store_service_with_its_credentials() -> None
         settings = Settings(**{k.lower(): v for k, v in e.items() if k in (
             "DOCUMENT_STORE", "S3_ENDPOINT_URL", "S3_BUCKET")})
         assert (settings.document_store, settings.s3_endpoint_url) == ("s3", "http://objectstore:8333")
-        assert e["ENVIRONMENT"] == "production"  # the laptop document key is refused there
+        assert e["DOCUMENT_KEY_ID"] == "${DOCUMENT_KEY_ID:?set DOCUMENT_KEY_ID}"  # which of DOCUMENT_KEYS writes
         # The app authenticates with exactly the identity the object store is created with.
         assert e["S3_ACCESS_KEY_ID"] == env("objectstore")["AWS_ACCESS_KEY_ID"]
         assert e["S3_SECRET_ACCESS_KEY"] == env("objectstore")["AWS_SECRET_ACCESS_KEY"]
-    with pytest.raises(ValueError, match="development document key"):
+    with pytest.raises(ValueError, match="needs its own DOCUMENT_KEYS"):
         Settings(environment="production")
 
 

@@ -16,9 +16,10 @@ from api.bundles import file_cover
 from api.deps import ActorDep, ResourcesDep, SessionDep
 from api.documents import disposition, record_access, store_call
 from api.errors import ApiError
-from models.tables import ARCHIVES, CASES, PROVIDERS
+from models.case_tables import ARCHIVES
+from models.tables import CASES, PROVIDERS
+from vocabulary.case import Role
 from vocabulary.documents import AccessAction
-from workflows.steps import Role
 
 router = APIRouter(tags=["服务档案"])
 _a = ARCHIVES.c

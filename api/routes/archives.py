@@ -20,14 +20,15 @@ from api.bundles import file_cover
 from api.deps import ActorDep, ResourcesDep, SessionDep, require
 from api.documents import disposition, record_access, store_call, upload_document, visible_case
 from api.errors import ApiError
+from models.case_tables import ARCHIVE_DOCUMENTS, Archive, ArchiveDocument
 from models.documents.schemas import ArchiveEntryIn, DocumentOut
 from models.documents.tables import DOCUMENTS
-from models.payloads import DocumentKind
 from models.schemas import ArchiveDocumentOut, ArchiveOut
-from models.tables import ARCHIVE_DOCUMENTS, Archive, ArchiveDocument, AuditEntry
+from models.tables import AuditEntry
 from policy.documents import ARCHIVE_RULES
+from vocabulary.case import DocumentKind, Role, Step
 from vocabulary.documents import AccessAction, DocumentCategory
-from workflows.steps import IN_SERVICE, Role, Step
+from workflows.process import IN_SERVICE
 
 router = APIRouter(prefix="/cases/{case_id}/archive", tags=["服务档案"])
 _d, _ad = DOCUMENTS.c, ARCHIVE_DOCUMENTS.c

@@ -14,15 +14,15 @@ from sqlalchemy import ColumnElement, Select, func, select
 from api.deps import ActorDep, SessionDep, require
 from api.errors import ApiError
 from api.exports import XLSX, csv_bytes, download, xlsx_bytes
+from models.case_tables import ARCHIVES
 from models.documents.schemas import AccessOut, AccessPage
 from models.documents.tables import DOCUMENT_ACCESSES, DOCUMENTS
-from models.payloads import Actor
-from models.tables import ARCHIVES, USERS
+from models.payloads.actor import Actor
+from models.tables import USERS
 from policy.documents import kind_label
-from vocabulary.documents import ACCESS_ZH, AccessAction, DocumentCategory
-from workflows.rules import ROLE_ZH
-from workflows.steps import Role
-from workflows.timing import CHINA
+from vocabulary.case import Role
+from vocabulary.china import CHINA
+from vocabulary.documents import AccessAction, DocumentCategory
 
 router = APIRouter(prefix="/document-access", tags=["档案材料"])
 _x, _d = DOCUMENT_ACCESSES.c, DOCUMENTS.c
@@ -58,7 +58,7 @@ def _query(where: list[ColumnElement[bool]]) -> Select[Any]:
 
 def _out(row: Any) -> AccessOut:
     return AccessOut.model_validate({
-        **row._mapping, "action_zh": ACCESS_ZH[AccessAction(row.action)],
+        **row._mapping, "action_zh": AccessAction(row.action).zh,
         "kind_zh": kind_label(DocumentCategory(row.category), row.kind)})
 
 
@@ -86,7 +86,7 @@ async def export_accesses(
     if len(rows) > EXPORT_LIMIT:
         raise ApiError(422, "export_too_large", f"记录超过 {EXPORT_LIMIT} 条，请缩小时间范围后分批导出")
     table = [(o.at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"), o.action_zh, o.kind_zh, o.version, o.filename,
-              o.service_no, str(o.case_id or ""), o.user_name, ROLE_ZH.get(Role(o.role), o.role), str(o.user_id))
+              o.service_no, str(o.case_id or ""), o.user_name, Role.label(o.role), str(o.user_id))
              for o in map(_out, rows)]
     if format == "csv":
         return download(csv_bytes(HEADERS, table), "材料查看记录.csv", "text/csv; charset=utf-8")

@@ -21,11 +21,11 @@ from api.documents import document_out, listing, respond, upload_document, visib
 from api.errors import ApiError
 from models.documents.schemas import DocumentOut
 from models.documents.tables import DOCUMENTS
-from models.payloads import Actor, DocumentKind
+from models.payloads.actor import Actor
 from models.tables import CASES
 from policy.documents import SURVEY_RULES
+from vocabulary.case import DocumentKind, Role, Step
 from vocabulary.documents import DocumentCategory, SurveyAttachmentKind
-from workflows.steps import Role, Step
 
 router = APIRouter(tags=["档案材料"])
 _d = DOCUMENTS.c

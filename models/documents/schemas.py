@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import model_validator
 
-from models.payloads import Text
+from models.payloads.base import Text
 from models.schemas import Out, Schema
 
 

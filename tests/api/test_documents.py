@@ -16,10 +16,10 @@ from sqlalchemy import text
 from devstack.seed import user_id
 from infra.db import Sessions
 from infra.security import issue_token
-from models.payloads import Actor
-from tests.documents.samples import EXE, jpeg_with_gps, pdf_bytes, png_bytes
+from models.payloads.actor import Actor
+from tests.document_samples import EXE, jpeg_with_gps, pdf_bytes, png_bytes
 from tests.flow import ARCHIVE, Api
-from workflows.steps import Role
+from vocabulary.case import Role
 
 FOREIGN_AUDITOR = Actor(user_id=uuid.uuid4(), role=Role.AUDITOR, jurisdiction="341703")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.documents.samples import png_bytes
+from tests.document_samples import png_bytes
 from tests.flow import ARCHIVE, Api
 
 RECORD = {"item_code": "cleaning_aid", "started_at": "2026-11-05T14:00:00+08:00", "minutes": 60,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.documents.samples import pdf_bytes
+from tests.document_samples import pdf_bytes
 from tests.flow import APPROVE, ARCHIVE, PLAN, PROVIDER_A, SURVEY, Api, new_person
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from models.payloads import DocumentKind
 from policy.documents import (
     ARCHIVE_RULES,
     MB,
@@ -14,6 +13,7 @@ from policy.documents import (
     check_type,
     safe_filename,
 )
+from vocabulary.case import DocumentKind
 from vocabulary.documents import FileType, SurveyAttachmentKind
 
 PHOTO = SURVEY_RULES[SurveyAttachmentKind.PHOTO]
