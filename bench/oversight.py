@@ -12,8 +12,9 @@ and `--records` service records spread over 2026, generated set-based in SQL. Th
 - the draw: `activities.oversight.sampling.draw` in its own transaction, committed: strata counted with the
   population digest, quotas, inspectors drawn with recusal, every drawn record written to `spot_checks`;
 - the notice: `--recipients` in-service cases in one township (10 villages), published for the whole township
-  (`activities.oversight.notices.publish`) and every village's PDF and XLSX rendered, as a township worker
-  publishes and prints them.
+  (`activities.oversight.notices.publish`): every village's lines through the privacy filter, its PDF and XLSX
+  rendered and kept in the document store (a filesystem store in a temporary folder), as a township worker's
+  `POST /notices/publications` does.
 
 Goals (printed, never asserted): draw <= 3x the bare SQL and <= 2 s; the township's notice <= 5 s.
 """
@@ -24,20 +25,22 @@ import argparse
 import asyncio
 import json
 import os
+import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from activities.oversight.notices import notice_file, publish
+from activities.documents.store import DocumentStore
+from activities.oversight.notices import publish
 from activities.oversight.sampling import draw, year_bounds
 from bench.settlement import database
 from infra.db import make_engine, make_sessions
-from models.oversight.tables import NOTICES
 from models.payloads.actor import Actor
+from models.settings import Settings
 from policy.oversight import DEFAULT_SETTINGS, share_of
 from tests.world import add_cases, make_world
 from vocabulary.case import Role
@@ -96,7 +99,7 @@ async def _county(sessions: Any, records: int) -> tuple[Any, list[str]]:
     return world, townships
 
 
-async def _notice(sessions: Any, world: Any, recipients: int) -> dict[str, Any]:
+async def _notice(sessions: Any, world: Any, recipients: int, url: str) -> dict[str, Any]:
     township = f"{world.county}003"
     villages = [f"{township}{v:03d}" for v in range(1, 11)]
     async with sessions.begin() as s:
@@ -106,18 +109,19 @@ async def _notice(sessions: Any, world: Any, recipients: int) -> dict[str, Any]:
         for v in villages:
             await add_cases(s, world, recipients // len(villages), village=v)
     actor = Actor(user_id=uuid.uuid4(), role=Role.TOWNSHIP_WORKER, jurisdiction=township)
-    t0 = time.perf_counter()
-    async with sessions.begin() as s:
-        done = await publish(s, actor, villages, date(2026, 11, 20), datetime.now(UTC))
-    published = time.perf_counter() - t0
-    size = 0
+    with tempfile.TemporaryDirectory(prefix="assistflow-bench-docs-") as folder:
+        settings = Settings().model_copy(update={"database_url": url, "documents_dir": Path(folder)})
+        store = DocumentStore.from_settings(settings, sessions)
+        await store.objects.prepare()
+        t0 = time.perf_counter()
+        async with sessions.begin() as s:
+            done = await publish(s, actor, villages, date(2026, 11, 20), datetime.now(UTC), store)
+        seconds = time.perf_counter() - t0
+        await store.close()
     async with sessions() as s:
-        rows = (await s.execute(select(NOTICES).where(NOTICES.c.id.in_([p.id for p in done])))).all()
-        for row in rows:
-            for fmt in ("pdf", "xlsx"):
-                size += len((await notice_file(s, row, fmt))[2])
-    return {"notice_seconds": round(time.perf_counter() - t0, 3), "publish_seconds": round(published, 3),
-            "notice_lines": sum(len(p.entries) for p in done), "notice_villages": len(done), "notice_bytes": size}
+        size = (await s.execute(text("SELECT sum(size) FROM documents WHERE business_key LIKE 'notice:%'"))).scalar()
+    return {"notice_seconds": round(seconds, 3), "notice_lines": sum(len(p.entries) for p in done),
+            "notice_villages": len(done), "notice_bytes": int(size or 0)}
 
 
 async def run(records: int, recipients: int, percent: int) -> dict[str, Any]:
@@ -155,7 +159,7 @@ async def run(records: int, recipients: int, percent: int) -> dict[str, Any]:
         out["draw_seconds"] = round(time.perf_counter() - t0, 3)
         out["sampled"] = drawn.sampled
         out["ratio"] = round(out["draw_seconds"] / out["bare_seconds"], 2)
-        out |= await _notice(sessions, world, recipients)
+        out |= await _notice(sessions, world, recipients, url)
         await engine.dispose()
     return out
 
@@ -170,8 +174,8 @@ def report(r: dict[str, Any]) -> None:
     print(f"  ratio draw / bare: {r['ratio']:.2f} x   goal <= {GOAL_RATIO:.0f}x: "
           f"{'met' if r['ratio'] <= GOAL_RATIO else 'NOT met'}")
     met = r["notice_seconds"] <= GOAL_NOTICE_SECONDS
-    print(f"  township notice: {r['notice_lines']:,} recipients in {r['notice_villages']} villages, published "
-          f"({r['publish_seconds']:.3f} s) and every PDF and XLSX rendered ({r['notice_bytes']:,} bytes): "
+    print(f"  township notice: {r['notice_lines']:,} recipients in {r['notice_villages']} villages published, "
+          f"every village's PDF and XLSX rendered and kept in the document store ({r['notice_bytes']:,} bytes): "
           f"{r['notice_seconds']:.3f} s   goal <= {GOAL_NOTICE_SECONDS:.0f} s: {'met' if met else 'NOT met'}")
 
 

@@ -24,7 +24,7 @@ ASSIGNMENTS = """
 SELECT u.id AS record_id, cs.draw_id, cs.township_code, cs.provider_id, cs.county_code, cs.year,
        cs.inspectors[1 + ((u.i - 1) % cardinality(cs.inspectors))] AS inspector_id,
        r.case_id, r.item_code, r.started_at, i.name AS inspector_name, i.user_id AS inspector_user,
-       sc.method, sc.result, sc.notes, sc.checked_at, rc.id AS rectification_id
+       sc.method, sc.result, sc.notes, sc.evidence, sc.checked_at, rc.id AS rectification_id
 FROM check_samples cs
 CROSS JOIN unnest(cs.record_ids) WITH ORDINALITY AS u(id, i)
 JOIN service_records r ON r.id = u.id

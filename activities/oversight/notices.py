@@ -14,12 +14,14 @@ from uuid import UUID
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from activities.documents.store import DocumentStore
 from activities.oversight.render import PDF, XLSX, notice_pdf, notice_xlsx
 from models.oversight.tables import NOTICES
 from models.payloads.actor import Actor
 from models.tables import DIVISIONS
 from policy.oversight import NoticeEntry, content_sha256, notice_changes, notice_entry
 from vocabulary.case import Step
+from vocabulary.documents import GeneratedKind
 
 # Recipients in service: a filed plan, the case open in 建立档案 or 动态管理 (workflows/process.py: IN_SERVICE).
 IN_SERVICE = (Step.ARCHIVING.value, Step.DYNAMIC_MANAGEMENT.value)
@@ -67,11 +69,13 @@ class Published:
     content_sha256: str
 
 
-async def publish(session: AsyncSession, actor: Actor, villages: Sequence[str], on: date,
-                  at: datetime) -> list[Published]:
-    """A new publication for each village, in the caller's transaction. The village's previous publication is
-    locked while the next is numbered, so two publishers cannot both take the same number."""
+async def publish(session: AsyncSession, actor: Actor, villages: Sequence[str], on: date, at: datetime,
+                  store: DocumentStore | None) -> list[Published]:
+    """A new publication for each village, in the caller's transaction, its PDF and XLSX kept in the document
+    store (`store`; None only where no store is wanted, as in the bench's floor). The village's previous
+    publication is locked while the next is numbered, so two publishers cannot both take the same number."""
     current = await current_entries(session, villages, on)
+    names = await division_names(session, [*villages, *{v[:9] for v in villages}])
     done = []
     for village in sorted(villages):
         last = (await session.execute(
@@ -83,10 +87,19 @@ async def publish(session: AsyncSession, actor: Actor, villages: Sequence[str], 
         pub = Published(uuid.uuid4(), village, (last.seq if last else 0) + 1, on,
                         [{"case_id": e.case_id, **e.public()} for e in entries], added, removed,
                         content_sha256(entries))
+        documents = {}
+        if store is not None:
+            for fmt in ("pdf", "xlsx"):
+                name, content_type, data = render(names.get(village, village), names.get(village[:9], ""), on,
+                                                  public_lines(pub.entries), pub.seq, fmt)
+                ref = await store.save_generated(
+                    session, case_id=None, kind=GeneratedKind.PUBLIC_NOTICE, filename=name, content_type=content_type,
+                    data=data, actor_id=actor.user_id, business_key=f"notice:{pub.id}:{fmt}", division_code=village)
+                documents[fmt] = str(ref.id)
         await session.execute(NOTICES.insert().values(
             id=pub.id, village_code=village, township_code=village[:9], county_code=village[:6], seq=pub.seq,
             published_on=on, entries=pub.entries, added=added, removed=removed,
-            content_sha256=pub.content_sha256, published_by=actor.user_id, published_at=at,
+            content_sha256=pub.content_sha256, documents=documents, published_by=actor.user_id, published_at=at,
         ))
         done.append(pub)
     return done
@@ -97,12 +110,17 @@ def public_lines(entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in e.items() if k != "case_id"} for e in entries]
 
 
-async def notice_file(session: AsyncSession, row: Any, fmt: str) -> tuple[str, str, bytes]:
-    """A publication's file, "pdf" or "xlsx": (file name, content type, bytes), rendered from what it recorded."""
-    names = await division_names(session, [row.village_code, row.township_code])
-    village, publisher = names.get(row.village_code, row.village_code), names.get(row.township_code, "")
-    lines = public_lines(row.entries)
-    stem = f"{village}长期公示-{row.published_on:%Y%m%d}-{row.seq}"
+def render(village: str, publisher: str, on: date, lines: list[dict[str, Any]], seq: int,
+           fmt: str) -> tuple[str, str, bytes]:
+    """A publication's file, "pdf" or "xlsx": (file name, content type, bytes)."""
+    stem = f"{village}长期公示-{on:%Y%m%d}-{seq}"
     if fmt == "pdf":
-        return f"{stem}.pdf", PDF, notice_pdf(village, publisher, row.published_on, lines)
-    return f"{stem}.xlsx", XLSX, notice_xlsx(village, publisher, row.published_on, lines)
+        return f"{stem}.pdf", PDF, notice_pdf(village, publisher, on, lines)
+    return f"{stem}.xlsx", XLSX, notice_xlsx(village, publisher, on, lines)
+
+
+async def notice_file(session: AsyncSession, row: Any, fmt: str) -> tuple[str, str, bytes]:
+    """A publication's file rendered again from what it recorded (the kept copy is in the document store)."""
+    names = await division_names(session, [row.village_code, row.township_code])
+    return render(names.get(row.village_code, row.village_code), names.get(row.township_code, ""),
+                  row.published_on, public_lines(row.entries), row.seq, fmt)

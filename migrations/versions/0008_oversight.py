@@ -49,6 +49,7 @@ def upgrade() -> None:
         sa.Column("added", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("removed", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("content_sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("documents", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("published_by", sa.Uuid(), nullable=False),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),

@@ -56,6 +56,7 @@ class PublicationOut(Out):
     count: int
     added: list[dict[str, Any]]
     removed: list[dict[str, Any]]
+    documents: dict[str, str]  # the files as published, in the document store (GET /documents/{id}/content)
     lines: list[NoticeLine] | None = None
 
 
@@ -176,6 +177,7 @@ class CheckOut(Out):
     method: CheckMethod | None
     result: CheckResult | None
     notes: str | None
+    evidence: list[dict[str, Any]] | None = None  # documents in the store: {"document_id", "sha256"}
     checked_at: datetime | None
     rectification_id: UUID | None = None
 

@@ -37,6 +37,8 @@ class NoticePublication(SQLModel, table=True):
     added: list[dict[str, Any]] = json_column()
     removed: list[dict[str, Any]] = json_column()
     content_sha256: str = Field(max_length=64)
+    # The PDF and XLSX as published, kept in the document store: {"pdf": document id, "xlsx": document id}.
+    documents: dict[str, str] = json_column()
     published_by: UUID
     published_at: datetime = tz_column()
 

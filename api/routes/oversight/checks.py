@@ -9,22 +9,25 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
-from sqlalchemy import select, text, update
+from fastapi import APIRouter, File, Query, UploadFile
+from sqlalchemy import func, select, text, update
 
 from activities.oversight.checks import ASSIGNMENTS, assignment, record_check
 from activities.oversight.sampling import NoInspector, draw, sampled, year_total
 from activities.oversight.settings import county_settings
 from api import task_calls
 from api.deps import ActorDep, ResourcesDep, SessionDep
+from api.documents import clean_upload, store_call
 from api.errors import ApiError
 from api.oversight_access import audit, county_officer, not_found, within
 from models.oversight.schemas import CheckOut, CheckResultIn, CoverageOut, DrawIn, DrawOut, InspectorIn, InspectorOut
-from models.oversight.tables import CHECK_DRAWS, INSPECTORS
+from models.oversight.tables import CHECK_DRAWS, INSPECTORS, SPOT_CHECKS
 from models.payloads.actor import Actor
-from models.tables import PROVIDERS, USERS
+from models.tables import CASES, PROVIDERS, USERS
+from policy.documents import ANY_TYPE, MB, UploadRule
 from policy.oversight import coverage
 from vocabulary.case import Role
+from vocabulary.documents import DocumentCategory
 
 router = APIRouter(prefix="/checks", tags=["抽查"])
 _i = INSPECTORS.c
@@ -185,4 +188,31 @@ async def record_result(record_id: UUID, body: CheckResultIn, actor: ActorDep, s
     await session.commit()
     if done.rectification_task is not None:
         await task_calls.started(resources, [done.rectification_task])
+    return CheckOut.model_validate(await assignment(session, record_id))
+
+
+_EVIDENCE = UploadRule("抽查佐证材料", ANY_TYPE, 20 * MB)
+
+
+@router.post("/{record_id}/evidence", status_code=201, summary="上传抽查佐证材料（照片、录音、视频截图、签字表）")
+async def add_evidence(record_id: UUID, file: Annotated[UploadFile, File()], actor: ActorDep, session: SessionDep,
+                       resources: ResourcesDep) -> CheckOut:
+    row = await _load(session, actor, record_id)
+    county = actor.role is Role.COUNTY_OFFICER and row.county_code == actor.jurisdiction
+    if actor.user_id != row.inspector_user and not county:
+        raise ApiError(403, "not_drawn_inspector", "佐证材料由抽中的检查人员或县级民政部门上传")
+    if row.result is None:
+        raise ApiError(409, "check_not_recorded", "请先登记检查结果，再上传佐证材料")
+    clean = await clean_upload(file, _EVIDENCE, _EVIDENCE.label)
+    village = (await session.execute(select(CASES.c.village_code).where(CASES.c.id == row.case_id))).scalar_one()
+    ref = await store_call(resources.documents.add(
+        session, case_id=row.case_id, division_code=village, category=DocumentCategory.OVERSIGHT,
+        kind="spot_check_evidence", filename=clean.filename, content_type=clean.file_type.value, data=clean.data,
+        actor_id=actor.user_id))
+    assert ref is not None
+    await session.execute(update(SPOT_CHECKS).where(SPOT_CHECKS.c.record_id == record_id).values(
+        evidence=func.coalesce(SPOT_CHECKS.c.evidence, text("'[]'::jsonb")).op("||")(
+            func.jsonb_build_array(func.jsonb_build_object("document_id", str(ref.id), "sha256", ref.sha256)))))
+    await audit(session, actor, "spot_check_evidence", {"record_id": str(record_id), "document_id": str(ref.id)})
+    await session.commit()
     return CheckOut.model_validate(await assignment(session, record_id))

@@ -12,7 +12,8 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
 from activities.oversight.notices import current_entries, notice_file, public_lines, publish
-from api.deps import ActorDep, SessionDep, TodayDep
+from api.deps import ActorDep, ResourcesDep, SessionDep, TodayDep
+from api.documents import store_call
 from api.exports import download
 from api.oversight_access import audit, division_scope, not_found, within
 from models.oversight.schemas import NoticeLine, PublicationOut, PublishIn
@@ -32,7 +33,8 @@ def _lines(entries: list[dict[str, Any]]) -> list[NoticeLine]:
 def _out(row: Any, with_lines: bool = False) -> PublicationOut:
     return PublicationOut(id=row.id, village_code=row.village_code, seq=row.seq, published_on=row.published_on,
                           published_at=row.published_at, content_sha256=row.content_sha256, count=len(row.entries),
-                          added=row.added, removed=row.removed, lines=_lines(row.entries) if with_lines else None)
+                          added=row.added, removed=row.removed, documents=row.documents,
+                          lines=_lines(row.entries) if with_lines else None)
 
 
 async def load_publication(session: Any, actor: Actor, publication_id: UUID) -> Any:
@@ -52,8 +54,8 @@ async def preview(actor: ActorDep, session: SessionDep, today: TodayDep,
 
 
 @router.post("/publications", status_code=201, summary="发布长期公示（一个村(社区)，或一个乡镇(街道)的全部村(社区)）")
-async def publish_notices(body: PublishIn, actor: ActorDep, session: SessionDep,
-                          today: TodayDep) -> list[PublicationOut]:
+async def publish_notices(body: PublishIn, actor: ActorDep, session: SessionDep, today: TodayDep,
+                          resources: ResourcesDep) -> list[PublicationOut]:
     code = body.village_code or body.township_code
     assert code is not None
     if not within(actor, code, (Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER)):
@@ -63,7 +65,7 @@ async def publish_notices(body: PublishIn, actor: ActorDep, session: SessionDep,
         of, DIVISIONS.c.level == "village").order_by(DIVISIONS.c.code))).scalars())
     if not villages:
         raise not_found("村(社区)")
-    done = await publish(session, actor, villages, today, datetime.now(UTC))
+    done = await store_call(publish(session, actor, villages, today, datetime.now(UTC), resources.documents))
     await audit(session, actor, "notice_published", {"publications": [
         {"id": str(p.id), "village_code": p.village_code, "seq": p.seq, "content_sha256": p.content_sha256}
         for p in done]})
@@ -91,7 +93,8 @@ async def get_publication(publication_id: UUID, actor: ActorDep, session: Sessio
     return _out(await load_publication(session, actor, publication_id), with_lines=True)
 
 
-@router.get("/publications/{publication_id}/file", summary="公示文件：PDF（A4，张贴用）或 XLSX")
+@router.get("/publications/{publication_id}/file",
+            summary="公示文件：PDF（A4，张贴用）或 XLSX（按公示记录重新生成；发布时的文件存于材料库 documents）")
 async def publication_file(publication_id: UUID, actor: ActorDep, session: SessionDep,
                            format: Literal["pdf", "xlsx"] = "pdf") -> Response:
     row = await load_publication(session, actor, publication_id)

@@ -4,11 +4,13 @@ their own township or provider, and what a finding leads to."""
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections import Counter
 from datetime import UTC, date, datetime
 from typing import Any
 
+from PIL import Image
 from sqlalchemy import text
 
 from activities.oversight.sampling import draw
@@ -150,6 +152,14 @@ async def test_findings_lead_to_rectification_and_the_provider_is_told(
     assert (await ohttp.ok("POST", path, world.officer, body))["rectification_id"] == checked["rectification_id"]
     clash = await ohttp.post(path, world.officer, {**body, "result": "confirmed"})
     assert (clash.status_code, clash.json()["code"]) == (409, "check_recorded")
+    photo = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(photo, format="PNG")
+    uploaded = await ohttp.http.post(f"/checks/{by_a['record_id']}/evidence", headers=ohttp.headers(world.officer),
+                                     files={"file": ("入户照片.png", photo.getvalue(), "image/png")})
+    assert uploaded.status_code == 201, uploaded.text
+    (evidence,) = uploaded.json()["evidence"]
+    kept = await ohttp.get(f"/documents/{evidence['document_id']}/content", world.officer)
+    assert kept.status_code == 200 and kept.content.startswith(b"\x89PNG")
 
     provider = world.actor(Role.PROVIDER, provider=world.provider_a)
     (rect,) = await ohttp.ok("GET", "/rectifications", provider)

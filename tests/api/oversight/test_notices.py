@@ -102,7 +102,13 @@ async def test_every_format_shows_only_what_may_be_published(ohttp: Http, sessio
     text_of_pdf = pdf_text(pdf.content)
     assert "王秀英" in text_of_pdf and "助洁、访视" in text_of_pdf and "2026-01-01" in text_of_pdf
     listed = await ohttp.ok("GET", "/notices/publications", worker, village_code=world.village)
-    for shown in (str(preview), str(detail), str(listed), str(pub), text_of_pdf, str(rows)):
+    kept = []  # the files as published, from the document store
+    for fmt, document in pub["documents"].items():
+        stored = await ohttp.get(f"/documents/{document}/content", worker)
+        assert stored.status_code == 200, stored.text
+        kept.append(pdf_text(stored.content) if fmt == "pdf" else str(xlsx_rows(stored.content)))
+    assert sorted(pub["documents"]) == ["pdf", "xlsx"] and "王秀英" in kept[0] and "王秀英" in kept[1]
+    for shown in (str(preview), str(detail), str(listed), str(pub), text_of_pdf, str(rows), *kept):
         assert_private(shown, people)
 
 
