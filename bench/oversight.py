@@ -100,10 +100,12 @@ async def _county(sessions: Any, records: int) -> tuple[Any, list[str]]:
 
 
 async def _notice(sessions: Any, world: Any, recipients: int, url: str) -> dict[str, Any]:
-    township = f"{world.county}003"
+    township = f"{world.county}011"  # a township of its own: only these recipients
     villages = [f"{township}{v:03d}" for v in range(1, 11)]
     async with sessions.begin() as s:
-        for v in villages[1:]:
+        await s.execute(text("INSERT INTO divisions VALUES (:c, '公示街道', 'township', :p) ON CONFLICT DO NOTHING"),
+                        {"c": township, "p": world.county})
+        for v in villages:
             await s.execute(text("INSERT INTO divisions VALUES (:c, :n, 'village', :p) ON CONFLICT DO NOTHING"),
                             {"c": v, "n": f"{v[-3:]}社区", "p": township})
         for v in villages:
