@@ -10,7 +10,21 @@ from sqlalchemy import text
 
 from api import errors
 from api.deps import Resources, ResourcesDep
-from api.routes import archives, auth, calendar, cases, inbox, services, steps, supervision
+from api.routes import (
+    archives,
+    auth,
+    calendar,
+    case_export,
+    case_records,
+    cases,
+    console,
+    directory,
+    inbox,
+    process_preview,
+    services,
+    steps,
+    supervision,
+)
 from api.routes.settlement import agreements, catalog, statements
 from api.routes.settlement import runs as settlement
 from infra.db import make_engine, make_sessions
@@ -39,7 +53,7 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
     app = FastAPI(title="assistflow 服务类社会救助", version="0.1.0", lifespan=lifespan)
     errors.install(app)
     for module in (auth, cases, steps, services, archives, catalog, inbox, supervision, calendar,
-                   agreements, settlement, statements):
+                   agreements, settlement, statements, case_records, case_export, directory, process_preview):
         app.include_router(module.router)
 
     @app.get("/health", tags=["运维"], summary="健康检查")
@@ -48,6 +62,7 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
             await session.execute(text("SELECT 1"))
         return {"status": "ok"}
 
+    console.mount(app)  # last: `/` and `/console/...` only, after every JSON path
     return app
 
 
