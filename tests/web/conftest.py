@@ -58,15 +58,16 @@ def browser(service: Service) -> Iterator[Browser]:
 class Person:
     """One user at one browser: logs in through the login page, as a person would."""
 
-    def __init__(self, browser: Browser, service: Service, username: str, test: str, **context: Any) -> None:
-        self.context: BrowserContext = browser.new_context(viewport=DESKTOP, locale="zh-CN",
-                                                           timezone_id="Asia/Shanghai", **context)
+    def __init__(self, browser: Browser, service: Service, username: str, test: str, shots: list[int],
+                 **context: Any) -> None:
+        self.context: BrowserContext = browser.new_context(**{"viewport": DESKTOP, "locale": "zh-CN",
+                                                              "timezone_id": "Asia/Shanghai", **context})
         self.context.set_default_timeout(15_000)
         self.page: Page = self.context.new_page()
         self.base = service.base
         self.username = username
         self.test = test
-        self.shots = 0
+        self.shots = shots  # numbered across the test's people, in the order they were taken
 
     def login(self) -> Person:
         page = self.page
@@ -82,9 +83,10 @@ class Person:
         return self.page
 
     def shot(self, name: str) -> None:
-        self.shots += 1
+        self.shots.append(len(self.shots) + 1)
         self.page.wait_for_load_state("networkidle")
-        self.page.screenshot(path=ARTIFACTS / f"{self.test}-{self.shots:02d}-{self.username}-{name}.png", full_page=True)
+        self.page.screenshot(path=ARTIFACTS / f"{self.test}-{self.shots[-1]:02d}-{self.username}-{name}.png",
+                             full_page=True)
 
     def pick(self, select: Any, option: str) -> None:
         """Choose `option` in an Element Plus select (its list opens in a popper at the end of the page)."""
@@ -98,9 +100,10 @@ class Person:
 @pytest.fixture
 def people(browser: Browser, service: Service, request: pytest.FixtureRequest) -> Iterator[Any]:
     opened: list[Person] = []
+    shots: list[int] = []
 
     def open_as(username: str, **context: Any) -> Person:
-        person = Person(browser, service, username, request.node.name.removeprefix("test_"), **context)
+        person = Person(browser, service, username, request.node.name.removeprefix("test_"), shots, **context)
         opened.append(person)
         return person.login()
 
