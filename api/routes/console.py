@@ -41,9 +41,9 @@ def _file(dist: Path, rel: str, request: Request) -> Response | None:
     return FileResponse(path, headers=headers)
 
 
-def mount(app: FastAPI, dist: Path = DIST) -> None:
+def mount(app: FastAPI, dist: Path | None = None) -> None:
     """Add the console's routes to `app`; the JSON API's routes are untouched."""
-    dist = dist.resolve()
+    dist = (dist or DIST).resolve()
     router = APIRouter(include_in_schema=False)
 
     @router.get("/")

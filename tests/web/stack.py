@@ -39,7 +39,8 @@ class Service:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         engine = make_engine(self.settings.database_url)
-        client = await connect(self.settings.temporal_address, self.settings.temporal_namespace, self.settings.payload_key)
+        s = self.settings
+        client = await connect(s.temporal_address, s.temporal_namespace, s.payload_key)
         config = uvicorn.Config(create_app(self.settings), host="127.0.0.1", port=self.port, log_level="warning",
                                 lifespan="on")
         self._server = uvicorn.Server(config)

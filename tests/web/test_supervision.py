@@ -19,7 +19,8 @@ def test_a_supervisor_reassigns_an_overdue_case(people: Any, http: httpx.Client,
     # Time has passed for this case: its registration was due five days ago (overdue is derived from due_on).
     engine = create_engine(sync_url(database_url))
     with engine.begin() as conn:
-        conn.execute(text("UPDATE cases SET due_on = :due WHERE id = :id"), {"due": today() - timedelta(days=5), "id": case})
+        conn.execute(text("UPDATE cases SET due_on = :due WHERE id = :id"),
+                     {"due": today() - timedelta(days=5), "id": case})
     engine.dispose()
 
     officer = people("minzheng")
