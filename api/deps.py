@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -17,6 +18,7 @@ from infra.security import BadToken, read_token
 from models.payloads import Actor
 from models.settings import Settings
 from workflows.steps import Role
+from workflows.timing import CHINA
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
@@ -55,6 +57,14 @@ async def get_actor(resources: ResourcesDep, token: Annotated[str | None, Depend
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+async def get_today() -> date:
+    """Today in China: what "overdue" and "due soon" are measured against (tests pin it to one day)."""
+    return datetime.now(CHINA).date()
+
+
+TodayDep = Annotated[date, Depends(get_today)]
 
 IdempotencyKey = Annotated[
     str | None,
