@@ -9,7 +9,9 @@ to browsers that accept it. Without a build the JSON API works as ever and `/` s
 
 from __future__ import annotations
 
+import gzip
 import mimetypes
+from functools import lru_cache
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
@@ -41,6 +43,22 @@ def _file(dist: Path, rel: str, request: Request) -> Response | None:
     return FileResponse(path, headers=headers)
 
 
+@lru_cache(maxsize=4)
+def _index_bytes(path: Path, mtime: float) -> tuple[bytes, bytes]:
+    """index.html and its gzip, read once per build (every deep link gets it: no disk read per request)."""
+    raw = path.read_bytes()
+    return raw, gzip.compress(raw)
+
+
+def _index(dist: Path, request: Request) -> Response:
+    path = dist / "index.html"
+    raw, zipped = _index_bytes(path, path.stat().st_mtime)
+    headers = {"Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(zipped, media_type="text/html; charset=utf-8", headers={**headers, "Content-Encoding": "gzip"})
+    return Response(raw, media_type="text/html; charset=utf-8", headers=headers)
+
+
 def mount(app: FastAPI, dist: Path | None = None) -> None:
     """Add the console's routes to `app`; the JSON API's routes are untouched."""
     dist = (dist or DIST).resolve()
@@ -62,8 +80,6 @@ def mount(app: FastAPI, dist: Path | None = None) -> None:
             return found
         if "." in rel.rsplit("/", 1)[-1]:  # a file that is not there: a 404, never the app in its place
             return Response("Not Found", status_code=404, media_type="text/plain")
-        index = _file(dist, "index.html", request)
-        assert index is not None
-        return index
+        return _index(dist, request)
 
     app.include_router(router)
