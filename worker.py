@@ -1,4 +1,4 @@
-"""The worker process: the case workflow and every step's activities on one task queue."""
+"""The worker process: every workflow and every activity on one task queue, built here with their dependencies."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from activities.case.service import ServiceActivities
 from activities.case.survey import SurveyActivities
 from activities.deadlines.escalation import DeadlineStepActivities, EscalationActivities
 from activities.settlement.deadlines import StatementDeadlineActivities
-from activities.settlement.runs import SettlementActivities
+from activities.settlement.runs import RunActivities
 from activities.settlement.schedule import ensure_schedule
 from activities.settlement.statements import StatementActivities
 from infra.db import Sessions, make_engine, make_sessions
@@ -31,43 +31,37 @@ from infra.temporal import connect
 from models.settings import Settings, get_settings
 from workflows.calendar_reload import CalendarReloadWorkflow
 from workflows.case import CaseWorkflow
-from workflows.settlement import SettlementTickWorkflow, SettlementWorkflow, StatementWorkflow
+from workflows.settlement import SettlementTickWorkflow, SettlementWorkflow
+from workflows.settlement_statement import StatementWorkflow
 
-# Pure modules shared with the sandbox instead of re-imported for every workflow run (pydantic alone
-# costs tens of milliseconds per uncached workflow).
+WORKFLOWS = (CaseWorkflow, CalendarReloadWorkflow, SettlementTickWorkflow, SettlementWorkflow, StatementWorkflow)
+# Every class of activities, each built with its dependencies; each implements some of the methods the
+# workflows call by reference (workflows/case_activities.py, workflows/settlement_activities.py).
+ACTIVITY_CLASSES = (
+    ApplicationActivities, RegistrationActivities, SurveyActivities, ReviewActivities, ReferralActivities,
+    ServiceActivities, ArchivingActivities, ClosingActivities, DynamicManagementActivities,
+    EscalationActivities, DeadlineStepActivities,
+    RunActivities, StatementActivities, StatementDeadlineActivities,
+)
+# Pure modules shared with the sandbox instead of re-imported for every workflow run (pydantic alone costs
+# tens of milliseconds per uncached workflow). The workflow modules themselves stay sandboxed.
 _PASSTHROUGH = (
     "pydantic", "pydantic_core", "annotated_types", "typing_inspection",
-    "models.payloads", "workflows.steps", "workflows.timing",
-    "workflows.rules", "models.settlement.payloads", "workflows.periods",
+    "vocabulary", "models.payloads", "models.settlement.payloads",
+    "workflows.process", "workflows.transitions", "workflows.guards", "workflows.effects",
+    "workflows.case_activities", "workflows.settlement_activities", "workflows.review_timing",
+    "workflows.periods", "workflows.visibility",
 )
 
 
+def own_activities(implementation: object) -> list[Callable[..., Any]]:
+    """The activity methods a class defines itself (the stubs it inherits are not activities to run)."""
+    return [getattr(implementation, name) for name, fn in vars(type(implementation)).items()
+            if hasattr(fn, "__temporal_activity_definition")]
+
+
 def activities(sessions: Sessions) -> list[Callable[..., Any]]:
-    a = ApplicationActivities(sessions)
-    r = RegistrationActivities(sessions)
-    s = SurveyActivities(sessions)
-    v = ReviewActivities(sessions)
-    f = ReferralActivities(sessions)
-    p = ServiceActivities(sessions)
-    ar = ArchivingActivities(sessions)
-    c = ClosingActivities(sessions)
-    d = DynamicManagementActivities(sessions)
-    e = EscalationActivities(sessions)
-    k = DeadlineStepActivities(sessions)
-    return [
-        a.open_case, r.register, r.return_incomplete, r.resubmit, s.record_survey, v.review,
-        f.refer, f.respond, p.file_plan, ar.build_archive, c.withdraw, c.close,
-        d.monthly_review, d.stop_services, e.escalate, e.recompute, e.mark_blocked, e.provisional_cases,
-        k.suspend, k.resume, k.extend, k.retry, k.reassign, *settlement_activities(sessions),
-    ]
-
-
-def settlement_activities(sessions: Sessions) -> list[Callable[..., Any]]:
-    run, review = SettlementActivities(sessions), StatementActivities(sessions)
-    due = StatementDeadlineActivities(sessions)
-    return [run.open_run, run.compute, run.close_run,
-            review.approve, review.return_statement, review.mark_paid, review.export,
-            due.statement_deadline, due.statement_escalate]
+    return [method for cls in ACTIVITY_CLASSES for method in own_activities(cls(sessions))]
 
 
 def build_worker(client: Client, sessions: Sessions, task_queue: str, **options: Any) -> Worker:
@@ -76,8 +70,7 @@ def build_worker(client: Client, sessions: Sessions, task_queue: str, **options:
         client,
         task_queue=task_queue,
         **options,
-        workflows=[CaseWorkflow, CalendarReloadWorkflow,
-                   SettlementTickWorkflow, SettlementWorkflow, StatementWorkflow],
+        workflows=list(WORKFLOWS),
         activities=activities(sessions),
         workflow_runner=SandboxedWorkflowRunner(
             restrictions=SandboxRestrictions.default.with_passthrough_modules(*_PASSTHROUGH)

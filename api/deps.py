@@ -15,10 +15,10 @@ from temporalio.client import Client
 from api.errors import ApiError
 from infra.db import Sessions
 from infra.security import BadToken, read_token
-from models.payloads import Actor
+from models.payloads.actor import Actor
 from models.settings import Settings
-from workflows.steps import Role
-from workflows.timing import CHINA
+from vocabulary.case import Role
+from vocabulary.china import CHINA
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 

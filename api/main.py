@@ -20,7 +20,7 @@ from api.routes import (
     console,
     directory,
     inbox,
-    process_preview,
+    process,
     services,
     steps,
     supervision,
@@ -52,8 +52,8 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
 
     app = FastAPI(title="assistflow 服务类社会救助", version="0.1.0", lifespan=lifespan)
     errors.install(app)
-    for module in (auth, cases, steps, services, archives, catalog, inbox, supervision, calendar,
-                   agreements, settlement, statements, case_records, case_export, directory, process_preview):
+    for module in (auth, process, cases, steps, services, archives, catalog, inbox, supervision, calendar,
+                   agreements, settlement, statements, case_records, case_export, directory):
         app.include_router(module.router)
 
     @app.get("/health", tags=["运维"], summary="健康检查")

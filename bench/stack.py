@@ -40,7 +40,7 @@ from models.settings import Settings
 from policy.deadlines import CHINA
 from tests.flow import Api
 from worker import build_worker
-from workflows.rules import SEARCH_ATTRIBUTES
+from workflows.visibility import SEARCH_ATTRIBUTES
 
 
 @dataclass

@@ -40,12 +40,12 @@ from bench.stack import database
 from devstack.seed import seed_demo, user_id
 from infra.db import make_engine, make_sessions
 from infra.security import issue_token
-from models.payloads import Actor
+from models.payloads.actor import Actor
 from models.settings import Settings
 from models.tables import CASES
 from policy.workdays import calendar
-from workflows.steps import Role
-from workflows.timing import CHINA
+from vocabulary.case import Role
+from vocabulary.china import CHINA
 
 _FILL = """
 INSERT INTO persons (id, id_hash, id_cipher, name, gender, birth_date, village_code, category, conditions,

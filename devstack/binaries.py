@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from temporalio.common import SearchAttributeIndexedValueType, SearchAttributeKey
 
-from workflows.rules import SEARCH_ATTRIBUTES
+from workflows.visibility import SEARCH_ATTRIBUTES
 
 
 def _script(name: str) -> str:

@@ -6,6 +6,8 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
 
+# Each import registers its tables on SQLModel.metadata.
+import models.case_tables
 import models.deadline_tables
 import models.settlement.tables
 import models.tables  # noqa: F401

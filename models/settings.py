@@ -4,15 +4,28 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
+# Laptop-only values: a process outside development refuses to start with any of them.
+DEV_SECRETS = {
+    "token_secret": "dev-token-secret-change-me",
+    "id_hash_key": "dev-id-hash-key-change-me",
+    "id_cipher_key": "ZGV2LWlkLWNpcGhlci1rZXktMzItYnl0ZXMtISEhISE=",
+    "payload_key": "ZGV2LXBheWxvYWQta2V5LTMyLWJ5dGVzLWxvbmctISE=",
+}
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # development (a laptop, the tests) or production; production refuses the dev secrets below.
+    environment: Literal["development", "production"] = "development"
 
     # asyncpg URL of the records database; the dev stack fills it in when it starts an embedded one.
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/assistflow"
@@ -20,14 +33,14 @@ class Settings(BaseSettings):
     temporal_namespace: str = "default"
     task_queue: str = "assistflow-cases"
 
-    # Secrets. The dev defaults are for a laptop only; production sets all three.
-    token_secret: str = "dev-token-secret-change-me"
+    # Secrets. The dev defaults are for a laptop only; production sets all four.
+    token_secret: str = DEV_SECRETS["token_secret"]
     # HMAC key for the ID-number lookup hash: the same ID number always maps to the same hash, but a
     # database dump without this key cannot be reversed by enumerating the ~10^9 plausible numbers.
-    id_hash_key: str = "dev-id-hash-key-change-me"
+    id_hash_key: str = DEV_SECRETS["id_hash_key"]
     # 32-byte url-safe base64 keys (Fernet / AES-GCM): ID numbers at rest and Temporal payloads.
-    id_cipher_key: str = "ZGV2LWlkLWNpcGhlci1rZXktMzItYnl0ZXMtISEhISE="
-    payload_key: str = "ZGV2LXBheWxvYWQta2V5LTMyLWJ5dGVzLWxvbmctISE="
+    id_cipher_key: str = DEV_SECRETS["id_cipher_key"]
+    payload_key: str = DEV_SECRETS["payload_key"]
 
     token_ttl_hours: int = 8
     # How long the API waits for the case workflow to accept or refuse a step before answering 503.
@@ -43,6 +56,15 @@ class Settings(BaseSettings):
     settlement_catchup_days: int = Field(default=7, ge=1, le=27)
     settlement_schedule_id: str = "assistflow-monthly-settlement"
     settlement_schedule_enabled: bool = True
+
+
+    @model_validator(mode="after")
+    def _no_dev_secrets_in_production(self) -> Self:
+        if self.environment != "development":
+            left = sorted(name.upper() for name, dev in DEV_SECRETS.items() if getattr(self, name) == dev)
+            if left:
+                raise ValueError(f"ENVIRONMENT={self.environment} needs its own {', '.join(left)} (not the dev values)")
+        return self
 
 
 @lru_cache

@@ -33,8 +33,9 @@ from infra.db import Sessions, make_engine, make_sessions, sync_url
 from infra.migrate import upgrade
 from infra.temporal import data_converter
 from models.settings import Settings
+from tests.world import World, make_world
 from worker import build_worker
-from workflows.rules import SEARCH_ATTRIBUTES
+from workflows.visibility import SEARCH_ATTRIBUTES
 
 SETTINGS = Settings()
 
@@ -134,6 +135,12 @@ async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
     """The time-skipping test server, for tests that need months to pass (its clock only moves forward)."""
     async with time_skipping(SESSION_START) as env:
         yield env
+
+
+@pytest.fixture
+async def world(sessions: Sessions) -> World:
+    """A fresh county of its own, configured for settlement (tests/world.py)."""
+    return await make_world(sessions)
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from devstack.binaries import search_attribute_types
-from models.settings import PROJECT_ROOT, Settings
-from workflows.rules import SEARCH_ATTRIBUTES
+from models.settings import DEV_SECRETS, PROJECT_ROOT, Settings
+from workflows.visibility import SEARCH_ATTRIBUTES
 
 COMPOSE_TEXT = (PROJECT_ROOT / "docker-compose.yml").read_text()
 COMPOSE: dict[str, Any] = yaml.safe_load(COMPOSE_TEXT)
@@ -128,6 +128,8 @@ def test_no_secret_has_a_literal_or_default_value() -> None:
 @pytest.mark.parametrize("service", APP)
 def test_app_services_get_every_secret_settings_defaults(service: str) -> None:
     defaults = Settings.model_fields
+    assert env(service).get("ENVIRONMENT") == "production"  # which refuses the dev secrets at start
+    assert set(APP_SECRETS) == {name.upper() for name in DEV_SECRETS}
     for name in APP_SECRETS:
         assert name.lower() in defaults  # the name Settings reads
         assert env(service).get(name) == f"${{{name}:?set {name}}}", f"{service} would run on the dev {name}"

@@ -18,22 +18,15 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from activities.case.common import refuse
 from activities.settlement.payment_files import DocLine, FundLine, StatementDoc, csv_bytes, xlsx_bytes
 from infra.db import Sessions
-from models.service_list import UNIT_ZH
 from models.settlement.payloads import (
-    FUNDING_SOURCE_ZH,
     ApproveForm,
-    FileKind,
     FileRef,
-    FundCheckStatus,
-    FundingSource,
     PaymentForm,
     ReturnStatementForm,
     StatementAct,
     StatementOutcome,
-    StatementStatus,
 )
 from models.settlement.tables import (
     FUND_CHECKS,
@@ -45,7 +38,10 @@ from models.settlement.tables import (
 )
 from models.tables import AUDIT
 from policy.settlement import work_funds_check
-from workflows.timing import CHINA
+from vocabulary.china import CHINA
+from vocabulary.refusal import refuse
+from vocabulary.settlement import FileKind, FundCheckStatus, FundingSource, ServiceUnit, StatementStatus
+from workflows.settlement_activities import SettlementActivities
 
 _s = STATEMENTS.c
 _CONTENT_TYPE = {FileKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -76,12 +72,12 @@ def _check_version(row: Any, version: int) -> None:
                      f"结算单已重新计算（当前为第{row.version}版），请查看最新内容后再办理")
 
 
-class StatementActivities:
+class StatementActivities(SettlementActivities):
     def __init__(self, sessions: Sessions) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="statement_approve")
-    async def approve(self, act: StatementAct[ApproveForm]) -> StatementOutcome:
+    @activity.defn
+    async def statement_approve(self, act: StatementAct[ApproveForm]) -> StatementOutcome:
         async with self._sessions.begin() as session:
             row = await _locked_row(session, act.statement_id)
             if row.status in (StatementStatus.APPROVED, StatementStatus.PAID):
@@ -117,8 +113,8 @@ class StatementActivities:
             figure = work_funds_check(check.pooled, check.used_total).describe()
             raise refuse("work_funds_over_cap", f"{figure}，不能审批；请调整资金来源后重新结算")
 
-    @activity.defn(name="statement_return")
-    async def return_statement(self, act: StatementAct[ReturnStatementForm]) -> StatementOutcome:
+    @activity.defn
+    async def statement_return(self, act: StatementAct[ReturnStatementForm]) -> StatementOutcome:
         async with self._sessions.begin() as session:
             row = await _locked_row(session, act.statement_id)
             if row.status == StatementStatus.RETURNED:
@@ -132,8 +128,8 @@ class StatementActivities:
             await _audit(session, act, "statement_return", {"version": row.version, "reason": act.form.reason})
             return StatementOutcome(statement_id=row.id, status=StatementStatus.RETURNED, version=row.version)
 
-    @activity.defn(name="statement_mark_paid")
-    async def mark_paid(self, act: StatementAct[PaymentForm]) -> StatementOutcome:
+    @activity.defn
+    async def statement_mark_paid(self, act: StatementAct[PaymentForm]) -> StatementOutcome:
         async with self._sessions.begin() as session:
             row = await _locked_row(session, act.statement_id)
             if row.status == StatementStatus.PAID:
@@ -147,8 +143,8 @@ class StatementActivities:
                                                           "total_amount": str(row.total_amount)})
             return StatementOutcome(statement_id=row.id, status=StatementStatus.PAID, version=row.version)
 
-    @activity.defn(name="statement_export")
-    async def export(self, statement_id: UUID) -> list[FileRef]:
+    @activity.defn
+    async def statement_export(self, statement_id: UUID) -> list[FileRef]:
         async with self._sessions.begin() as session:
             if len(refs := await file_refs(session, statement_id)) == len(FileKind):
                 return refs
@@ -216,13 +212,13 @@ async def load_document(session: AsyncSession, row: Any) -> StatementDoc:
         approved_by=head.approver, approved_at=row.approved_at.astimezone(CHINA),
         total=row.total_amount, government=row.government_amount, social=row.social_amount,
         adjustment=row.adjustment_amount, fund_check=figure,
-        funds=tuple(FundLine(FUNDING_SOURCE_ZH.get(f.funding_source, f.funding_source),
+        funds=tuple(FundLine(FundingSource.label(f.funding_source),
                              _funded_by(f.government_funded), f.amount) for f in funds),
         lines=tuple(DocLine(
             service_no=r.service_no, person_name=r.person_name, village_name=r.village, item_name=r.item_name,
             service_month=r.service_month.strftime("%Y-%m"), kind_zh="本月" if r.kind == "regular" else "补结",
-            unit_zh=UNIT_ZH.get(r.unit, r.unit), unit_price=r.unit_price, quantity=r.quantity,
+            unit_zh=ServiceUnit.label(r.unit), unit_price=r.unit_price, quantity=r.quantity,
             flagged_quantity=r.flagged_quantity, amount=r.amount,
-            funding_zh=FUNDING_SOURCE_ZH.get(r.funding_source, r.funding_source),
+            funding_zh=FundingSource.label(r.funding_source),
             funded_by_zh=_funded_by(r.government_funded)) for r in lines),
     )

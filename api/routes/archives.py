@@ -14,10 +14,11 @@ from sqlalchemy.dialects.postgresql import insert
 from api.access import load_case
 from api.deps import ActorDep, ResourcesDep, SessionDep, require
 from api.errors import ApiError
-from models.payloads import DocumentKind
+from models.case_tables import ARCHIVE_DOCUMENTS, Archive, ArchiveDocument, ArchiveFile
 from models.schemas import ArchiveDocumentOut, ArchiveOut, FileOut
-from models.tables import ARCHIVE_DOCUMENTS, Archive, ArchiveDocument, ArchiveFile, AuditEntry
-from workflows.steps import IN_SERVICE, Role, Step
+from models.tables import AuditEntry
+from vocabulary.case import DocumentKind, Role, Step
+from workflows.process import IN_SERVICE
 
 router = APIRouter(prefix="/cases/{case_id}/archive", tags=["服务档案"])
 _ALLOWED_TYPES = {"application/pdf", "image/jpeg", "image/png"}

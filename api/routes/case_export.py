@@ -15,10 +15,8 @@ from api.access import case_scope
 from api.deps import ActorDep, SessionDep, require
 from api.exports import XLSX, csv_bytes, download, xlsx_bytes
 from models.tables import CASES, DIVISIONS, PERSONS, USERS
-from policy.deadlines import CHINA
-from workflows import steps
-from workflows.rules import ROLE_ZH
-from workflows.steps import Role, Step
+from vocabulary.case import Role, Step
+from vocabulary.china import CHINA
 
 router = APIRouter(prefix="/exports", tags=["案件"])
 EXPORT_LIMIT = 50_000
@@ -64,8 +62,8 @@ async def export_cases(
     )).all()
     table = [
         (str(r.id), r.person_name, r.township_name or r.township_code, r.village_name or r.village_code,
-         steps.zh(Step(r.step)), _STATUS_ZH.get(r.status, r.status),
-         ROLE_ZH[Role(r.holder_role)] if r.holder_role else None, r.assignee_name,
+         Step(r.step).zh, _STATUS_ZH.get(r.status, r.status),
+         Role(r.holder_role).zh if r.holder_role else None, r.assignee_name,
          r.due_on.isoformat() if r.due_on else None, "是" if r.due_provisional else "否", r.service_no,
          _when(r.opened_at), _when(r.updated_at))
         for r in rows

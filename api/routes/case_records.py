@@ -13,12 +13,9 @@ from sqlalchemy import select
 
 from api.access import load_case
 from api.deps import ActorDep, SessionDep
-from models.schemas import Out
-from models.tables import (
+from models.case_tables import (
     ARCHIVE_FILES,
-    PROVIDERS,
     REFERRALS,
-    SERVICE_ITEMS,
     Application,
     ApprovedItem,
     Registration,
@@ -26,8 +23,11 @@ from models.tables import (
     ServicePlan,
     Survey,
 )
+from models.schemas import Out
+from models.tables import PROVIDERS, SERVICE_ITEMS, table_of
 
 router = APIRouter(prefix="/cases/{case_id}/records", tags=["案件"])
+_APPROVED = table_of(ApprovedItem)
 
 
 class ApplicationRecord(Out):
@@ -123,7 +123,7 @@ async def case_records(case_id: UUID, actor: ActorDep, session: SessionDep) -> C
     review = await session.get(Review, case_id)
     plan = await session.get(ServicePlan, case_id)
     approved = (await session.execute(
-        select(ApprovedItem).where(ApprovedItem.case_id == case_id))).scalars().all()  # type: ignore[arg-type]
+        select(ApprovedItem).where(_APPROVED.c.case_id == case_id))).scalars().all()
     r, p, f = REFERRALS.c, PROVIDERS.c, ARCHIVE_FILES.c
     referrals = (await session.execute(
         select(r.seq, r.provider_id, p.name.label("provider_name"), r.referred_at, r.accepted, r.response_reason,

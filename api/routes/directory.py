@@ -11,7 +11,7 @@ from sqlalchemy import select
 from api.deps import ActorDep, SessionDep, require
 from models.schemas import Out
 from models.tables import DIVISIONS, USERS
-from workflows.steps import Role
+from vocabulary.case import Role
 
 router = APIRouter(tags=["目录"])
 

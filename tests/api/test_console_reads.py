@@ -1,5 +1,5 @@
 """The small reads the console needs: a case's step records, the county's divisions, the assignees a supervisor
-may choose, the case list as a spreadsheet, and the process preview; each inside the caller's jurisdiction."""
+may choose and the case list as a spreadsheet; each inside the caller's jurisdiction."""
 
 from __future__ import annotations
 
@@ -65,11 +65,3 @@ async def test_the_case_list_exports_exactly_its_filtered_rows(api: Api) -> None
     other = await api.get("/exports/cases", "jiedao2", format="csv")
     assert case not in other.text  # another township's export leaves this case out
     assert (await api.get("/exports/cases", "zhangsan")).status_code == 403
-
-
-async def test_the_process_preview_lists_steps_and_actions(api: Api) -> None:
-    p = (await api.get("/process", "zhangsan")).json()
-    assert [s["step"] for s in p["steps"]][:3] == ["application", "registration", "survey"]
-    register = next(a for a in p["actions"] if a["action"] == "register")
-    assert (register["from_steps"], register["roles"], register["path"]) == (
-        ["registration"], ["township_worker"], "/cases/{case_id}/registration")

@@ -1,6 +1,5 @@
 // The process as the API declares it (`GET /process`): the step bar of a case, and the actions a user may take.
 import { api, must } from './api/client'
-import type { Me } from './session'
 
 export interface ProcessStep {
   step: string
@@ -68,43 +67,8 @@ export function stepBar(steps: ProcessStep[], current: string, status: string, o
   })
 }
 
-export interface CaseFacts {
-  id: string
-  step: string
-  status: string
-  provider_id?: string | null
-  awaiting_applicant?: boolean
-  deadline_suspended?: boolean
-  deadline_extended?: boolean
-  due_on?: string | null
-  blocked_reason?: string | null
-  holder_role?: string | null
-  available_actions?: AvailableAction[] | null
-}
-
-/**
- * What this user may do now. The API's `available_actions` (derived from the table the workflow runs) is
- * the answer whenever the case carries it. DEVELOPMENT FALLBACK, until that field lands on main: a
- * conservative reading of the same table from `GET /process`; the workflow still refuses anything wrong.
- */
-export function availableActions(c: CaseFacts, process: Process | null, me: Me | null): AvailableAction[] {
-  if (Array.isArray(c.available_actions)) return c.available_actions
-  if (!process || !me || c.status !== 'open') return []
-  const waiting = !!c.awaiting_applicant
-  return process.actions
-    .filter((a) => a.from_steps.includes(c.step) && a.roles.includes(me.role))
-    .filter((a) => {
-      if (waiting && !['resubmit', 'withdraw', 'extend_deadline', 'retry_blocked'].includes(a.action)) return false
-      if (me.role === 'provider' && c.provider_id !== me.provider_id) return false
-      switch (a.action) {
-        case 'resubmit': return waiting
-        case 'suspend_deadline': return !!c.due_on && !c.deadline_suspended
-        case 'resume_deadline': return !!c.deadline_suspended && !waiting
-        case 'extend_deadline': return !!c.due_on && !c.deadline_extended
-        case 'reassign': return (me.role === 'county_officer' || !!me.lead) && c.holder_role === 'township_worker'
-        case 'retry_blocked': return !!c.blocked_reason
-        default: return true
-      }
-    })
-    .map((a) => ({ action: a.action, name_zh: a.name_zh, method: a.method, path: a.path.replace('{case_id}', c.id) }))
+/** What this user may do now: the case's `available_actions`, derived by the API from the table the workflow
+ * runs. The console never works this out itself. */
+export function availableActions(c: { available_actions?: AvailableAction[] | null }): AvailableAction[] {
+  return c.available_actions ?? []
 }

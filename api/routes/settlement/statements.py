@@ -11,22 +11,14 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import load_case
-from api.case_calls import Answers, call_workflow, update_id
 from api.deps import ActorDep, IdempotencyKey, Resources, ResourcesDep, SessionDep, require
 from api.errors import ApiError
-from api.routes.settlement.runs import fund_check_of
 from api.settlement_access import READERS, in_statement_scope, statement_scope
-from models.payloads import Actor, Command, Payload
-from models.settlement.payloads import (
-    FUNDING_SOURCE_ZH,
-    LOCKED,
-    STATEMENT_STATUS_ZH,
-    ApproveForm,
-    FileKind,
-    PaymentForm,
-    ReturnStatementForm,
-    StatementStatus,
-)
+from api.settlement_reads import fund_check_of
+from api.workflow_calls import Answers, call_workflow, update_id
+from models.payloads.actor import Actor, Command
+from models.payloads.base import Payload
+from models.settlement.payloads import ApproveForm, PaymentForm, ReturnStatementForm
 from models.settlement.schemas import (
     CaseStatementOut,
     FundTotalOut,
@@ -44,7 +36,8 @@ from models.settlement.tables import (
     STATEMENTS,
 )
 from models.tables import PROVIDERS
-from workflows.settlement import StatementWorkflow, statement_workflow_id
+from vocabulary.settlement import LOCKED, FileKind, FundingSource, StatementStatus
+from workflows.settlement_statement import StatementWorkflow, statement_workflow_id
 
 router = APIRouter(tags=["资金结算"])
 _s, _l = STATEMENTS.c, STATEMENT_LINES.c
@@ -54,7 +47,7 @@ _STATUS = {"wrong_role": 403, "out_of_jurisdiction": 403, "statement_not_found":
 
 def _out(row: Any) -> dict[str, Any]:
     data = dict(row._mapping)
-    data["status_zh"] = STATEMENT_STATUS_ZH[data["status"]]
+    data["status_zh"] = StatementStatus.label(data["status"])
     return data
 
 
@@ -102,7 +95,7 @@ async def get_statement(statement_id: UUID, actor: ActorDep, session: SessionDep
     return StatementDetail.model_validate({
         **_out(row),
         "fund_totals": [FundTotalOut(funding_source=x.funding_source, government_funded=x.government_funded,
-                                     funding_source_zh=FUNDING_SOURCE_ZH.get(x.funding_source, x.funding_source),
+                                     funding_source_zh=FundingSource.label(x.funding_source),
                                      amount=x.amount) for x in funds],
         "fund_check": await fund_check_of(session, row.county_code, row.period),
         "files": [StatementFileOut.model_validate(x) for x in files],
@@ -219,6 +212,6 @@ async def case_statements(case_id: UUID, actor: ActorDep, session: SessionDep) -
     )).all()
     return [CaseStatementOut(
         statement_id=r.id, statement_no=r.statement_no, period=r.period, status=r.status,
-        status_zh=STATEMENT_STATUS_ZH[r.status], provider_id=r.provider_id, purchaser_code=r.purchaser_code,
+        status_zh=StatementStatus.label(r.status), provider_id=r.provider_id, purchaser_code=r.purchaser_code,
         items=sorted(r.items), quantity=r.quantity, flagged_quantity=r.flagged, amount=r.amount,
         adjustment=r.adjustment) for r in rows]

@@ -38,6 +38,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/process": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 办理流程：十个环节、每项操作的办理环节、办理人和去向（与案件工作流执行的同一张表） */
+        get: operations["get_process_process_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases": {
         parameters: {
             query?: never;
@@ -1017,23 +1034,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/process": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 办理流程：环节、各环节可办理的操作及办理岗位 */
-        get: operations["process_process_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/health": {
         parameters: {
             query?: never;
@@ -1055,29 +1055,43 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** ActionOut */
-        ActionOut: {
-            /** Action */
-            action: string;
+        /**
+         * Action
+         * @description Each action on a case. A person's action is a Workflow Update of this name (workflows/process.py says
+         *     where and by whom it may be taken); the automatic ones are the workflow's own work.
+         * @enum {string}
+         */
+        Action: "open" | "register" | "return_incomplete" | "resubmit" | "survey" | "review" | "refer" | "respond_referral" | "file_plan" | "build_archive" | "withdraw" | "close" | "stop_services" | "suspend_deadline" | "resume_deadline" | "extend_deadline" | "reassign" | "retry_blocked" | "monthly_review" | "escalate" | "recompute_deadline" | "mark_blocked";
+        /** ActionInfo */
+        ActionInfo: {
+            action: components["schemas"]["Action"];
             /** Name Zh */
             name_zh: string;
             /** From Steps */
-            from_steps: string[];
+            from_steps: components["schemas"]["Step"][];
             /** Roles */
-            roles: string[];
+            roles: components["schemas"]["Role"][];
             /** Leads To */
-            leads_to: {
-                [key: string]: string | null;
-            }[];
+            leads_to: components["schemas"]["LeadInfo"][];
             /** Method */
             method: string;
             /** Path */
             path: string;
         };
         /**
-         * Actor
-         * @description Who asks: taken from the bearer token by the API, never from the request body.
+         * ActionOut
+         * @description An action this user may take on this case now.
          */
+        ActionOut: {
+            action: components["schemas"]["Action"];
+            /** Name Zh */
+            name_zh: string;
+            /** Method */
+            method: string;
+            /** Path */
+            path: string;
+        };
+        /** Actor */
         Actor: {
             /**
              * User Id
@@ -1176,7 +1190,7 @@ export interface components {
         };
         /**
          * AgreementStatus
-         * @description A government purchase of services goes 立项 → 实施 → 验收 (000 二(六)).
+         * @description A government purchase of services goes 立项 → 实施 → 验收, forward only.
          * @enum {string}
          */
         AgreementStatus: "initiated" | "implementing" | "accepted";
@@ -1435,6 +1449,8 @@ export interface components {
             /** Materials Missing */
             materials_missing: string[];
             closure: components["schemas"]["ClosureOut"] | null;
+            /** Available Actions */
+            available_actions: components["schemas"]["ActionOut"][];
         };
         /** CasePage */
         CasePage: {
@@ -1742,7 +1758,6 @@ export interface components {
         };
         /**
          * FundingSource
-         * @description The funding sources of 001 三(四).
          * @enum {string}
          */
         FundingSource: "tekun_care" | "temporary_assistance" | "assistance_work_funds" | "home_elderly_care" | "disability_rehabilitation" | "minor_protection" | "other_service_assistance" | "charity";
@@ -1794,8 +1809,17 @@ export interface components {
             /** Quantity Per Month */
             quantity_per_month: number;
         };
+        /** LeadInfo */
+        LeadInfo: {
+            step: components["schemas"]["Step"] | null;
+            holder_role: components["schemas"]["Role"] | null;
+            outcome: components["schemas"]["Outcome"] | null;
+            /** Label Zh */
+            label_zh: string | null;
+        };
         /**
          * NeedCategory
+         * @description The three classes of the service list (000 二(二)): a registered need, and a service item's class.
          * @enum {string}
          */
         NeedCategory: "care" | "living" | "wellbeing";
@@ -1829,6 +1853,12 @@ export interface components {
             /** Read */
             read: boolean;
         };
+        /**
+         * Outcome
+         * @description How a case ended.
+         * @enum {string}
+         */
+        Outcome: "refused" | "withdrawn" | "no_provider" | "stopped";
         /** PaymentForm */
         PaymentForm: {
             /** Voucher No */
@@ -1883,9 +1913,9 @@ export interface components {
         /** ProcessOut */
         ProcessOut: {
             /** Steps */
-            steps: components["schemas"]["api__routes__process_preview__StepOut"][];
+            steps: components["schemas"]["StepInfo"][];
             /** Actions */
-            actions: components["schemas"]["ActionOut"][];
+            actions: components["schemas"]["ActionInfo"][];
             /** Mermaid */
             mermaid: string;
         };
@@ -1931,11 +1961,6 @@ export interface components {
             /** Kind */
             kind: string;
         };
-        /**
-         * Reason
-         * @enum {string}
-         */
-        Reason: "overdue" | "due_soon" | "idle" | "blocked";
         /** ReassignForm */
         ReassignForm: {
             /**
@@ -2501,9 +2526,63 @@ export interface components {
         StatementStatus: "draft" | "returned" | "approved" | "paid";
         /**
          * Step
+         * @description The ten steps of 池州方案 四、服务流程, in order.
          * @enum {string}
          */
         Step: "application" | "registration" | "survey" | "review" | "referral" | "service" | "archiving" | "settlement" | "dynamic_management" | "oversight";
+        /** StepInfo */
+        StepInfo: {
+            step: components["schemas"]["Step"];
+            /** Number */
+            number: number;
+            /** Name Zh */
+            name_zh: string;
+            /** Actors */
+            actors: components["schemas"]["Role"][];
+            /** Holds Cases */
+            holds_cases: boolean;
+            /** Deadline Rule */
+            deadline_rule: string | null;
+        };
+        /** StepOut */
+        StepOut: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Seq */
+            seq: number;
+            step: components["schemas"]["Step"];
+            /** Step Zh */
+            step_zh: string;
+            /** Status */
+            status: string;
+            /** Outcome */
+            outcome: string | null;
+            /** Holder Role */
+            holder_role: string | null;
+            /** Assignee Id */
+            assignee_id: string | null;
+            /** Provider Id */
+            provider_id: string | null;
+            /** Awaiting Applicant */
+            awaiting_applicant: boolean;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Service No */
+            service_no?: string | null;
+            /** Due On */
+            due_on?: string | null;
+            /**
+             * Due Provisional
+             * @default false
+             */
+            due_provisional: boolean;
+        };
         /**
          * StopForm
          * @description Stopping services needs the recipient heard first (陈述申辩) and a written decision.
@@ -2526,7 +2605,7 @@ export interface components {
              * Format: uuid
              */
             id: string;
-            reason: components["schemas"]["Reason"];
+            reason: components["schemas"]["StuckReason"];
             step: components["schemas"]["Step"];
             /** Step Zh */
             step_zh: string;
@@ -2573,6 +2652,11 @@ export interface components {
             /** Offset */
             offset: number;
         };
+        /**
+         * StuckReason
+         * @enum {string}
+         */
+        StuckReason: "overdue" | "due_soon" | "idle" | "blocked";
         /** Summary */
         Summary: {
             /** Counts */
@@ -2700,58 +2784,6 @@ export interface components {
             /** Reason */
             reason: string;
         };
-        /** StepOut */
-        api__routes__process_preview__StepOut: {
-            /** Step */
-            step: string;
-            /** Number */
-            number: number;
-            /** Name Zh */
-            name_zh: string;
-            /** Actors */
-            actors: string[];
-            /** Holds Cases */
-            holds_cases: boolean;
-        };
-        /** StepOut */
-        models__schemas__StepOut: {
-            /**
-             * Case Id
-             * Format: uuid
-             */
-            case_id: string;
-            /** Seq */
-            seq: number;
-            step: components["schemas"]["Step"];
-            /** Step Zh */
-            step_zh: string;
-            /** Status */
-            status: string;
-            /** Outcome */
-            outcome: string | null;
-            /** Holder Role */
-            holder_role: string | null;
-            /** Assignee Id */
-            assignee_id: string | null;
-            /** Provider Id */
-            provider_id: string | null;
-            /** Awaiting Applicant */
-            awaiting_applicant: boolean;
-            /**
-             * At
-             * Format: date-time
-             */
-            at: string;
-            /** Service No */
-            service_no?: string | null;
-            /** Due On */
-            due_on?: string | null;
-            /**
-             * Due Provisional
-             * @default false
-             */
-            due_provisional: boolean;
-        };
     };
     responses: never;
     parameters: never;
@@ -2812,6 +2844,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Actor"];
+                };
+            };
+        };
+    };
+    get_process_process_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcessOut"];
                 };
             };
         };
@@ -2944,7 +2996,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["models__schemas__StepOut"];
+                    "application/json": components["schemas"]["StepOut"];
                 };
             };
             /** @description Validation Error */
@@ -2982,7 +3034,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["models__schemas__StepOut"];
+                    "application/json": components["schemas"]["StepOut"];
                 };
             };
             /** @description Validation Error */
@@ -3020,7 +3072,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["models__schemas__StepOut"];
+                    "application/json": components["schemas"]["StepOut"];
                 };
             };
             /** @description Validation Error */
@@ -3058,7 +3110,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["models__schemas__StepOut"];
+                    "application/json": components["schemas"]["StepOut"];
                 };
             };
             /** @description Validation Error */
@@ -3096,7 +3148,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["models__schemas__StepOut"];
+                    "application/json": components["schemas"]["StepOut"];
                 };
             };
             /** @description Validation Error */
@@ -3134,7 +3186,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["models__schemas__StepOut"];
+                    "application/json": components["schemas"]["StepOut"];
                 };
             };
             /** @description Validation Error */
@@ -3172,7 +3224,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["models__schemas__StepOut"];
+                    "application/json": components["schemas"]["StepOut"];
                 };
             };
             /** @description Validation Error */
@@ -3210,7 +3262,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["models__schemas__StepOut"];
+                    "application/json": components["schemas"]["StepOut"];
                 };
             };
             /** @description Validation Error */
@@ -3279,7 +3331,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["models__schemas__StepOut"];
+                    "application/json": components["schemas"]["StepOut"];
                 };
             };
             /** @description Validation Error */
@@ -3317,7 +3369,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["models__schemas__StepOut"];
+                    "application/json": components["schemas"]["StepOut"];
                 };
             };
             /** @description Validation Error */
@@ -3355,7 +3407,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["models__schemas__StepOut"];
+                    "application/json": components["schemas"]["StepOut"];
                 };
             };
             /** @description Validation Error */
@@ -3393,7 +3445,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["models__schemas__StepOut"];
+                    "application/json": components["schemas"]["StepOut"];
                 };
             };
             /** @description Validation Error */
@@ -3431,7 +3483,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["models__schemas__StepOut"];
+                    "application/json": components["schemas"]["StepOut"];
                 };
             };
             /** @description Validation Error */
@@ -3469,7 +3521,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["models__schemas__StepOut"];
+                    "application/json": components["schemas"]["StepOut"];
                 };
             };
             /** @description Validation Error */
@@ -3507,7 +3559,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["models__schemas__StepOut"];
+                    "application/json": components["schemas"]["StepOut"];
                 };
             };
             /** @description Validation Error */
@@ -3545,7 +3597,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["models__schemas__StepOut"];
+                    "application/json": components["schemas"]["StepOut"];
                 };
             };
             /** @description Validation Error */
@@ -3583,7 +3635,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["models__schemas__StepOut"];
+                    "application/json": components["schemas"]["StepOut"];
                 };
             };
             /** @description Validation Error */
@@ -4142,7 +4194,7 @@ export interface operations {
             query: {
                 limit?: number;
                 offset?: number;
-                reason: components["schemas"]["Reason"];
+                reason: components["schemas"]["StuckReason"];
                 /** @description 即将到期：N个工作日内；长时间未办理：N个工作日 */
                 working_days?: number;
                 county_code?: string | null;
@@ -4180,7 +4232,7 @@ export interface operations {
         parameters: {
             query: {
                 format?: "xlsx" | "csv";
-                reason: components["schemas"]["Reason"];
+                reason: components["schemas"]["StuckReason"];
                 /** @description 即将到期：N个工作日内；长时间未办理：N个工作日 */
                 working_days?: number;
                 county_code?: string | null;
@@ -5073,26 +5125,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssigneeOut"][];
-                };
-            };
-        };
-    };
-    process_process_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProcessOut"];
                 };
             };
         };
