@@ -1,6 +1,6 @@
 """A case's step records as the case page shows them: the application, registration, survey, review decision
-with its approved items, referrals and answers, the service plan, and the files uploaded for the one-person
-file (metadata only). Read through the case, so whoever may see the case (and only they) sees its records."""
+with its approved items, referrals and answers, and the service plan (the files are `GET /cases/{id}/documents`).
+Read through the case, so whoever may see the case (and only they) sees its records."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from sqlalchemy import select
 from api.access import load_case
 from api.deps import ActorDep, SessionDep
 from models.case_tables import (
-    ARCHIVE_FILES,
     REFERRALS,
     Application,
     ApprovedItem,
@@ -85,16 +84,6 @@ class PlanRecord(Out):
     filed_at: datetime
 
 
-class UploadedFile(Out):
-    id: UUID
-    kind: str
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-    uploaded_at: datetime
-
-
 class CaseRecords(Out):
     application: ApplicationRecord | None
     registration: RegistrationRecord | None
@@ -102,7 +91,6 @@ class CaseRecords(Out):
     review: ReviewRecord | None
     referrals: list[ReferralRecord]
     plan: PlanRecord | None
-    files: list[UploadedFile]
 
 
 def _items(raw: list[dict[str, Any]], names: dict[str, tuple[str, str]]) -> list[ItemRecord]:
@@ -111,7 +99,7 @@ def _items(raw: list[dict[str, Any]], names: dict[str, tuple[str, str]]) -> list
             for i in raw]
 
 
-@router.get("", summary="案件各环节的办理记录：申请、登记、入户调查、审核决定、转介、服务方案、已上传材料")
+@router.get("", summary="案件各环节的办理记录：申请、登记、入户调查、审核决定、转介、服务方案")
 async def case_records(case_id: UUID, actor: ActorDep, session: SessionDep) -> CaseRecords:
     case = await load_case(session, actor, case_id)
     i = SERVICE_ITEMS.c
@@ -124,14 +112,10 @@ async def case_records(case_id: UUID, actor: ActorDep, session: SessionDep) -> C
     plan = await session.get(ServicePlan, case_id)
     approved = (await session.execute(
         select(ApprovedItem).where(_APPROVED.c.case_id == case_id))).scalars().all()
-    r, p, f = REFERRALS.c, PROVIDERS.c, ARCHIVE_FILES.c
+    r, p = REFERRALS.c, PROVIDERS.c
     referrals = (await session.execute(
         select(r.seq, r.provider_id, p.name.label("provider_name"), r.referred_at, r.accepted, r.response_reason,
                r.responded_at).join(PROVIDERS, p.id == r.provider_id).where(r.case_id == case_id).order_by(r.seq)
-    )).all()
-    files = (await session.execute(
-        select(f.id, f.kind, f.filename, f.content_type, f.size, f.sha256, f.uploaded_at)
-        .where(f.case_id == case_id).order_by(f.uploaded_at)
     )).all()
     return CaseRecords(
         application=ApplicationRecord.model_validate(application) if application else None,
@@ -147,5 +131,4 @@ async def case_records(case_id: UUID, actor: ActorDep, session: SessionDep) -> C
         referrals=[ReferralRecord.model_validate(dict(x._mapping)) for x in referrals],
         plan=PlanRecord(starts_on=plan.starts_on, summary=plan.summary, items=_items(plan.items, names),
                         filed_at=plan.filed_at) if plan else None,
-        files=[UploadedFile.model_validate(dict(x._mapping)) for x in files],
     )

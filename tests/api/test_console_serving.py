@@ -30,7 +30,7 @@ def client(monkeypatch: pytest.MonkeyPatch, dist: Path) -> httpx.AsyncClient:
     monkeypatch.setattr(console, "DIST", dist)
     app = create_app()
     # No database or Temporal behind it: these requests are refused at the login check or never reach the API.
-    app.state.resources = Resources(settings=SETTINGS, sessions=None, temporal=None)  # type: ignore[arg-type]
+    app.state.resources = Resources(settings=SETTINGS, sessions=None, temporal=None, documents=None)  # type: ignore[arg-type]
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import uvicorn
 
+from activities.documents.store import DocumentStore
 from api.main import create_app
 from infra.db import make_engine, make_sessions
 from infra.temporal import connect
@@ -44,13 +45,17 @@ class Service:
         config = uvicorn.Config(create_app(self.settings), host="127.0.0.1", port=self.port, log_level="warning",
                                 lifespan="on")
         self._server = uvicorn.Server(config)
+        sessions = make_sessions(engine)
+        documents = DocumentStore.from_settings(self.settings, sessions)
         try:
-            async with build_worker(client, make_sessions(engine), self.settings.task_queue):
+            await documents.objects.prepare()
+            async with build_worker(client, sessions, self.settings.task_queue, documents):
                 serving = asyncio.create_task(self._server.serve())
                 await self._stop.wait()
                 self._server.should_exit = True
                 await serving
         finally:
+            await documents.close()
             await engine.dispose()
 
     def _run(self) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from tests.document_samples import pdf_bytes
 from tests.web.scene import new_id_number, person_name, yesterday
 
 
@@ -98,7 +99,7 @@ def test_application_to_archive_by_three_users(people: Any) -> None:
 
     p.get_by_role("tab", name="档案材料").click()
     p.locator("[data-test=upload] input[type=file]").set_input_files(
-        files=[{"name": "身份证.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 demo"}])
+        files=[{"name": "身份证.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("ID card copy")}])
     p.locator("[data-test=upload]").get_by_role("button", name="上传").click()
     expect(p.locator("[data-test=files]")).to_contain_text("身份证.pdf")
     p.locator("#tab-work").click()

@@ -424,8 +424,196 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 上传档案材料（PDF、JPG、PNG） */
+        /** 上传档案材料（PDF、JPG、PNG，按文件内容识别类型；同一材料再次上传为新版本） */
         post: operations["upload_cases__case_id__archive_files_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/archive/documents/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 更换档案材料（新版本，旧版本保留）或标记缺失并说明原因 */
+        put: operations["replace_entry_cases__case_id__archive_documents__kind__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/archive/bundle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 整份档案合订本（PDF：封面含服务号、姓名、材料目录，随后为各项材料） */
+        get: operations["bundle_cases__case_id__archive_bundle_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 案件的全部材料：档案材料各版本、入户调查附件、系统生成文书 */
+        get: operations["list_documents_cases__case_id__documents_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一份材料的信息 */
+        get: operations["get_document_cases__case_id__documents__document_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/documents/{document_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看(inline)或下载(download=true)一份材料；每次查看、下载都留有记录 */
+        get: operations["document_content_cases__case_id__documents__document_id__content_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 按编号查看一份材料的信息（含不属于单个案件的系统生成文书） */
+        get: operations["get_any_document_documents__document_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents/{document_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 按编号查看或下载一份材料；留有记录 */
+        get: operations["any_document_content_documents__document_id__content_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/survey/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 入户调查附件列表 */
+        get: operations["list_survey_attachments_cases__case_id__survey_attachments_get"];
+        put?: never;
+        /** 上传入户调查照片或签字表（平板拍照上传；图片去除拍摄位置等元数据） */
+        post: operations["upload_survey_attachment_cases__case_id__survey_attachments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/providers/{provider_id}/archive-bundle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 服务供给主体的档案合订本：按服务号顺序，每份档案一张封面（分批：after 为上一批最后的服务号） */
+        get: operations["provider_bundle_providers__provider_id__archive_bundle_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/document-access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 材料查看、下载、打印记录（审计）：按案件、用户、操作、时间筛选 */
+        get: operations["list_accesses_document_access_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/document-access/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出材料查看记录（XLSX 或 CSV，与筛选条件一致） */
+        get: operations["export_accesses_document_access_export_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -973,7 +1161,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 案件各环节的办理记录：申请、登记、入户调查、审核决定、转介、服务方案、已上传材料 */
+        /** 案件各环节的办理记录：申请、登记、入户调查、审核决定、转介、服务方案 */
         get: operations["case_records_cases__case_id__records_get"];
         put?: never;
         post?: never;
@@ -1055,6 +1243,64 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AccessAction
+         * @enum {string}
+         */
+        AccessAction: "view" | "download" | "bundle";
+        /** AccessOut */
+        AccessOut: {
+            /** Id */
+            id: number;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Action */
+            action: string;
+            /** Action Zh */
+            action_zh: string;
+            /**
+             * Document Id
+             * Format: uuid
+             */
+            document_id: string;
+            /** Category */
+            category: string;
+            /** Kind */
+            kind: string;
+            /** Kind Zh */
+            kind_zh: string;
+            /** Filename */
+            filename: string;
+            /** Version */
+            version: number;
+            /** Case Id */
+            case_id: string | null;
+            /** Service No */
+            service_no: string | null;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** User Name */
+            user_name: string | null;
+            /** Role */
+            role: string;
+        };
+        /** AccessPage */
+        AccessPage: {
+            /** Items */
+            items: components["schemas"]["AccessOut"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
         /**
          * Action
          * @description Each action on a case. A person's action is a Workflow Update of this name (workflows/process.py says
@@ -1233,6 +1479,16 @@ export interface components {
             /** Missing Reason */
             missing_reason: string | null;
         };
+        /**
+         * ArchiveEntryIn
+         * @description A checklist entry after the archive is built: a newly uploaded version, or missing with a reason.
+         */
+        ArchiveEntryIn: {
+            /** File Id */
+            file_id?: string | null;
+            /** Missing Reason */
+            missing_reason?: string | null;
+        };
         /** ArchiveForm */
         ArchiveForm: {
             /** Documents */
@@ -1322,6 +1578,12 @@ export interface components {
         /** Body_upload_cases__case_id__archive_files_post */
         Body_upload_cases__case_id__archive_files_post: {
             kind: components["schemas"]["DocumentKind"];
+            /** File */
+            file: string;
+        };
+        /** Body_upload_survey_attachment_cases__case_id__survey_attachments_post */
+        Body_upload_survey_attachment_cases__case_id__survey_attachments_post: {
+            kind: components["schemas"]["SurveyAttachmentKind"];
             /** File */
             file: string;
         };
@@ -1536,8 +1798,6 @@ export interface components {
             /** Referrals */
             referrals: components["schemas"]["ReferralRecord"][];
             plan: components["schemas"]["PlanRecord"] | null;
-            /** Files */
-            files: components["schemas"]["UploadedFile"][];
         };
         /**
          * CaseStatementOut
@@ -1660,11 +1920,56 @@ export interface components {
             parent_code: string | null;
         };
         /**
+         * DocumentCategory
+         * @description Where a document comes from.
+         * @enum {string}
+         */
+        DocumentCategory: "archive" | "survey" | "generated";
+        /**
          * DocumentKind
          * @description The one-person file checklist of 001 四(七).
          * @enum {string}
          */
         DocumentKind: "id_card" | "household_register" | "illness_certificate" | "disability_certificate" | "assistance_certificate" | "needs_form" | "service_record_form";
+        /** DocumentOut */
+        DocumentOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Case Id */
+            case_id: string | null;
+            /** Category */
+            category: string;
+            /** Category Zh */
+            category_zh: string;
+            /** Kind */
+            kind: string;
+            /** Kind Zh */
+            kind_zh: string;
+            /** Version */
+            version: number;
+            /** Filename */
+            filename: string;
+            /** Content Type */
+            content_type: string;
+            /** Size */
+            size: number;
+            /** Sha256 */
+            sha256: string;
+            /** Uploaded By */
+            uploaded_by: string | null;
+            /** Uploader Name */
+            uploader_name: string | null;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /** Current */
+            current?: boolean | null;
+        };
         /**
          * ExtendForm
          * @description Once per deadline, by a county officer, with a reason.
@@ -1711,21 +2016,6 @@ export interface components {
          * @enum {string}
          */
         FileKind: "xlsx" | "csv";
-        /** FileOut */
-        FileOut: {
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            kind: components["schemas"]["DocumentKind"];
-            /** Filename */
-            filename: string;
-            /** Size */
-            size: number;
-            /** Sha256 */
-            sha256: string;
-        };
         /** FundCheckOut */
         FundCheckOut: {
             /** Status */
@@ -2679,6 +2969,11 @@ export interface components {
             /** P90 Days */
             p90_days?: number | null;
         };
+        /**
+         * SurveyAttachmentKind
+         * @enum {string}
+         */
+        SurveyAttachmentKind: "photo" | "signed_form";
         /** SurveyForm */
         SurveyForm: {
             /**
@@ -2742,29 +3037,6 @@ export interface components {
         SuspendForm: {
             /** Reason */
             reason: string;
-        };
-        /** UploadedFile */
-        UploadedFile: {
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Kind */
-            kind: string;
-            /** Filename */
-            filename: string;
-            /** Content Type */
-            content_type: string;
-            /** Size */
-            size: number;
-            /** Sha256 */
-            sha256: string;
-            /**
-             * Uploaded At
-             * Format: date-time
-             */
-            uploaded_at: string;
         };
         /** ValidationError */
         ValidationError: {
@@ -3775,7 +4047,412 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FileOut"];
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replace_entry_cases__case_id__archive_documents__kind__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                kind: components["schemas"]["DocumentKind"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArchiveEntryIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArchiveOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    bundle_cases__case_id__archive_bundle_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_documents_cases__case_id__documents_get: {
+        parameters: {
+            query?: {
+                category?: components["schemas"]["DocumentCategory"] | null;
+                kind?: string | null;
+            };
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_document_cases__case_id__documents__document_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    document_content_cases__case_id__documents__document_id__content_get: {
+        parameters: {
+            query?: {
+                download?: boolean;
+            };
+            header?: never;
+            path: {
+                case_id: string;
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_any_document_documents__document_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    any_document_content_documents__document_id__content_get: {
+        parameters: {
+            query?: {
+                download?: boolean;
+            };
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_survey_attachments_cases__case_id__survey_attachments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    upload_survey_attachment_cases__case_id__survey_attachments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_survey_attachment_cases__case_id__survey_attachments_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    provider_bundle_providers__provider_id__archive_bundle_get: {
+        parameters: {
+            query?: {
+                /** @description 从该服务号之后开始 */
+                after?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                provider_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_accesses_document_access_get: {
+        parameters: {
+            query?: {
+                case_id?: string | null;
+                user_id?: string | null;
+                action?: components["schemas"]["AccessAction"] | null;
+                since?: string | null;
+                until?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_accesses_document_access_export_get: {
+        parameters: {
+            query?: {
+                format?: "xlsx" | "csv";
+                case_id?: string | null;
+                user_id?: string | null;
+                action?: components["schemas"]["AccessAction"] | null;
+                since?: string | null;
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description Validation Error */

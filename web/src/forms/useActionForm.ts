@@ -39,4 +39,5 @@ export interface FormContext {
   caseId: string
   records: import('../api/client').Schemas['CaseRecords'] | null
   detail: import('../api/client').Schemas['CaseDetail']
+  documents: import('../api/client').Schemas['DocumentOut'][] // the case's one-person file uploads
 }
