@@ -19,7 +19,11 @@ from api.routes import (
     archives,
     auth,
     calendar,
+    case_export,
+    case_records,
     cases,
+    console,
+    directory,
     document_access,
     documents,
     inbox,
@@ -93,8 +97,9 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
     errors.install(app)
     app.add_middleware(UploadLimit)
     for module in (auth, process, cases, steps, services, archives, documents, archive_bundles, document_access,
-                   catalog, inbox, supervision, calendar, agreements, settlement, statements, notices, objections,
-                   checks, rectifications, complaints, visits, evaluations, ledger, overview):
+                   catalog, inbox, supervision, calendar, agreements, settlement, statements, case_records, case_export,
+                   directory, notices, objections, checks, rectifications, complaints, visits, evaluations, ledger,
+                   overview):
         app.include_router(module.router)
 
     @app.get("/health", tags=["运维"], summary="健康检查")
@@ -103,6 +108,7 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
             await session.execute(text("SELECT 1"))
         return {"status": "ok"}
 
+    console.mount(app)  # last: `/` and `/console/...` only, after every JSON path
     return app
 
 
