@@ -6,6 +6,7 @@ from __future__ import annotations
 from temporalio import activity
 
 from models.payloads.case import DeadlinePlan
+from models.payloads.jobs import CaseIds, CasePageQuery
 from models.tasks.payloads import TaskDeadlineInput, TaskEscalateInput
 
 _NOT_HERE = "implemented in activities/tasks/"
@@ -20,4 +21,9 @@ class TaskActivities:
     @activity.defn
     async def task_escalate(self, job: TaskEscalateInput) -> bool:
         """Write the rung's notification (once per task, deadline and rung); False if the task is closed."""
+        raise NotImplementedError(_NOT_HERE)
+
+    @activity.defn
+    async def provisional_tasks(self, query: CasePageQuery) -> CaseIds:
+        """A page of open tasks whose due date is provisional (after `query.after`, by id)."""
         raise NotImplementedError(_NOT_HERE)

@@ -14,6 +14,7 @@ from activities.deadlines.plan import county_rules, work_calendar
 from infra.db import Sessions
 from models.deadline_tables import Notification
 from models.payloads.case import DeadlinePlan, RungAt
+from models.payloads.jobs import CaseIds, CasePageQuery
 from models.tasks.payloads import TaskDeadlineInput, TaskEscalateInput
 from models.tasks.tables import TASKS
 from policy import deadlines as policy
@@ -76,3 +77,12 @@ class TaskDeadlineActivities(TaskActivities):
                 due_on=job.deadline.due_on, message=message, created_at=job.at, **recipient(task, job.rung),
             ).on_conflict_do_nothing(constraint="uq_notification_task_rung"))
         return True
+
+    @activity.defn
+    async def provisional_tasks(self, query: CasePageQuery) -> CaseIds:
+        where = [_t.status == TaskStatus.OPEN.value, _t.due_provisional.is_(True)]
+        if query.after is not None:
+            where.append(_t.id > query.after)
+        async with self._sessions() as session:
+            ids = (await session.execute(select(_t.id).where(*where).order_by(_t.id).limit(query.limit))).scalars()
+            return CaseIds(ids=list(ids))

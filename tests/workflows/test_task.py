@@ -4,24 +4,29 @@ and a task closed in time raises none."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
-from temporalio.client import WorkflowHistory
-from temporalio.worker import Replayer
+from temporalio.client import Client, WorkflowHistory
+from temporalio.worker import Replayer, Worker
 
+from activities.deadlines.plan import forget_calendar
 from activities.oversight.rectifications import open_rectification, submit_report
 from infra.db import Sessions
-from models.deadline_tables import NOTIFICATIONS
+from models.deadline_tables import CALENDAR_DAYS, CALENDAR_YEARS, NOTIFICATIONS
 from models.oversight.tables import RECTIFICATIONS
+from models.payloads.jobs import ReloadInput
 from models.tasks.payloads import TaskStart
 from models.tasks.tables import TASKS
+from policy.workdays import YearSchedule, calendar
 from tests import oracle
 from tests.conftest import time_skipping
 from tests.world import World
 from vocabulary.oversight import RectificationSource
 from worker import build_worker
+from workflows.calendar_reload import CalendarReloadWorkflow
 from workflows.task import TaskWorkflow, task_workflow_id
 
 RECTIFICATION_DAYS = 10  # the documented default of policy/deadlines.py
@@ -76,3 +81,52 @@ async def test_a_late_rectification_climbs_the_ladder_once(sessions: Sessions, w
         want = datetime.combine(day, time(9), tzinfo=oracle.CHINA)
         assert abs(row.created_at - want) < timedelta(minutes=1), (row.rung, row.created_at)
     assert "服务整改" in sent[0].message and "2026年10月16日" in sent[0].message
+
+
+async def test_a_provisional_due_date_is_recounted_when_its_year_is_loaded(
+    client: Client, sessions: Sessions, world: World, task_queue: str, worker: Worker,
+) -> None:
+    year = next(y for y in range(2026, 2100) if not calendar().published(y))
+    opened = datetime(year - 1, 12, 28, 10, tzinfo=oracle.CHINA)
+    async with sessions.begin() as s:
+        _, task_id = await open_rectification(
+            s, source=RectificationSource.SPOT_CHECK, source_id=uuid.uuid4(), provider_id=world.provider_a,
+            county=world.county, township=world.township, case_id=None, requirement="整改", actor_id=uuid.uuid4(),
+            at=opened)
+    assert task_id is not None
+    async with sessions() as s:
+        before = (await s.execute(select(TASKS.c.due_on, TASKS.c.due_provisional).where(TASKS.c.id == task_id))).one()
+    assert before.due_provisional  # counted on weekdays into a year with no published schedule
+    handle = await client.start_workflow(TaskWorkflow.run, TaskStart(task_id=task_id), id=task_workflow_id(task_id),
+                                         task_queue=task_queue)
+    holidays = [date(year, 1, d) for d in range(1, 32) if date(year, 1, d).weekday() < 5][:5]
+    for _ in range(100):  # armed on the weekday count first
+        async with sessions() as s:
+            if (await s.execute(select(TASKS.c.armed).where(TASKS.c.id == task_id))).scalar_one():
+                break
+        await asyncio.sleep(0.1)
+    try:
+        async with sessions.begin() as s:
+            await s.execute(CALENDAR_YEARS.insert().values(year=year, notice="测试", loaded_by=uuid.uuid4(),
+                                                           loaded_at=opened))
+            await s.execute(CALENDAR_DAYS.insert(), [{"day": d, "year": year, "kind": "holiday"} for d in holidays])
+        forget_calendar()
+        reload = await client.execute_workflow(CalendarReloadWorkflow.run, ReloadInput(year=year),
+                                               id=f"reload-{uuid.uuid4()}", task_queue=task_queue)
+        assert reload >= 1
+        for _ in range(100):
+            async with sessions() as s:
+                after = (await s.execute(select(TASKS.c.due_on, TASKS.c.due_provisional)
+                                         .where(TASKS.c.id == task_id))).one()
+            if not after.due_provisional:
+                break
+            await asyncio.sleep(0.1)
+        cal = calendar([YearSchedule(year, frozenset(holidays), frozenset())])
+        assert (after.due_on, after.due_provisional) == (cal.add(opened.date(), RECTIFICATION_DAYS).on, False)
+        assert after.due_on > before.due_on  # five weekdays of holiday later
+    finally:
+        await handle.terminate("test over")
+        async with sessions.begin() as s:
+            await s.execute(CALENDAR_DAYS.delete().where(CALENDAR_DAYS.c.year == year))
+            await s.execute(CALENDAR_YEARS.delete().where(CALENDAR_YEARS.c.year == year))
+        forget_calendar()
