@@ -12,10 +12,11 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from activities.oversight.objections import decide_objection, file_objection
+from activities.tasks.store import close_task, open_of
 from api import task_calls
 from api.deps import ActorDep, ResourcesDep, SessionDep
 from api.errors import ApiError
-from api.oversight_access import SUPERVISORS, division_scope, not_found, within
+from api.oversight_access import SUPERVISORS, audit, division_scope, not_found, within
 from models.oversight.schemas import ObjectionDecisionIn, ObjectionIn, ObjectionOut
 from models.oversight.tables import NOTICES, OBJECTIONS
 from models.tasks.tables import TASKS
@@ -102,4 +103,24 @@ async def decide(objection_id: UUID, body: ObjectionDecisionIn, actor: ActorDep,
     await session.commit()
     await task_calls.changed(resources, closed)
     await task_calls.started(resources, opened)
+    return await _out(session, await _load(session, actor, objection_id))
+
+
+@router.post("/objections/{objection_id}/change-done",
+             summary="异议成立后，乡镇(街道)已依动态管理程序变更或停止服务（办结后续事项）")
+async def change_done(objection_id: UUID, body: ObjectionDecisionIn, actor: ActorDep, session: SessionDep,
+                      resources: ResourcesDep) -> ObjectionOut:
+    """Until dynamic management's change action closes it itself: the township says the change was made (or why
+    none was needed), and the follow-up task closes. `body.reasons` says what was done; `result` must be upheld."""
+    row = await _load(session, actor, objection_id, lock=True)
+    if actor.role is not Role.TOWNSHIP_WORKER:
+        raise ApiError(403, "wrong_role", "由乡镇(街道)社会救助工作人员办理")
+    if row.result != ObjectionResult.UPHELD.value or body.result is not ObjectionResult.UPHELD:
+        raise ApiError(409, "objection_not_upheld", "只有成立的异议才有后续变更事项")
+    task = await open_of(session, row.id, TaskKind.OBJECTION_CHANGE)
+    closed = [task] if task is not None and await close_task(session, task, datetime.now(UTC)) else []
+    if closed:
+        await audit(session, actor, "objection_change_done", {"objection_id": str(row.id), "note": body.reasons})
+    await session.commit()
+    await task_calls.changed(resources, closed)
     return await _out(session, await _load(session, actor, objection_id))

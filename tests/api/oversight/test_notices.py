@@ -133,3 +133,31 @@ async def test_a_publication_records_who_came_and_who_left(ohttp: Http, sessions
         audit = (await s.execute(text("SELECT count(*) FROM audit_log WHERE action = 'notice_published' "
                                       "AND after::text LIKE :v"), {"v": f"%{world.village}%"})).scalar_one()
     assert audit == 2
+
+
+async def test_an_objection_is_verified_by_the_township_and_an_upheld_one_leads_to_a_change(
+    ohttp: Http, sessions: Sessions, world: World,
+) -> None:
+    people = await recipients(sessions, world)
+    worker, assistant = world.township_worker, world.actor(Role.VILLAGE_ASSISTANT)
+    (pub,) = await ohttp.ok("POST", "/notices/publications", worker, {"village_code": world.village})
+    filed = await ohttp.ok("POST", f"/notices/publications/{pub['id']}/objections", assistant,
+                           {"content": "王秀英已随子女迁往外地居住", "line_no": 1, "anonymous": True})
+    assert (filed["anonymous"], filed["objector_name"], filed["channel"]) == (True, None, "village_assistant")
+    assert filed["case_id"] == str(people["王秀英"][0]) and filed["due_on"]
+    todo = await ohttp.ok("GET", "/inbox/other-tasks", worker)
+    assert [t["kind"] for t in todo["items"]] == ["objection_verification"]
+    assert "王秀英" not in str(todo)  # the task names the notice, not the person
+    bad = await ohttp.post(f"/notices/publications/{pub['id']}/objections", assistant, {"content": "x", "line_no": 9})
+    assert (bad.status_code, bad.json()["code"]) == (422, "unknown_line")
+    assert (await ohttp.post(f"/objections/{filed['id']}/decision", assistant,
+                             {"result": "upheld", "reasons": "核实属实"})).status_code == 404  # township's only
+    upheld = await ohttp.ok("POST", f"/objections/{filed['id']}/decision", worker,
+                            {"result": "upheld", "reasons": "经入户核实，本人已长期外出"})
+    assert upheld["result"] == "upheld" and upheld["follow_up_task_id"]
+    assert [t["kind"] for t in (await ohttp.ok("GET", "/inbox/other-tasks", worker))["items"]] == ["objection_change"]
+    clash = await ohttp.post(f"/objections/{filed['id']}/decision", worker, {"result": "rejected", "reasons": "改判"})
+    assert (clash.status_code, clash.json()["code"]) == (409, "objection_decided")
+    await ohttp.ok("POST", f"/objections/{filed['id']}/change-done", worker,
+                   {"result": "upheld", "reasons": "已依程序停止服务"})
+    assert (await ohttp.ok("GET", "/inbox/other-tasks", worker))["items"] == []
