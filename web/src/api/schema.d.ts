@@ -1393,6 +1393,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/objections/{objection_id}/change-done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 异议成立后，乡镇(街道)已依动态管理程序变更或停止服务（办结后续事项）
+         * @description Until dynamic management's change action closes it itself: the township says the change was made (or why
+         *     none was needed), and the follow-up task closes. `body.reasons` says what was done; `result` must be upheld.
+         */
+        post: operations["change_done_objections__objection_id__change_done_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/checks/inspectors": {
         parameters: {
             query?: never;
@@ -7554,6 +7575,41 @@ export interface operations {
         };
     };
     decide_objections__objection_id__decision_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    change_done_objections__objection_id__change_done_post: {
         parameters: {
             query?: never;
             header?: never;
