@@ -26,8 +26,9 @@ from activities.settlement.deadlines import StatementDeadlineActivities
 from activities.settlement.runs import SettlementActivities
 from activities.settlement.schedule import ensure_schedule
 from activities.settlement.statements import StatementActivities
+from infra import logs, tracing
 from infra.db import Sessions, make_engine, make_sessions
-from infra.temporal import connect
+from infra.temporal import connect, metrics_runtime
 from models.settings import Settings, get_settings
 from workflows.calendar_reload import CalendarReloadWorkflow
 from workflows.case import CaseWorkflow
@@ -39,6 +40,8 @@ _PASSTHROUGH = (
     "pydantic", "pydantic_core", "annotated_types", "typing_inspection",
     "models.payloads", "workflows.steps", "workflows.timing",
     "workflows.rules", "models.settlement.payloads", "workflows.periods",
+    # The tracing interceptor's workflow side (a no-op when tracing is off).
+    "opentelemetry",
 )
 
 
@@ -87,7 +90,10 @@ def build_worker(client: Client, sessions: Sessions, task_queue: str, **options:
 
 async def run(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
-    client = await connect(settings.temporal_address, settings.temporal_namespace, settings.payload_key)
+    # The SDK's own metrics (task latencies, slots, polls, sticky cache) for Prometheus, when an address is set.
+    runtime = metrics_runtime(settings.worker_metrics_address) if settings.worker_metrics_address else None
+    client = await connect(settings.temporal_address, settings.temporal_namespace, settings.payload_key,
+                           interceptors=tracing.interceptors(tracing.configure("assistflow-worker")), runtime=runtime)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):  # docker stop / Ctrl-C: finish in-flight tasks, then leave
@@ -103,8 +109,9 @@ async def run(settings: Settings) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(run(get_settings()))
+    settings = get_settings()
+    logs.configure("assistflow-worker", settings.log_level)
+    asyncio.run(run(settings))
 
 
 if __name__ == "__main__":

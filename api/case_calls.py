@@ -16,6 +16,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import Resources
 from api.errors import STATUS_OF_CODE, ApiError
+from api.metrics import STEP_ADVANCES
 from models.payloads import Actor, CaseStart, Command, OpenForm, Payload, StepResult
 from workflows.case import CaseWorkflow
 from workflows.rules import SA_COUNTY, SA_STEP, SA_TOWNSHIP, workflow_id_for
@@ -73,7 +74,18 @@ async def advance(
         result: StepResult = await handle.execute_update(update, command, id=update_id(actor, key))
         return result
 
-    return await call_workflow(resources, call)
+    return await counted(getattr(update, "__name__", "update"), call_workflow(resources, call))
+
+
+async def counted(action: str, answer: Awaitable[StepResult]) -> StepResult:
+    """Count each step the API asks for on /metrics: advanced (with the step it leads to), refused, unavailable."""
+    try:
+        result = await answer
+    except ApiError as err:
+        STEP_ADVANCES.labels(action, "unavailable" if err.status == 503 else "refused", "").inc()
+        raise
+    STEP_ADVANCES.labels(action, "advanced", result.holding.step.value).inc()
+    return result
 
 
 async def open_case(resources: Resources, case_id: UUID, actor: Actor, form: OpenForm, key: str | None) -> StepResult:
@@ -97,4 +109,4 @@ async def open_case(resources: Resources, case_id: UUID, actor: Actor, form: Ope
         )
         return result
 
-    return await call_workflow(resources, call)
+    return await counted("open", call_workflow(resources, call))

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -32,10 +32,14 @@ class Reason(StrEnum):
     DUE_SOON = "due_soon"  # 即将到期
     IDLE = "idle"  # 长时间未办理
     BLOCKED = "blocked"  # 自动处理受阻
+    UNASSIGNED = "unassigned"  # 经办人已停用，待重新分派
 
 
 REASON_ZH = {Reason.OVERDUE: "已逾期", Reason.DUE_SOON: "即将到期", Reason.IDLE: "长时间未办理",
-             Reason.BLOCKED: "自动处理受阻"}
+             Reason.BLOCKED: "自动处理受阻", Reason.UNASSIGNED: "待重新分派"}
+# Steps in which a case has a township worker assigned (from registration until the archive is built): a case
+# there without one, or with a deactivated one, was handed back to the queue and waits to be reassigned.
+ASSIGNED_STEPS = (Step.SURVEY, Step.REVIEW, Step.REFERRAL, Step.SERVICE, Step.ARCHIVING)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,10 @@ def conditions(actor: Actor, f: StuckFilter, cal: WorkCalendar, today: date) -> 
     elif f.reason is Reason.IDLE:
         since = datetime.combine(cal.subtract(today, f.working_days).on, time(0), tzinfo=CHINA)
         where.append(c.updated_at < since)
+    elif f.reason is Reason.UNASSIGNED:
+        inactive = select(USERS.c.id).where(USERS.c.active.is_(False))
+        where += [c.step.in_([s.value for s in ASSIGNED_STEPS]),
+                  or_(c.assignee_id.is_(None), c.assignee_id.in_(inactive))]
     else:
         where.append(c.blocked_at.is_not(None))
     return where
@@ -78,7 +86,8 @@ def conditions(actor: Actor, f: StuckFilter, cal: WorkCalendar, today: date) -> 
 def _order(reason: Reason) -> Any:
     c = CASES.c
     return {Reason.OVERDUE: (c.due_on, c.id), Reason.DUE_SOON: (c.due_on, c.id),
-            Reason.IDLE: (c.updated_at, c.id), Reason.BLOCKED: (c.blocked_at, c.id)}[reason]
+            Reason.IDLE: (c.updated_at, c.id), Reason.BLOCKED: (c.blocked_at, c.id),
+            Reason.UNASSIGNED: (c.updated_at, c.id)}[reason]
 
 
 def stuck_select(actor: Actor, f: StuckFilter, cal: WorkCalendar, today: date) -> Select[Any]:
@@ -99,12 +108,12 @@ def stuck_select(actor: Actor, f: StuckFilter, cal: WorkCalendar, today: date) -
 
 
 def lateness(reason: Reason, row: Any, cal: WorkCalendar, today: date) -> int:
-    """Working days late (overdue), left (due soon) or without a move (idle); 0 for blocked."""
+    """Working days late (overdue), left (due soon) or without a move (idle, unassigned); 0 for blocked."""
     if reason is Reason.OVERDUE:
         return cal.between(row.due_on, today).days
     if reason is Reason.DUE_SOON:
         return cal.between(today, row.due_on).days
-    if reason is Reason.IDLE:
+    if reason in (Reason.IDLE, Reason.UNASSIGNED):
         return cal.between(row.updated_at.astimezone(CHINA).date(), today).days
     return 0
 

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
-from temporalio.client import Client
+from temporalio.client import Client, Interceptor
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, PayloadCodec
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
 _ENCODING = b"binary/encrypted"
 
@@ -49,5 +50,15 @@ def data_converter(payload_key: str) -> DataConverter:
     return dataclasses.replace(pydantic_data_converter, payload_codec=EncryptionCodec(payload_key))
 
 
-async def connect(address: str, namespace: str, payload_key: str) -> Client:
-    return await Client.connect(address, namespace=namespace, data_converter=data_converter(payload_key))
+async def connect(address: str, namespace: str, payload_key: str, *, interceptors: Sequence[Interceptor] = (),
+                  runtime: Runtime | None = None) -> Client:
+    """`interceptors`: tracing (infra/tracing.py), also used by workers built on this client. `runtime`: the
+    worker's, exporting the SDK's metrics to Prometheus."""
+    return await Client.connect(address, namespace=namespace, data_converter=data_converter(payload_key),
+                                interceptors=interceptors, runtime=runtime)
+
+
+def metrics_runtime(bind_address: str) -> Runtime:
+    """A Temporal runtime serving the SDK's own metrics (task latencies, slots, sticky cache, polls) at
+    http://<bind_address>/metrics for Prometheus."""
+    return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=bind_address)))

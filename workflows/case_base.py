@@ -216,11 +216,11 @@ class CaseBase:
         def move(s: CaseState) -> CaseState:
             return s.model_copy(update={"holding": s.holding.model_copy(update={"assignee_id": cmd.form.assignee_id})})
 
-        return await self._step(Action.REASSIGN, cmd, move)
+        return await self._step(Action.REASSIGN, cmd, move, _reassign_check(cmd))
 
     @reassign.validator
     def _validate_reassign(self, cmd: Command[ReassignForm]) -> None:
-        self._validate(Action.REASSIGN, cmd)
+        self._validate(Action.REASSIGN, cmd, _reassign_check(cmd))
 
     @workflow.update
     async def retry_blocked(self, cmd: Command[RetryForm]) -> StepResult:
@@ -229,6 +229,10 @@ class CaseBase:
     @retry_blocked.validator
     def _validate_retry(self, cmd: Command[RetryForm]) -> None:
         self._validate(Action.RETRY, cmd)
+
+
+def _reassign_check(cmd: Command[ReassignForm]) -> Check:
+    return lambda state: rules.check_reassign(state, cmd.form.assignee_id)
 
 
 class _Closed:

@@ -111,13 +111,18 @@ def _check_deadline_action(state: CaseState, action: Action, actor: Actor) -> No
         raise refuse("not_suspended", "办理时限未暂停，或正等待申请人补齐材料（补齐后自动恢复）")
     if action is Action.EXTEND and plan is not None and plan.extended:
         raise refuse("already_extended", "本环节办理时限已延长过一次，不能再次延长")
-    if action is Action.REASSIGN:
-        if actor.role is Role.TOWNSHIP_WORKER and not actor.lead:
-            raise refuse("wrong_role", "改派经办人应由乡镇(街道)分管领导或县级民政部门办理")
-        if state.holding.holder_role is not Role.TOWNSHIP_WORKER:
-            raise refuse("wrong_step", "案件当前不由乡镇(街道)工作人员经办，不能改派")
+    if action is Action.REASSIGN and actor.role is Role.TOWNSHIP_WORKER and not actor.lead:
+        raise refuse("wrong_role", "改派经办人应由乡镇(街道)分管领导或县级民政部门办理")
     if action is Action.RETRY and state.blocked is None:
         raise refuse("not_blocked", "案件没有受阻的自动处理")
+
+
+def check_reassign(state: CaseState, assignee_id: UUID | None) -> None:
+    """A new assignee only while a township worker holds the case; back to the queue from any step."""
+    if assignee_id is not None and state.holding.holder_role is not Role.TOWNSHIP_WORKER:
+        raise refuse("wrong_step", "案件当前不由乡镇(街道)工作人员经办，不能改派")
+    if assignee_id is None and state.holding.assignee_id is None:
+        raise refuse("not_assigned", "案件已在乡镇(街道)待办队列中，没有经办人")
 
 
 def hold(state: CaseState, step: Step, role: Role, **changes: Any) -> CaseState:

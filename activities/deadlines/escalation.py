@@ -126,6 +126,8 @@ class DeadlineStepActivities(StepActivities):
         t, body = record.transition, record.body
 
         async def check_assignee(session: AsyncSession) -> None:
+            if body.assignee_id is None:
+                return  # back to the township's queue: nobody to check
             village = (await session.execute(select(CASES.c.village_code).where(CASES.c.id == t.case_id))).scalar_one()
             user = (await session.execute(select(USERS.c.role, USERS.c.jurisdiction, USERS.c.active).where(
                 USERS.c.id == body.assignee_id))).first()

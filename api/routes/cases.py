@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import case_calls
 from api.access import case_scope, check_village, load_case
+from api.accounts.divisions import require_division
 from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, require
 from api.errors import ApiError
 from api.people import upsert_person, village_of
@@ -61,6 +62,7 @@ async def create_case(
         if body.channel is Channel.DISCOVERY and actor.role is not Role.VILLAGE_ASSISTANT:
             raise ApiError(403, "wrong_role", "主动发现应由村(社区)社会救助协理员上报")
         check_village(actor, body.person.village_code)
+        await require_division(session, body.person.village_code)  # no case in a phantom village
         person_id = await upsert_person(session, resources.settings, body.person)
         village = body.person.village_code
     existing = (await session.execute(
