@@ -24,7 +24,7 @@ from api.errors import ApiError
 from infra.db import Sessions, make_engine, make_sessions
 from infra.temporal import connect
 from models.payloads import Actor
-from models.settings import Settings, get_settings
+from models.settings import Settings
 from policy.accounts import Refusal
 from workflows.steps import Role
 
@@ -55,7 +55,7 @@ class Admin:
 
 @asynccontextmanager
 async def admin(settings: Settings | None = None) -> AsyncIterator[Admin]:
-    settings = settings or get_settings()
+    settings = settings or Settings()  # read afresh: one process may run commands for several databases
     engine = make_engine(settings.database_url, pool_size=2)
     try:
         yield Admin(settings, engine, make_sessions(engine))

@@ -18,7 +18,7 @@ from api.routes import calendar as calendar_routes
 from api.routes.calendar import CalendarIn
 from api.routes.settlement import runs
 from infra.migrate import upgrade
-from models.settings import get_settings
+from models.settings import Settings
 from models.settlement.schemas import BackfillIn, RunIn
 
 County = Annotated[str, typer.Option("--county", help="县级区划代码(6位) / county code")]
@@ -29,7 +29,7 @@ settlement = typer.Typer(help="月度结算 / monthly settlement", no_args_is_he
 
 def migrate() -> None:
     """建库并升级到最新结构（可重复执行） / create the database if needed and apply every migration."""
-    upgrade(get_settings().database_url)
+    upgrade(Settings().database_url)
     done("数据库已是最新结构", "database migrated to the newest schema")
 
 

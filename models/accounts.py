@@ -13,7 +13,7 @@ from models.schemas import Out, Schema
 from models.settlement.schemas import ProviderAccountIn
 from workflows.steps import Role
 
-Username = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z][a-z0-9_.-]{2,63}$")]
+Username = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z][a-z0-9_.-]{1,63}$")]
 FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40)]
 Password = Annotated[str, StringConstraints(min_length=10, max_length=128)]
 DivisionCode = Annotated[str, StringConstraints(pattern=r"^(\d{6}|\d{9}|\d{12})$")]
@@ -40,7 +40,7 @@ ROLE_ZH = {
 
 
 class UserIn(Schema):
-    username: Username = Field(description="登录名：小写字母开头，3至64位字母、数字、._-")
+    username: Username = Field(description="登录名：小写字母开头，2至64位字母、数字、._-")
     full_name: FullName
     role: Role
     jurisdiction: DivisionCode = Field(description="县6位 / 乡镇(街道)9位 / 村(社区)12位区划代码")
