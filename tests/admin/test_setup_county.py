@@ -57,7 +57,9 @@ def env(empty_database: str, dev_env: WorkflowEnvironment) -> dict[str, str]:
 
 
 @pytest.fixture
-async def http(empty_database: str, dev_env: WorkflowEnvironment, env: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+async def http(
+    empty_database: str, dev_env: WorkflowEnvironment, env: dict[str, str]
+) -> AsyncIterator[httpx.AsyncClient]:
     cli(env, "migrate")  # the API process needs the schema before it serves; the county is set up after
     task_queue = f"setup-{uuid.uuid4().hex}"
     engine = make_engine(empty_database)
@@ -91,7 +93,8 @@ async def test_a_county_is_set_up_from_an_empty_database_and_walks_a_case(
     assert "unknown_division" in cli(env, "county-officer", "341702", "chen", "--name", "陈民政", ok=False)
     assert "新增 29" in cli(env, "divisions", "load", "341702")
     villages = tmp_path / "villages.csv"
-    villages.write_text("区划代码,名称\n341702001001,杏花村社区(测试)\n341702002001,平天湖社区(测试)\n", encoding="utf-8")
+    villages.write_text("区划代码,名称\n341702001001,杏花村社区(测试)\n341702002001,平天湖社区(测试)\n",
+                        encoding="utf-8")
     assert "新增 2" in cli(env, "divisions", "import", str(villages), "--county", "341702")
     assert "已创建用户 chen" in cli(env, "county-officer", "341702", "chen", "--name", "陈民政")
     assert "已存在，未改动" in cli(env, "county-officer", "341702", "chen", "--name", "陈民政")  # idempotent
