@@ -3,7 +3,8 @@ done, and never personal data.
 
 Nothing here logs a request body, a query string or SQL parameters (the engine hides them), and no log call in
 this code base passes a name, an ID number, a phone number or an address. As a second line of defence the
-formatter masks anything shaped like an ID number or a mobile phone number before the line is written.
+formatter masks anything shaped like an ID number or a mobile phone number, and PostgreSQL's error details
+(which quote the failing row), before the line is written.
 """
 
 from __future__ import annotations
@@ -22,11 +23,15 @@ CASE_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("case_id", 
 # 18-character ID numbers (GB 11643) and mainland mobile numbers, wherever they appear in a message.
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+# PostgreSQL's error detail quotes the row or key that failed ("Failing row contains (…)", "Key (…)=(…)"):
+# values a person typed. Statement parameters are already hidden by the engine (hide_parameters).
+_PG_DETAIL = re.compile(r"DETAIL:[^\n]*")
 _CASE_WORKFLOW = re.compile(r"^case-([0-9a-f-]{36})$")
 _STANDARD = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 
 
 def mask(text: str) -> str:
+    text = _PG_DETAIL.sub("DETAIL: [已隐藏]", text)
     return _MOBILE.sub("[手机号已隐藏]", _ID_NUMBER.sub("[身份证号已隐藏]", text))
 
 

@@ -61,7 +61,8 @@ async def test_one_trace_runs_from_the_request_through_the_update_to_the_activit
     while span is not None:  # walk up from the activity to the request
         chain.append(span.name)
         span = by_id.get(span.parent.span_id) if span.parent else None
-    assert chain == ["RunActivity:open", "StartActivity:open", "StartUpdateWithStartWorkflow:CaseWorkflow", "POST /cases"]
+    assert chain == ["RunActivity:open", "StartActivity:open", "StartUpdateWithStartWorkflow:CaseWorkflow",
+                     "POST /cases"]
 
     SPANS.clear()
     await traced.to_survey(case)  # a later step: its handler and activity link back to this request
