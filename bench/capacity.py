@@ -53,13 +53,13 @@ WITH p AS (
     INSERT INTO persons (id, id_hash, id_cipher, name, gender, birth_date, village_code, category, conditions,
                          created_at, updated_at)
     SELECT gen_random_uuid(), 'sim-' || :tag || '-' || g, '\\x00'::bytea, '模拟对象', 'female', DATE '1940-01-01',
-           '341702001001', 'tekun', '["incapacitated"]'::jsonb, now(), now()
+           :village, 'tekun', '["incapacitated"]'::jsonb, now(), now()
     FROM generate_series(1, :n) AS g RETURNING id
 )
 INSERT INTO cases (id, person_id, channel, step, status, holder_role, awaiting_applicant, county_code, township_code,
                    village_code, seq, due_provisional, extended, opened_at, updated_at)
-SELECT gen_random_uuid(), p.id, 'window', 'dynamic_management', 'open', 'township_worker', false, '341702',
-       '341702001', '341702001001', 7, false, false, now(), now()
+SELECT gen_random_uuid(), p.id, 'window', 'dynamic_management', 'open', 'township_worker', false,
+       left(:village, 6), left(:village, 9), :village, 7, false, false, now(), now()
 FROM p RETURNING id, person_id
 """)
 
@@ -88,20 +88,20 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-async def seed(sessions: Sessions, n: int) -> list[tuple[UUID, UUID]]:
+async def seed(sessions: Sessions, n: int, village: str) -> list[tuple[UUID, UUID]]:
     async with sessions.begin() as session:
-        rows = (await session.execute(_SEED, {"n": n, "tag": uuid.uuid4().hex[:8]})).all()
+        rows = (await session.execute(_SEED, {"n": n, "tag": uuid.uuid4().hex[:8], "village": village})).all()
     return [(r.id, r.person_id) for r in rows]
 
 
 async def start_all(client: Client, queue: str, cases: list[tuple[UUID, UUID]], first: datetime, window: float,
-                    concurrency: int = 64) -> float:
+                    village: str, concurrency: int = 64) -> float:
     """Start every case workflow with its review instant; returns the seconds starting took."""
     gate, started = asyncio.Semaphore(concurrency), time.monotonic()
 
     async def one(i: int, case_id: UUID, person_id: UUID) -> None:
         due = first + timedelta(seconds=window * i / len(cases))
-        state = CaseState(case_id=case_id, person_id=person_id, village_code="341702001001", seq=7,
+        state = CaseState(case_id=case_id, person_id=person_id, village_code=village, seq=7,
                           holding=Holding(step=Step.DYNAMIC_MANAGEMENT, holder_role=Role.TOWNSHIP_WORKER),
                           next_review=due)
         async with gate:
@@ -133,17 +133,17 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def simulate(client: Client, settings: Settings, address: str, n: int, window: float,
-                   start_budget: float | None = None) -> dict[str, Any]:
+                   start_budget: float | None = None, village: str = "341702001001") -> dict[str, Any]:
     engine = make_engine(settings.database_url)
     sessions = make_sessions(engine)
     metrics_port = free_port()
     worker = spawn_worker(settings, address, metrics_port)
     try:
-        cases = await seed(sessions, n)
+        cases = await seed(sessions, n, village)
         budget = start_budget if start_budget is not None else max(20.0, n / 150)
         first = datetime.now(UTC) + timedelta(seconds=budget)
         cpu0, worker0 = cpu_snapshot(None), cpu_s(worker.pid)
-        start_seconds = await start_all(client, settings.task_queue, cases, first, window)
+        start_seconds = await start_all(client, settings.task_queue, cases, first, window, village)
         period, peak_rss, done = period_of(first), rss_mb(worker.pid), 0
         deadline = time.monotonic() + budget + window + max(120.0, window)
         while done < n and time.monotonic() < deadline:
@@ -193,7 +193,8 @@ async def simulate(client: Client, settings: Settings, address: str, n: int, win
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     with database() as (url, _):
-        settings = Settings().model_copy(update={"database_url": url, "task_queue": f"capacity-{uuid.uuid4().hex[:8]}"})
+        queue = f"capacity-{uuid.uuid4().hex[:8]}"
+        settings = Settings().model_copy(update={"database_url": url, "task_queue": queue})
         address = os.environ.get("TEMPORAL_ADDRESS")
         async with contextlib.AsyncExitStack() as es:
             if address:
@@ -214,7 +215,8 @@ def report(out: dict[str, Any]) -> str:
         f"  started {out['cases']} workflows in {out['start_s']} s ({out['starts_per_s']}/s; budget "
         f"{out['start_budget_s']} s before the first review)",
         f"  timer wake-ups (reviews) sustained {out['sustained_per_s']}/s, best 10 s {out['peak_10s_per_s']}/s",
-        f"  lag behind the review instant: p50 {out['lag_p50_s']} s, p95 {out['lag_p95_s']} s, max {out['lag_max_s']} s",
+        f"  lag behind the review instant: p50 {out['lag_p50_s']} s, p95 {out['lag_p95_s']} s, "
+        f"max {out['lag_max_s']} s",
         f"  worker peak RSS {out['worker_peak_rss_mb']} MB; one review run writes {out['review_run_history']['events']}"
         f" events, {out['review_run_history']['bytes']} bytes of history (JSON)",
         f"  CPU seconds: {out['cpu_s']}",
