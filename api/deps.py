@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -18,6 +19,7 @@ from infra.security import BadToken, read_token_claims
 from models.payloads import Actor
 from models.settings import Settings
 from workflows.steps import Role
+from workflows.timing import CHINA
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
@@ -62,6 +64,14 @@ async def get_actor(resources: ResourcesDep, token: Annotated[str | None, Depend
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+async def get_today() -> date:
+    """Today in China: what "overdue" and "due soon" are measured against (tests pin it to one day)."""
+    return datetime.now(CHINA).date()
+
+
+TodayDep = Annotated[date, Depends(get_today)]
 
 IdempotencyKey = Annotated[
     str | None,

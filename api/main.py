@@ -11,14 +11,13 @@ from sqlalchemy import text
 from starlette.responses import Response
 
 from api import errors, metrics
-from api.deps import Resources, ResourcesDep
+from api.deps import Resources, ResourcesDep, TodayDep
 from api.health import readiness
 from api.observe import ObserveMiddleware
 from api.routes import archives, auth, calendar, cases, inbox, services, steps, supervision
 from api.routes.accounts import divisions, providers, users
 from api.routes.settlement import agreements, catalog, statements
 from api.routes.settlement import runs as settlement
-from api.supervision_query import today_in_china
 from infra import logs, tracing
 from infra.db import make_engine, make_sessions
 from infra.temporal import connect
@@ -69,8 +68,8 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
                             status_code=200 if found.ok else 503)
 
     @app.get("/metrics", tags=["运维"], summary="Prometheus 指标", include_in_schema=False)
-    async def prometheus(res: ResourcesDep) -> Response:
-        await metrics.PROJECTION.refresh(res.sessions, res.settings.metrics_cache_seconds, today_in_china())
+    async def prometheus(res: ResourcesDep, today: TodayDep) -> Response:
+        await metrics.PROJECTION.refresh(res.sessions, res.settings.metrics_cache_seconds, today)
         return metrics.render()
 
     return app

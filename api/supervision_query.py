@@ -52,10 +52,6 @@ class StuckFilter:
     assignee_id: UUID | None = None
 
 
-def today_in_china() -> date:
-    return datetime.now(CHINA).date()
-
-
 def conditions(actor: Actor, f: StuckFilter, cal: WorkCalendar, today: date) -> list[ColumnElement[bool]]:
     c = CASES.c
     where: list[ColumnElement[bool]] = [c.status == "open", case_scope(actor)]
@@ -119,10 +115,10 @@ def lateness(reason: Reason, row: Any, cal: WorkCalendar, today: date) -> int:
 
 
 async def stuck_page(
-    session: AsyncSession, actor: Actor, f: StuckFilter, limit: int, offset: int, with_total: bool = True
+    session: AsyncSession, actor: Actor, f: StuckFilter, today: date, limit: int, offset: int,
+    with_total: bool = True,
 ) -> tuple[list[tuple[Any, int]], int | None, WorkCalendar]:
     cal = await work_calendar(session)
-    today = today_in_china()
     rows = (await session.execute(stuck_select(actor, f, cal, today).limit(limit).offset(offset))).all()
     total = None
     if with_total:  # counted up to a cap: past it the exact figure is not worth a scan of the county

@@ -18,6 +18,7 @@ import json
 import statistics
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any, cast
 
 import asyncpg
@@ -34,7 +35,6 @@ from api.supervision_query import (
     StuckFilter,
     conditions,
     stuck_select,
-    today_in_china,
 )
 from bench.stack import database
 from devstack.seed import seed_demo, user_id
@@ -45,6 +45,7 @@ from models.settings import Settings
 from models.tables import CASES
 from policy.workdays import calendar
 from workflows.steps import Role
+from workflows.timing import CHINA
 
 _FILL = """
 INSERT INTO persons (id, id_hash, id_cipher, name, gender, birth_date, village_code, category, conditions,
@@ -94,7 +95,7 @@ async def fill(url: str, n: int) -> float:
 
 def bare_statements(actor: Actor, f: StuckFilter) -> tuple[str, str]:
     """The view's two statements with literal parameters, for sending raw."""
-    cal, today = calendar(), today_in_china()
+    cal, today = calendar(), datetime.now(CHINA).date()
     page = stuck_select(actor, f, cal, today).limit(50)
     count = select(func.count()).select_from(
         select(CASES.c.id).where(*conditions(actor, f, cal, today)).limit(COUNT_CAP + 1).subquery())

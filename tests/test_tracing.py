@@ -8,6 +8,7 @@ later step's handler and activity carry a link back to their request's span."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from collections.abc import AsyncIterator
 
 import httpx
@@ -26,6 +27,7 @@ from infra.tracing import interceptors
 from tests.conftest import SETTINGS
 from tests.flow import Api
 from worker import build_worker
+from workflows.timing import CHINA
 
 SPANS = InMemorySpanExporter()
 PROVIDER = TracerProvider()
@@ -43,7 +45,7 @@ async def traced(dev_env: WorkflowEnvironment, sessions: Sessions) -> AsyncItera
     async with build_worker(client, sessions, task_queue):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://traced") as http:
-            yield Api(http, settings, client)
+            yield Api(http, settings, client, datetime.now(CHINA).date())
 
 
 async def test_one_trace_runs_from_the_request_through_the_update_to_the_activity(traced: Api) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from api import case_calls
 from api.access import case_scope, load_case
-from api.deps import ActorDep, Resources, ResourcesDep, SessionDep, require
+from api.deps import ActorDep, Resources, ResourcesDep, SessionDep, TodayDep, require
 from api.errors import ApiError
 from api.exports import XLSX, csv_bytes, download, xlsx_bytes
 from api.supervision_query import COUNT_CAP, REASON_ZH, Reason, StuckFilter, stuck_page
@@ -79,11 +79,11 @@ def _item(f: StuckFilter, row: Any, days: int) -> StuckCase:
 
 @router.get("/stuck", summary="需要关注的案件：已逾期、即将到期、长时间未办理、自动处理受阻")
 async def stuck(
-    f: FilterDep, actor: ActorDep, session: SessionDep,
+    f: FilterDep, actor: ActorDep, session: SessionDep, today: TodayDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> StuckPage:
     require(actor, *_SUPERVISORS)
-    rows, total, _ = await stuck_page(session, actor, f, limit, offset)
+    rows, total, _ = await stuck_page(session, actor, f, today, limit, offset)
     counted = total or 0
     return StuckPage(items=[_item(f, r, d) for r, d in rows], total=min(counted, COUNT_CAP),
                      total_capped=counted > COUNT_CAP, limit=limit, offset=offset)
@@ -95,10 +95,10 @@ _HEADERS = ("案件编号", "关注原因", "服务对象", "乡镇(街道)", "�
 
 @router.get("/stuck/export", summary="导出当前筛选结果（XLSX 或 CSV）")
 async def export_stuck(
-    f: FilterDep, actor: ActorDep, session: SessionDep, format: Literal["xlsx", "csv"] = "xlsx"
+    f: FilterDep, actor: ActorDep, session: SessionDep, today: TodayDep, format: Literal["xlsx", "csv"] = "xlsx"
 ) -> Response:
     require(actor, *_SUPERVISORS)
-    rows, _, _ = await stuck_page(session, actor, f, EXPORT_LIMIT, 0, with_total=False)
+    rows, _, _ = await stuck_page(session, actor, f, today, EXPORT_LIMIT, 0, with_total=False)
     table = [
         (str(r.id), REASON_ZH[f.reason], r.person_name, r.township_name or r.township_code,
          r.village_name or r.village_code, steps.zh(Step(r.step)), r.assignee_name,
@@ -106,7 +106,7 @@ async def export_stuck(
          r.updated_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"))
         for r, d in rows
     ]
-    name = f"关注案件-{REASON_ZH[f.reason]}-{datetime.now(CHINA):%Y%m%d}"
+    name = f"关注案件-{REASON_ZH[f.reason]}-{today:%Y%m%d}"
     if format == "csv":
         return download(csv_bytes(_HEADERS, table), f"{name}.csv", "text/csv; charset=utf-8")
     return download(xlsx_bytes(REASON_ZH[f.reason], _HEADERS, table), f"{name}.xlsx", XLSX)

@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 from sqlalchemy import update
 
 from activities.deadlines.escalation import EscalationActivities
-from api.supervision_query import today_in_china
 from devstack.seed import user_id
 from infra.db import Sessions
 from models.payloads import EscalateInput, Rung
@@ -36,10 +35,11 @@ async def _ids(api: Api, user: str, **params: Any) -> list[str]:
 
 
 async def test_every_stuck_reason_sorted_by_lateness_within_jurisdiction(api: Api, sessions: Sessions) -> None:
-    today = today_in_china()
+    today = api.today
     late, later, soon, idle, blocked = [await api.walk(until="survey") for _ in range(5)]
     await _set(sessions, late, due_on=today - timedelta(days=3))
-    await _set(sessions, later, due_on=today - timedelta(days=20))
+    # 60 days back hold at least 30 working days on any calendar (the longest holidays are 8-9 days).
+    await _set(sessions, later, due_on=today - timedelta(days=60))
     await _set(sessions, soon, due_on=today)
     await _set(sessions, idle, updated_at=datetime.now(UTC) - timedelta(days=40))
     await _set(sessions, blocked, blocked_at=datetime.now(UTC), blocked_reason="escalate: 数据库不可用")
@@ -49,7 +49,7 @@ async def test_every_stuck_reason_sorted_by_lateness_within_jurisdiction(api: Ap
     assert soon not in overdue and idle not in overdue
     page = (await api.get("/supervision/stuck", "jiedao", reason="overdue", limit=200)).json()
     worst = next(c for c in page["items"] if c["id"] == later)
-    assert worst["working_days"] >= 10 and worst["step_zh"] == "入户调查" and worst["person_name"]
+    assert worst["working_days"] >= 30 and worst["step_zh"] == "入户调查" and worst["person_name"]
     assert soon in await _ids(api, "jiedao", reason="due_soon", working_days=2)
     assert idle in await _ids(api, "minzheng", reason="idle", working_days=10)
     assert blocked in await _ids(api, "shenji", reason="blocked")
@@ -63,7 +63,7 @@ async def test_every_stuck_reason_sorted_by_lateness_within_jurisdiction(api: Ap
 
 async def test_exports_are_exactly_the_filtered_view(api: Api, sessions: Sessions) -> None:
     case = await api.walk(until="survey")
-    await _set(sessions, case, due_on=today_in_china() - timedelta(days=5))
+    await _set(sessions, case, due_on=api.today - timedelta(days=5))
     listed = await _ids(api, "jiedao", reason="overdue")
     r = await api.http.get("/supervision/stuck/export", params={"reason": "overdue", "format": "csv"},
                            headers=api.headers("jiedao"))
@@ -192,8 +192,9 @@ async def test_search_attributes_match_the_projection(api: Api) -> None:
 
 async def test_summary_counts_and_step_durations(api: Api) -> None:
     walked = [await api.walk(until="referral") for _ in range(2)]
-    today = today_in_china().isoformat()
-    r = await api.get("/supervision/summary", "minzheng", since=today, until=today)
+    # The steps finished "now"; a day either side keeps a walk across midnight in the window.
+    since, until = (api.today - timedelta(days=1)).isoformat(), (api.today + timedelta(days=1)).isoformat()
+    r = await api.get("/supervision/summary", "minzheng", since=since, until=until)
     assert r.status_code == 200, r.text
     body = r.json()
     counts = {(c["township_code"], c["step"]): c["open_cases"] for c in body["counts"]}
@@ -201,7 +202,7 @@ async def test_summary_counts_and_step_durations(api: Api) -> None:
     durations = {(d["township_code"], d["step"]): d for d in body["durations"]}
     survey = durations[("341702001", "survey")]
     assert survey["finished"] >= 2 and 0 <= survey["p50_days"] <= survey["p90_days"] < 1
-    other = (await api.get("/supervision/summary", "jiedao2", since=today, until=today)).json()
+    other = (await api.get("/supervision/summary", "jiedao2", since=since, until=until)).json()
     assert all(c["township_code"] == "341702002" for c in other["counts"] + other["durations"])
-    backwards = await api.get("/supervision/summary", "minzheng", since=today, until="2020-01-01")
+    backwards = await api.get("/supervision/summary", "minzheng", since=since, until="2020-01-01")
     assert backwards.status_code == 422
