@@ -8,8 +8,8 @@ later step's handler and activity carry a link back to their request's span."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from collections.abc import AsyncIterator
+from datetime import datetime
 
 import httpx
 import pytest
