@@ -11,8 +11,9 @@ from sqlalchemy import select
 from admin.context import Admin, admin_actor, done, fail, form, run
 from api.accounts import users as accounts
 from api.accounts.release import release_cases
-from models.accounts import ROLE_ZH, UserIn
+from models.accounts import UserIn
 from models.tables import PROVIDERS, USERS
+from workflows.rules import ROLE_ZH
 from workflows.steps import Role
 
 app = typer.Typer(help="用户：新建、停用、启用、重置密码、列表 / users: create, deactivate, reactivate, reset, list",

@@ -29,16 +29,6 @@ class ProviderKind(StrEnum):
     SOCIAL_ORGANISATION = "社会组织"
 
 
-ROLE_ZH = {
-    Role.APPLICANT: "申请人",
-    Role.VILLAGE_ASSISTANT: "村(社区)社会救助协理员",
-    Role.TOWNSHIP_WORKER: "乡镇(街道)社会救助工作人员",
-    Role.COUNTY_OFFICER: "县级民政部门",
-    Role.PROVIDER: "服务供给主体",
-    Role.AUDITOR: "审计/纪检",
-}
-
-
 class UserIn(Schema):
     username: Username = Field(description="登录名：小写字母开头，2至64位字母、数字、._-")
     full_name: FullName

@@ -19,10 +19,11 @@ from api.accounts.divisions import require_division
 from api.errors import ApiError
 from api.settlement_access import audit
 from infra.security import hash_password
-from models.accounts import ROLE_ZH, UserIn, UserOut, UserPatch
+from models.accounts import UserIn, UserOut, UserPatch
 from models.payloads import Actor
 from models.tables import DIVISIONS, PROVIDERS, USERS, User
 from policy import accounts as rules
+from workflows.rules import ROLE_ZH
 from workflows.steps import Role
 
 _u = USERS.c
