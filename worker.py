@@ -28,7 +28,7 @@ from activities.settlement.schedule import ensure_schedule
 from activities.settlement.statements import StatementActivities
 from infra import logs, tracing
 from infra.db import Sessions, make_engine, make_sessions
-from infra.temporal import connect, metrics_runtime
+from infra.temporal import connect, worker_runtime
 from models.settings import Settings, get_settings
 from workflows.calendar_reload import CalendarReloadWorkflow
 from workflows.case import CaseWorkflow
@@ -90,8 +90,8 @@ def build_worker(client: Client, sessions: Sessions, task_queue: str, **options:
 
 async def run(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
-    # The SDK's own metrics (task latencies, slots, polls, sticky cache) for Prometheus, when an address is set.
-    runtime = metrics_runtime(settings.worker_metrics_address) if settings.worker_metrics_address else None
+    # The SDK core's log lines as JSON like ours, and its metrics for Prometheus when an address is set.
+    runtime = worker_runtime(settings.worker_metrics_address)
     client = await connect(settings.temporal_address, settings.temporal_namespace, settings.payload_key,
                            interceptors=tracing.interceptors(tracing.configure("assistflow-worker")), runtime=runtime)
     stop = asyncio.Event()

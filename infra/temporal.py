@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import logging
 import os
 from collections.abc import Sequence
 
@@ -16,7 +17,14 @@ from temporalio.api.common.v1 import Payload
 from temporalio.client import Client, Interceptor
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, PayloadCodec
-from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
+from temporalio.runtime import (
+    LogForwardingConfig,
+    LoggingConfig,
+    PrometheusConfig,
+    Runtime,
+    TelemetryConfig,
+    TelemetryFilter,
+)
 
 _ENCODING = b"binary/encrypted"
 
@@ -58,7 +66,11 @@ async def connect(address: str, namespace: str, payload_key: str, *, interceptor
                                 interceptors=interceptors, runtime=runtime)
 
 
-def metrics_runtime(bind_address: str) -> Runtime:
-    """A Temporal runtime serving the SDK's own metrics (task latencies, slots, sticky cache, polls) at
-    http://<bind_address>/metrics for Prometheus."""
-    return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=bind_address)))
+def worker_runtime(metrics_address: str | None) -> Runtime:
+    """The worker's Temporal runtime: the SDK core's own log lines (warnings and up) forwarded to Python logging,
+    so they come out as the same JSON lines as everything else, and, when an address is given, the SDK's metrics
+    (task latencies, slots, sticky cache, polls) served at http://<metrics_address>/metrics for Prometheus."""
+    forwarded = LoggingConfig(filter=TelemetryFilter(core_level="WARN", other_level="ERROR"),
+                              forwarding=LogForwardingConfig(logger=logging.getLogger("temporalio.core")))
+    metrics = PrometheusConfig(bind_address=metrics_address) if metrics_address else None
+    return Runtime(telemetry=TelemetryConfig(logging=forwarded, metrics=metrics))
