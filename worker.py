@@ -1,4 +1,4 @@
-"""The worker process: the case workflow and every step's activities on one task queue."""
+"""The worker process: every workflow and every activity on one task queue, built here with their dependencies."""
 
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ from activities.case.review import ReviewActivities
 from activities.case.service import ServiceActivities
 from activities.case.survey import SurveyActivities
 from activities.deadlines.escalation import DeadlineStepActivities, EscalationActivities
+from activities.documents.store import DocumentStore
 from activities.settlement.deadlines import StatementDeadlineActivities
-from activities.settlement.runs import SettlementActivities
+from activities.settlement.runs import RunActivities
 from activities.settlement.schedule import ensure_schedule
 from activities.settlement.statements import StatementActivities
 from infra import logs, tracing
@@ -32,56 +33,57 @@ from infra.temporal import connect, worker_runtime
 from models.settings import Settings, get_settings
 from workflows.calendar_reload import CalendarReloadWorkflow
 from workflows.case import CaseWorkflow
-from workflows.settlement import SettlementTickWorkflow, SettlementWorkflow, StatementWorkflow
+from workflows.settlement import SettlementTickWorkflow, SettlementWorkflow
+from workflows.settlement_statement import StatementWorkflow
 
-# Pure modules shared with the sandbox instead of re-imported for every workflow run (pydantic alone
-# costs tens of milliseconds per uncached workflow).
+WORKFLOWS = (CaseWorkflow, CalendarReloadWorkflow, SettlementTickWorkflow, SettlementWorkflow, StatementWorkflow)
+# Every class of activities, each built with its dependencies; each implements some of the methods the
+# workflows call by reference (workflows/case_activities.py, workflows/settlement_activities.py).
+ACTIVITY_CLASSES = (
+    ApplicationActivities, RegistrationActivities, SurveyActivities, ReviewActivities, ReferralActivities,
+    ServiceActivities, ArchivingActivities, ClosingActivities, DynamicManagementActivities,
+    EscalationActivities, DeadlineStepActivities,
+    RunActivities, StatementActivities, StatementDeadlineActivities,
+)
+# The classes that also keep documents they generate (payment files, notices): built with the document store.
+WITH_DOCUMENTS = (StatementActivities,)
+# Pure modules shared with the sandbox instead of re-imported for every workflow run (pydantic alone costs
+# tens of milliseconds per uncached workflow). The workflow modules themselves stay sandboxed.
 _PASSTHROUGH = (
     "pydantic", "pydantic_core", "annotated_types", "typing_inspection",
-    "models.payloads", "workflows.steps", "workflows.timing",
-    "workflows.rules", "models.settlement.payloads", "workflows.periods",
+    "vocabulary", "models.payloads", "models.settlement.payloads",
+    "workflows.process", "workflows.transitions", "workflows.guards", "workflows.effects",
+    "workflows.case_activities", "workflows.settlement_activities", "workflows.review_timing",
+    "workflows.periods", "workflows.visibility",
     # The tracing interceptor's workflow side (a no-op when tracing is off).
     "opentelemetry",
 )
 
 
-def activities(sessions: Sessions) -> list[Callable[..., Any]]:
-    a = ApplicationActivities(sessions)
-    r = RegistrationActivities(sessions)
-    s = SurveyActivities(sessions)
-    v = ReviewActivities(sessions)
-    f = ReferralActivities(sessions)
-    p = ServiceActivities(sessions)
-    ar = ArchivingActivities(sessions)
-    c = ClosingActivities(sessions)
-    d = DynamicManagementActivities(sessions)
-    e = EscalationActivities(sessions)
-    k = DeadlineStepActivities(sessions)
-    return [
-        a.open_case, r.register, r.return_incomplete, r.resubmit, s.record_survey, v.review,
-        f.refer, f.respond, p.file_plan, ar.build_archive, c.withdraw, c.close,
-        d.monthly_review, d.stop_services, e.escalate, e.recompute, e.mark_blocked, e.provisional_cases,
-        k.suspend, k.resume, k.extend, k.retry, k.reassign, *settlement_activities(sessions),
-    ]
+def own_activities(implementation: object) -> list[Callable[..., Any]]:
+    """The activity methods a class defines itself (the stubs it inherits are not activities to run)."""
+    return [getattr(implementation, name) for name, fn in vars(type(implementation)).items()
+            if hasattr(fn, "__temporal_activity_definition")]
 
 
-def settlement_activities(sessions: Sessions) -> list[Callable[..., Any]]:
-    run, review = SettlementActivities(sessions), StatementActivities(sessions)
-    due = StatementDeadlineActivities(sessions)
-    return [run.open_run, run.compute, run.close_run,
-            review.approve, review.return_statement, review.mark_paid, review.export,
-            due.statement_deadline, due.statement_escalate]
+def activities(sessions: Sessions, documents: DocumentStore | None = None) -> list[Callable[..., Any]]:
+    built = [cls(sessions, documents) if cls in WITH_DOCUMENTS else cls(sessions)
+             for cls in ACTIVITY_CLASSES]
+    return [method for instance in built for method in own_activities(instance)]
 
 
-def build_worker(client: Client, sessions: Sessions, task_queue: str, **options: Any) -> Worker:
-    """`options` go to the Worker as they are (tests use max_cached_workflows=0 to replay every task)."""
+def build_worker(client: Client, sessions: Sessions, task_queue: str, documents: DocumentStore | None = None,
+                 **options: Any) -> Worker:
+    """`options` go to the Worker as they are (tests use max_cached_workflows=0 to replay every task).
+    `documents` is where the activities keep the documents they generate (payment files, notices); by default
+    the store the settings name."""
+    documents = documents or DocumentStore.from_settings(get_settings(), sessions)
     return Worker(
         client,
         task_queue=task_queue,
         **options,
-        workflows=[CaseWorkflow, CalendarReloadWorkflow,
-                   SettlementTickWorkflow, SettlementWorkflow, StatementWorkflow],
-        activities=activities(sessions),
+        workflows=list(WORKFLOWS),
+        activities=activities(sessions, documents),
         workflow_runner=SandboxedWorkflowRunner(
             restrictions=SandboxRestrictions.default.with_passthrough_modules(*_PASSTHROUGH)
         ),
@@ -94,6 +96,9 @@ async def run(settings: Settings) -> None:
     runtime = worker_runtime(settings.worker_metrics_address)
     client = await connect(settings.temporal_address, settings.temporal_namespace, settings.payload_key,
                            interceptors=tracing.interceptors(tracing.configure("assistflow-worker")), runtime=runtime)
+    sessions = make_sessions(engine)
+    documents = DocumentStore.from_settings(settings, sessions)
+    await documents.objects.prepare()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):  # docker stop / Ctrl-C: finish in-flight tasks, then leave
@@ -101,10 +106,11 @@ async def run(settings: Settings) -> None:
     try:
         if settings.settlement_schedule_enabled:
             await ensure_schedule(client, settings)  # idempotent: creates it, or updates it to the settings
-        async with build_worker(client, make_sessions(engine), settings.task_queue):
+        async with build_worker(client, sessions, settings.task_queue, documents):
             logging.getLogger(__name__).info("worker listening on task queue %s", settings.task_queue)
             await stop.wait()
     finally:
+        await documents.close()
         await engine.dispose()
 
 

@@ -21,18 +21,20 @@ from sqlalchemy import select
 from admin.context import Admin, admin_actor, done, fail, run
 from api.errors import ApiError
 from api.routes.settlement import catalog
-from models.payloads import Benefit
-from models.service_list import CATEGORY_ZH, DEFAULT_ITEMS, UNIT_ZH
-from models.settlement.payloads import FUNDING_SOURCE_ZH
+from models.service_list import DEFAULT_ITEMS
 from models.settlement.schemas import FeeIn, ServiceItemIn, ServiceItemPatch
 from models.settlement.tables import FEE_STANDARDS
 from models.tables import SERVICE_ITEMS
+from vocabulary.case import Benefit, NeedCategory
+from vocabulary.settlement import FundingSource, ServiceUnit
 
 app = typer.Typer(help="服务清单与收费标准 / service list and fee standards", no_args_is_help=True)
 HEADERS = ("服务事项代码", "名称", "类别", "计量单位", "政府承担(是/否)", "已由其他保障满足(可多项，顿号分隔)",
            "单价(元)", "资金来源", "执行日期(YYYY-MM-DD)")
-BENEFIT_ZH = {Benefit.MATERIAL_ASSISTANCE: "物质救助", Benefit.LONG_TERM_CARE_INSURANCE: "长期护理保险",
-              Benefit.DISABILITY_CARE_SUBSIDY: "重度残疾人护理补贴"}
+BENEFIT_ZH = {b.value: b.zh for b in Benefit}
+CATEGORY_ZH = {c.value: c.zh for c in NeedCategory}
+UNIT_ZH = {u.value: u.zh for u in ServiceUnit}
+FUNDING_SOURCE_ZH = {s.value: s.zh for s in FundingSource}
 
 
 def _lookup(table: dict[Any, str], value: str, what: str) -> str:
@@ -52,7 +54,7 @@ def template_bytes() -> bytes:
     for item in DEFAULT_ITEMS:
         sheet.append([item.code, item.name, CATEGORY_ZH[item.category], UNIT_ZH[item.unit],
                       "是" if item.government_funded else "否",
-                      "、".join(BENEFIT_ZH[Benefit(b)] for b in item.overlaps_benefits), None, None, None])
+                      "、".join(BENEFIT_ZH[b] for b in item.overlaps_benefits), None, None, None])
     notes = book.create_sheet("填写说明")
     for line in ("每行一个服务事项；代码为小写字母和下划线。单价、资金来源、执行日期三项同时填写时登记收费标准。",
                  f"类别：{'、'.join(CATEGORY_ZH.values())}；计量单位：{'、'.join(UNIT_ZH.values())}",

@@ -19,14 +19,15 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
+from activities.documents.store import DocumentStore
 from api.deps import Resources
 from api.errors import ApiError
 from infra.db import Sessions, make_engine, make_sessions
 from infra.temporal import connect
-from models.payloads import Actor
+from models.payloads.actor import Actor
 from models.settings import Settings
 from policy.accounts import Refusal
-from workflows.steps import Role
+from vocabulary.case import Role
 
 ADMIN_CLI_USER: UUID = uuid5(NAMESPACE_URL, "assistflow:user:admin-cli")
 T = TypeVar("T")
@@ -50,7 +51,8 @@ class Admin:
         return self._client
 
     async def resources(self) -> Resources:
-        return Resources(settings=self.settings, sessions=self.sessions, temporal=await self.temporal())
+        return Resources(settings=self.settings, sessions=self.sessions, temporal=await self.temporal(),
+                         documents=DocumentStore.from_settings(self.settings, self.sessions))
 
 
 @asynccontextmanager

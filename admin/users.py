@@ -13,8 +13,7 @@ from api.accounts import users as accounts
 from api.accounts.release import release_cases
 from models.accounts import UserIn
 from models.tables import PROVIDERS, USERS
-from workflows.rules import ROLE_ZH
-from workflows.steps import Role
+from vocabulary.case import Role
 
 app = typer.Typer(help="用户：新建、停用、启用、重置密码、列表 / users: create, deactivate, reactivate, reset, list",
                   no_args_is_help=True)
@@ -49,7 +48,7 @@ def create(county: str, body: UserIn) -> None:
     async def work(a: Admin) -> None:
         async with a.sessions() as session:
             user, created = await accounts.create_user(session, admin_actor(county), body)
-        label = f"{user.username}（{user.full_name}，{ROLE_ZH[user.role]}，{user.jurisdiction}）"
+        label = f"{user.username}（{user.full_name}，{user.role.zh}，{user.jurisdiction}）"
         if created:
             done(f"已创建用户 {label}，id {user.id}", f"created user {user.username} ({user.role.value}), id {user.id}")
         else:

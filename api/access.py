@@ -9,9 +9,9 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import ApiError
-from models.payloads import Actor
+from models.payloads.actor import Actor
 from models.tables import CASES, Case
-from workflows.steps import Role
+from vocabulary.case import Role
 
 _cases = CASES.c
 

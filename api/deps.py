@@ -12,14 +12,15 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
+from activities.documents.store import DocumentStore
 from api import revocation
 from api.errors import ApiError
 from infra.db import Sessions
 from infra.security import BadToken, read_token_claims
-from models.payloads import Actor
+from models.payloads.actor import Actor
 from models.settings import Settings
-from workflows.steps import Role
-from workflows.timing import CHINA
+from vocabulary.case import Role
+from vocabulary.china import CHINA
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
@@ -29,6 +30,7 @@ class Resources:
     settings: Settings
     sessions: Sessions
     temporal: Client
+    documents: DocumentStore
 
 
 # Dependencies are `async def`: a plain `def` is run in the threadpool, a hop per request for no reason.

@@ -14,10 +14,10 @@ from sqlalchemy import ColumnElement, false, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import ApiError
-from models.payloads import Actor
+from models.payloads.actor import Actor
 from models.settlement.tables import STATEMENTS
 from models.tables import AUDIT
-from workflows.steps import Role
+from vocabulary.case import Role
 
 READERS = (Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER, Role.AUDITOR, Role.PROVIDER)
 _s = STATEMENTS.c

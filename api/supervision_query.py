@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -18,25 +17,16 @@ from sqlalchemy.orm import aliased
 
 from activities.deadlines.plan import work_calendar
 from api.access import case_scope
-from models.payloads import Actor
+from models.payloads.actor import Actor
 from models.tables import CASES, DIVISIONS, PERSONS, USERS
-from policy.deadlines import CHINA
 from policy.workdays import WorkCalendar
-from workflows.steps import Step
+from vocabulary.case import Step
+from vocabulary.china import CHINA
+from vocabulary.deadlines import StuckReason as Reason
 
 COUNT_CAP = 10_000
 
 
-class Reason(StrEnum):
-    OVERDUE = "overdue"  # 已逾期
-    DUE_SOON = "due_soon"  # 即将到期
-    IDLE = "idle"  # 长时间未办理
-    BLOCKED = "blocked"  # 自动处理受阻
-    UNASSIGNED = "unassigned"  # 经办人已停用，待重新分派
-
-
-REASON_ZH = {Reason.OVERDUE: "已逾期", Reason.DUE_SOON: "即将到期", Reason.IDLE: "长时间未办理",
-             Reason.BLOCKED: "自动处理受阻", Reason.UNASSIGNED: "待重新分派"}
 # Steps in which a case has a township worker assigned (from registration until the archive is built): a case
 # there without one, or with a deactivated one, was handed back to the queue and waits to be reassigned.
 ASSIGNED_STEPS = (Step.SURVEY, Step.REVIEW, Step.REFERRAL, Step.SERVICE, Step.ARCHIVING)

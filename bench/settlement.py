@@ -40,11 +40,11 @@ from infra.migrate import upgrade
 from infra.temporal import data_converter
 from models.settings import Settings
 from models.settlement.payloads import RunSummary, SettlementStart
-from tests.settlement.world import add_cases, make_world
+from tests.world import add_cases, make_world
 from worker import build_worker
 from workflows import periods
-from workflows.rules import SEARCH_ATTRIBUTES
 from workflows.settlement import SettlementWorkflow
+from workflows.visibility import SEARCH_ATTRIBUTES
 
 PERIOD = "2026-10"
 GOAL_SECONDS = 60.0

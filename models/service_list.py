@@ -38,6 +38,3 @@ DEFAULT_ITEMS: tuple[DefaultItem, ...] = (
     DefaultItem("capacity_building", "wellbeing", "能力提升", "hour", False),
     DefaultItem("social_integration", "wellbeing", "社会融入", "visit", False),
 )
-
-UNIT_ZH = {"visit": "次", "hour": "小时", "meal": "餐", "month": "月"}
-CATEGORY_ZH = {"care": "照护服务类", "living": "生活服务类", "wellbeing": "关爱服务类"}

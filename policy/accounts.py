@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from workflows.steps import Role
+from vocabulary.case import Role
 
 # GB 32100-2015: 31 characters, without I, O, Z, S, V (they read like 1, 0, 2, 5, U).
 _CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"

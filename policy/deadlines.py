@@ -13,51 +13,46 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 
 from policy.workdays import WorkCalendar
-from workflows.steps import SPEC, Role, Step
+from vocabulary.case import Role, Step
+from vocabulary.china import CHINA, OFFICE_OPENS
+from vocabulary.deadlines import DeadlineRule
 
-CHINA = timezone(timedelta(hours=8))
-OFFICE_OPENS = time(9, 0)
-
-INTAKE = "intake"
-REMINDER_BEFORE = "reminder_before"
-REFERRAL_RESPONSE = "referral_response"
+R = DeadlineRule
+INTAKE, REMINDER_BEFORE, REFERRAL_RESPONSE = R.INTAKE, R.REMINDER_BEFORE, R.REFERRAL_RESPONSE
 DEFAULT_RULES: dict[str, int] = {
-    INTAKE: 20,
-    "registration": 3,
-    "survey": 10,
-    "review": 5,
-    "referral": 5,
-    REFERRAL_RESPONSE: 3,
-    "service_plan": 5,
-    "archiving": 10,
-    "settlement_approval": 5,
-    REMINDER_BEFORE: 2,
+    R.INTAKE: 20,
+    R.REGISTRATION: 3,
+    R.SURVEY: 10,
+    R.REVIEW: 5,
+    R.REFERRAL: 5,
+    R.REFERRAL_RESPONSE: 3,
+    R.SERVICE_PLAN: 5,
+    R.ARCHIVING: 10,
+    R.SETTLEMENT_APPROVAL: 5,
+    R.REMINDER_BEFORE: 2,
 }
-RULE_ZH = {
-    INTAKE: "申请至审核确认总时限",
-    "registration": "受理登记",
-    "survey": "入户调查",
-    "review": "审核确认",
-    "referral": "转介服务(乡镇转介)",
-    REFERRAL_RESPONSE: "转介服务(服务供给主体答复)",
-    "service_plan": "开展服务(制定服务方案)",
-    "archiving": "建立档案",
-    "settlement_approval": "资金结算(结算单审核)",
-    REMINDER_BEFORE: "到期前提醒提前天数",
+# Which rule times a case waiting in each step (for the township; the provider's answer has its own).
+STEP_RULE: dict[Step, DeadlineRule] = {
+    Step.REGISTRATION: R.REGISTRATION,
+    Step.SURVEY: R.SURVEY,
+    Step.REVIEW: R.REVIEW,
+    Step.REFERRAL: R.REFERRAL,
+    Step.SERVICE: R.SERVICE_PLAN,
+    Step.ARCHIVING: R.ARCHIVING,
 }
 # The steps the whole-intake limit covers.
 INTAKE_STEPS = frozenset({Step.REGISTRATION, Step.SURVEY, Step.REVIEW})
 MAX_EXTENSION = 20
 
 
-def rule_key(step: Step, holder: Role | None) -> str | None:
+def rule_key(step: Step, holder: Role | None) -> DeadlineRule | None:
     """Which rule times a case waiting in `step` for `holder`; None where nobody is waited on."""
     if step is Step.REFERRAL and holder is Role.PROVIDER:
         return REFERRAL_RESPONSE
-    return SPEC[step].deadline_rule
+    return STEP_RULE.get(step)
 
 
 def merged(rules: Mapping[str, int] | None) -> dict[str, int]:

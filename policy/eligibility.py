@@ -6,36 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
+
+from vocabulary.people import Category, Condition
 
 ELDERLY_AGE = 60
 
-
-class Category(StrEnum):
-    DIBAO = "dibao"  # 低保对象
-    TEKUN = "tekun"  # 特困人员
-    ORPHAN = "orphan"  # 孤儿和事实无人抚养儿童
-    DIBAO_EDGE = "dibao_edge"  # 低保边缘家庭
-    MONITORED = "monitored"  # 防止返贫监测对象
-    EXPENDITURE = "expenditure"  # 支出型困难家庭
-    NONE = "none"  # 不属于以上类别
-
-
-class Condition(StrEnum):
-    INCAPACITATED = "incapacitated"  # 失能或半失能
-    SERIOUSLY_ILL = "seriously_ill"  # 重病患者
-    SEVERELY_DISABLED = "severely_disabled"  # 重度残疾人
-
-
-CATEGORY_ZH = {
-    Category.DIBAO: "低保对象",
-    Category.TEKUN: "特困人员",
-    Category.ORPHAN: "孤儿和事实无人抚养儿童",
-    Category.DIBAO_EDGE: "低保边缘家庭成员",
-    Category.MONITORED: "防止返贫监测对象",
-    Category.EXPENDITURE: "支出型困难家庭成员",
-    Category.NONE: "非社会救助对象",
-}
 
 _ALWAYS = frozenset({Category.DIBAO, Category.TEKUN, Category.ORPHAN})
 _WITH_CONDITION = frozenset({Category.DIBAO_EDGE, Category.MONITORED, Category.EXPENDITURE})
@@ -53,7 +28,7 @@ def age_on(birth: date, on: date) -> int:
 
 def assess(category: Category, conditions: Iterable[Condition], birth: date, on: date) -> Eligibility:
     conds = set(conditions)
-    name = CATEGORY_ZH[category]
+    name = category.zh
     if category in _ALWAYS:
         return Eligibility(True, f"{name}，属于服务类社会救助对象")
     if category in _WITH_CONDITION:

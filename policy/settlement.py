@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from models.settlement.payloads import AgreementStatus, FundCheckStatus
+from vocabulary.settlement import AgreementStatus, FundCheckStatus
 
 WORK_FUNDS_CAP = Decimal("0.01")
 CENT = Decimal("0.01")

@@ -13,11 +13,12 @@ from temporalio.client import Client
 
 from devstack.seed import PROVIDERS, USERS, VILLAGE, demo_id_number, user_id
 from infra.security import issue_token
-from models.payloads import Actor, CaseState, Dimension, DocumentKind
+from models.payloads.actor import Actor
+from models.payloads.case import CaseState
 from models.settings import Settings
+from vocabulary.case import Dimension, DocumentKind, Role
 from workflows.case import CaseWorkflow
-from workflows.rules import workflow_id_for
-from workflows.steps import Role
+from workflows.visibility import case_workflow_id
 
 PROVIDER_A, PROVIDER_B = str(PROVIDERS[0][0]), str(PROVIDERS[1][0])
 
@@ -59,7 +60,7 @@ class Api:
 
     async def state(self, case: str) -> CaseState:
         """The case workflow's own state (what the deadline machinery sees)."""
-        handle = self.temporal.get_workflow_handle_for(CaseWorkflow.run, workflow_id_for(UUID(case)))
+        handle = self.temporal.get_workflow_handle_for(CaseWorkflow.run, case_workflow_id(UUID(case)))
         state = await handle.query(CaseWorkflow.state)
         assert state is not None
         return state

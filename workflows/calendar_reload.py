@@ -9,9 +9,10 @@ from uuid import UUID
 
 from temporalio import workflow
 
-from models.payloads import Action, CaseIds, CasePageQuery, ReloadInput
+from models.payloads.jobs import CaseIds, CasePageQuery, ReloadInput
 from workflows.case import CaseWorkflow
-from workflows.rules import workflow_id_for
+from workflows.case_activities import CaseActivities
+from workflows.visibility import case_workflow_id
 
 PAGE = 200
 
@@ -22,8 +23,8 @@ class CalendarReloadWorkflow:
     async def run(self, job: ReloadInput) -> int:
         after, signalled = job.after, job.signalled
         while True:
-            page: CaseIds = await workflow.execute_activity(
-                Action.PROVISIONAL_CASES.value, CasePageQuery(after=after, limit=PAGE), result_type=CaseIds,
+            page: CaseIds = await workflow.execute_activity_method(
+                CaseActivities.provisional_cases, CasePageQuery(after=after, limit=PAGE),
                 start_to_close_timeout=timedelta(seconds=30),
             )
             await asyncio.gather(*(self._signal(case_id) for case_id in page.ids))
@@ -35,7 +36,7 @@ class CalendarReloadWorkflow:
                 workflow.continue_as_new(ReloadInput(year=job.year, after=after, signalled=signalled))
 
     async def _signal(self, case_id: UUID) -> None:
-        handle = workflow.get_external_workflow_handle_for(CaseWorkflow.run, workflow_id_for(case_id))
+        handle = workflow.get_external_workflow_handle_for(CaseWorkflow.run, case_workflow_id(case_id))
         try:
             await handle.signal(CaseWorkflow.recompute_deadline)
         except Exception:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from workflows.timing import CHINA
+from vocabulary.china import CHINA
 
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 

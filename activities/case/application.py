@@ -5,37 +5,45 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 
-from activities.case.common import StepActivities, claim, project, refuse
+from activities.case.saving import claim, project
 from activities.deadlines.plan import current_plan
-from models.payloads import Action, OpenForm, Record, StepWritten
-from models.tables import Application, Case
+from infra.db import Sessions
+from models.case_tables import Application
+from models.payloads.forms import OpenForm
+from models.payloads.jobs import StepRecord, StepSaved
+from models.tables import Case
+from vocabulary.refusal import refuse
+from workflows.case_activities import CaseActivities
 
 
-class ApplicationActivities(StepActivities):
-    @activity.defn(name=Action.OPEN.value)
-    async def open_case(self, record: Record[OpenForm]) -> StepWritten:
-        t, body = record.transition, record.body
+class ApplicationActivities(CaseActivities):
+    def __init__(self, sessions: Sessions) -> None:
+        self._sessions = sessions
+
+    @activity.defn
+    async def open_case(self, record: StepRecord[OpenForm]) -> StepSaved:
+        t, form = record.transition, record.form
         try:
             async with self._sessions.begin() as session:
-                if await claim(session, t, body):
-                    h = t.after
+                if await claim(session, t, form):
+                    p = t.after
                     session.add(Case(
-                        id=t.case_id, person_id=body.person_id, channel=body.channel.value,
-                        step=h.step.value, status=h.status.value, holder_role=h.holder_role,
-                        county_code=body.village_code[:6], township_code=body.village_code[:9],
-                        village_code=body.village_code, seq=t.seq, opened_at=t.at, updated_at=t.at,
+                        id=t.case_id, person_id=form.person_id, channel=form.channel.value,
+                        step=p.step.value, status=p.status.value, holder_role=p.holder_role,
+                        county_code=form.village_code[:6], township_code=form.village_code[:9],
+                        village_code=form.village_code, seq=t.seq, opened_at=t.at, updated_at=t.at,
                     ))
                     await session.flush()  # the case row first: applications reference it
                     session.add(Application(
-                        case_id=t.case_id, channel=body.channel.value,
-                        need_description=body.need_description, submitted_by=t.actor.user_id,
+                        case_id=t.case_id, channel=form.channel.value,
+                        need_description=form.need_description, submitted_by=t.actor.user_id,
                         submitted_at=t.at,
                     ))
-                    plan = await project(session, t, body)  # the intake and registration deadlines start
+                    plan = await project(session, t, form)  # the intake and registration deadlines start
                 else:
                     _, plan = await current_plan(session, t.case_id, t.at)
         except IntegrityError as err:
             if "uq_cases_open_person" in str(err.orig):
                 raise refuse("duplicate_open_case", "该服务对象已有正在办理的案件，不能重复申请") from None
             raise
-        return StepWritten(at=t.at, deadline=plan)
+        return StepSaved(at=t.at, deadline=plan)

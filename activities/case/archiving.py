@@ -9,27 +9,37 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from activities.case.common import StepActivities, claim, project, refuse
+from activities.case.saving import claim, project
 from activities.deadlines.plan import current_plan
-from models.payloads import Action, ArchiveForm, Record, StepWritten
-from models.tables import ARCHIVE_FILES, ARCHIVES, PROVIDERS, Archive, ArchiveDocument
+from infra.db import Sessions
+from models.case_tables import ARCHIVES, Archive, ArchiveDocument
+from models.documents.tables import DOCUMENTS
+from models.payloads.forms import ArchiveForm
+from models.payloads.jobs import StepRecord, StepSaved
+from models.tables import PROVIDERS
+from vocabulary.documents import DocumentCategory
+from vocabulary.refusal import refuse
+from workflows.case_activities import CaseActivities
 
 
 def service_number(provider_code: str, n: int) -> str:
     return f"{provider_code}-{n:06d}"
 
 
-class ArchivingActivities(StepActivities):
-    @activity.defn(name=Action.BUILD_ARCHIVE.value)
-    async def build_archive(self, record: Record[ArchiveForm]) -> StepWritten:
-        t, body = record.transition, record.body
+class ArchivingActivities(CaseActivities):
+    def __init__(self, sessions: Sessions) -> None:
+        self._sessions = sessions
+
+    @activity.defn
+    async def build_archive(self, record: StepRecord[ArchiveForm]) -> StepSaved:
+        t, form = record.transition, record.form
         provider_id = t.actor.provider_id
         assert provider_id is not None
         async with self._sessions.begin() as session:
-            if await claim(session, t, body):
+            if await claim(session, t, form):
                 await self._check_files(session, record)
                 rows = [{"case_id": t.case_id, "kind": d.kind.value, "file_id": d.file_id,
-                         "missing_reason": d.missing_reason, "updated_at": t.at} for d in body.documents]
+                         "missing_reason": d.missing_reason, "updated_at": t.at} for d in form.documents]
                 stmt = insert(ArchiveDocument).values(rows)
                 await session.execute(stmt.on_conflict_do_update(
                     index_elements=["case_id", "kind"],
@@ -42,22 +52,22 @@ class ArchivingActivities(StepActivities):
                 session.add(Archive(case_id=t.case_id, provider_id=provider_id, service_no=service_no,
                                     created_by=t.actor.user_id, created_at=t.at))
                 await session.flush()
-                plan = await project(session, t, body, service_no=service_no)
+                plan = await project(session, t, form, service_no=service_no)
             else:  # a retry of a step already written: answer with the number it got then
                 service_no = (await session.execute(
                     select(ARCHIVES.c.service_no).where(ARCHIVES.c.case_id == t.case_id)
                 )).scalar_one()
                 _, plan = await current_plan(session, t.case_id, t.at)
-        return StepWritten(at=t.at, service_no=service_no, deadline=plan)
+        return StepSaved(at=t.at, service_no=service_no, deadline=plan)
 
-    async def _check_files(self, session: AsyncSession, record: Record[ArchiveForm]) -> None:
-        wanted = {d.file_id: d.kind.value for d in record.body.documents if d.file_id is not None}
+    async def _check_files(self, session: AsyncSession, record: StepRecord[ArchiveForm]) -> None:
+        wanted = {d.file_id: d.kind.value for d in record.form.documents if d.file_id is not None}
         if not wanted:
             return
         rows = (await session.execute(
-            select(ARCHIVE_FILES.c.id, ARCHIVE_FILES.c.kind).where(
-                ARCHIVE_FILES.c.case_id == record.transition.case_id,
-                ARCHIVE_FILES.c.id.in_(list(wanted)),
+            select(DOCUMENTS.c.id, DOCUMENTS.c.kind).where(
+                DOCUMENTS.c.case_id == record.transition.case_id,
+                DOCUMENTS.c.category == DocumentCategory.ARCHIVE.value, DOCUMENTS.c.id.in_(list(wanted)),
             )
         )).all()
         found = {r.id: r.kind for r in rows}
@@ -74,6 +84,3 @@ class ArchivingActivities(StepActivities):
             .returning(table.c.code, table.c.last_service_no)
         )).one()
         return service_number(row.code, row.last_service_no)
-
-
-

@@ -2,31 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from activities.case.common import StepActivities
-from models.payloads import Action, CloseForm, Outcome, Record, StepWritten, WithdrawForm
-from models.tables import Closure
+from activities.case.saving import Writes, save_step
+from infra.db import Sessions
+from models.case_tables import Closure
+from models.payloads.forms import CloseForm, WithdrawForm
+from models.payloads.jobs import StepRecord, StepSaved
+from vocabulary.case import Outcome
+from workflows.case_activities import CaseActivities
 
 
-class ClosingActivities(StepActivities):
-    @activity.defn(name=Action.WITHDRAW.value)
-    async def withdraw(self, record: Record[WithdrawForm]) -> StepWritten:
-        t, body = record.transition, record.body
+def written_closure(record: StepRecord[Any], outcome: Outcome, **extra: Any) -> Writes:
+    """The case's end in writing: the outcome, the reason and who decided."""
+    t = record.transition
 
-        async def writes(session: AsyncSession) -> None:
-            session.add(Closure(case_id=t.case_id, outcome=Outcome.WITHDRAWN.value, reason=body.reason,
-                                decided_by=t.actor.user_id, decided_at=t.at))
+    async def writes(session: AsyncSession) -> None:
+        session.add(Closure(case_id=t.case_id, outcome=outcome.value, reason=record.form.reason,
+                            decided_by=t.actor.user_id, decided_at=t.at, **extra))
 
-        return await self._apply(t, body, writes)
+    return writes
 
-    @activity.defn(name=Action.CLOSE.value)
-    async def close(self, record: Record[CloseForm]) -> StepWritten:
-        t, body = record.transition, record.body
 
-        async def writes(session: AsyncSession) -> None:
-            session.add(Closure(case_id=t.case_id, outcome=Outcome.NO_PROVIDER.value, reason=body.reason,
-                                decided_by=t.actor.user_id, decided_at=t.at))
+class ClosingActivities(CaseActivities):
+    def __init__(self, sessions: Sessions) -> None:
+        self._sessions = sessions
 
-        return await self._apply(t, body, writes)
+    @activity.defn
+    async def withdraw(self, record: StepRecord[WithdrawForm]) -> StepSaved:
+        return await save_step(self._sessions, record, written_closure(record, Outcome.WITHDRAWN))
+
+    @activity.defn
+    async def close_case(self, record: StepRecord[CloseForm]) -> StepSaved:
+        return await save_step(self._sessions, record, written_closure(record, Outcome.NO_PROVIDER))

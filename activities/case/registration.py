@@ -8,47 +8,46 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from activities.case.common import StepActivities
-from models.payloads import (
-    Action,
-    Record,
-    RegisterForm,
-    ResubmitForm,
-    ReturnForm,
-    StepWritten,
-)
-from models.tables import MATERIALS_REQUESTS, MaterialsRequest, Registration
+from activities.case.saving import save_step
+from infra.db import Sessions
+from models.case_tables import MATERIALS_REQUESTS, MaterialsRequest, Registration
+from models.payloads.forms import RegisterForm, ResubmitForm, ReturnForm
+from models.payloads.jobs import StepRecord, StepSaved
+from workflows.case_activities import CaseActivities
 
 
-class RegistrationActivities(StepActivities):
-    @activity.defn(name=Action.REGISTER.value)
-    async def register(self, record: Record[RegisterForm]) -> StepWritten:
-        t, body = record.transition, record.body
+class RegistrationActivities(CaseActivities):
+    def __init__(self, sessions: Sessions) -> None:
+        self._sessions = sessions
+
+    @activity.defn
+    async def register(self, record: StepRecord[RegisterForm]) -> StepSaved:
+        t, form = record.transition, record.form
 
         async def writes(session: AsyncSession) -> dict[str, Any]:
             session.add(Registration(
-                case_id=t.case_id, need_category=body.need_category.value, note=body.note,
+                case_id=t.case_id, need_category=form.need_category.value, note=form.note,
                 registered_by=t.actor.user_id, registered_at=t.at,
             ))
-            return {"need_category": body.need_category.value}
+            return {"need_category": form.need_category.value}
 
-        return await self._apply(t, body, writes)
+        return await save_step(self._sessions, record, writes)
 
-    @activity.defn(name=Action.RETURN_INCOMPLETE.value)
-    async def return_incomplete(self, record: Record[ReturnForm]) -> StepWritten:
-        t, body = record.transition, record.body
+    @activity.defn
+    async def return_incomplete(self, record: StepRecord[ReturnForm]) -> StepSaved:
+        t, form = record.transition, record.form
 
         async def writes(session: AsyncSession) -> None:
             session.add(MaterialsRequest(
-                case_id=t.case_id, seq=t.seq, missing=list(body.missing),
+                case_id=t.case_id, seq=t.seq, missing=list(form.missing),
                 requested_by=t.actor.user_id, requested_at=t.at,
             ))
 
-        return await self._apply(t, body, writes)
+        return await save_step(self._sessions, record, writes)
 
-    @activity.defn(name=Action.RESUBMIT.value)
-    async def resubmit(self, record: Record[ResubmitForm]) -> StepWritten:
-        t, body = record.transition, record.body
+    @activity.defn
+    async def resubmit(self, record: StepRecord[ResubmitForm]) -> StepSaved:
+        t = record.transition
         table = MATERIALS_REQUESTS
 
         async def writes(session: AsyncSession) -> None:
@@ -58,4 +57,4 @@ class RegistrationActivities(StepActivities):
                 .values(resubmitted_at=t.at)
             )
 
-        return await self._apply(t, body, writes)
+        return await save_step(self._sessions, record, writes)

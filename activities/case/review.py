@@ -14,17 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from activities.case.common import StepActivities, refuse
-from models.payloads import Action, Record, ReviewDecision, ReviewForm, StepWritten, Transition
-from models.tables import CASES, PERSONS, SERVICE_ITEMS, SURVEYS, ApprovedItem, Closure, Review, ServiceItem
-from policy.eligibility import Category, Condition, Eligibility, assess
-from workflows.timing import CHINA
-
-_BENEFIT_ZH = {
-    "material_assistance": "物质救助",
-    "long_term_care_insurance": "长期护理保险",
-    "disability_care_subsidy": "重度残疾人护理补贴",
-}
+from activities.case.saving import save_step
+from infra.db import Sessions
+from models.case_tables import SURVEYS, ApprovedItem, Closure, Review
+from models.payloads.forms import ReviewForm
+from models.payloads.jobs import StepRecord, StepSaved, Transition
+from models.tables import CASES, PERSONS, SERVICE_ITEMS, ServiceItem
+from policy.eligibility import Eligibility, assess
+from vocabulary.case import Benefit, Outcome, ReviewDecision
+from vocabulary.china import china_day
+from vocabulary.people import Category, Condition
+from vocabulary.refusal import refuse
+from workflows.case_activities import CaseActivities
 
 
 async def current_eligibility(session: AsyncSession, case_id: Any, on: date) -> tuple[Eligibility, str]:
@@ -37,49 +38,53 @@ async def current_eligibility(session: AsyncSession, case_id: Any, on: date) -> 
     return assess(category, [Condition(c) for c in row.conditions], row.birth_date, on), category.value
 
 
-class ReviewActivities(StepActivities):
-    @activity.defn(name=Action.REVIEW.value)
-    async def review(self, record: Record[ReviewForm]) -> StepWritten:
-        t, body = record.transition, record.body
+class ReviewActivities(CaseActivities):
+    def __init__(self, sessions: Sessions) -> None:
+        self._sessions = sessions
+
+    @activity.defn
+    async def review(self, record: StepRecord[ReviewForm]) -> StepSaved:
+        t, form = record.transition, record.form
 
         async def writes(session: AsyncSession) -> None:
-            eligibility, _ = await current_eligibility(session, t.case_id, t.at.astimezone(CHINA).date())
-            if body.decision is ReviewDecision.APPROVE:
+            eligibility, _ = await current_eligibility(session, t.case_id, china_day(t.at))
+            if form.decision is ReviewDecision.APPROVE:
                 if not eligibility.eligible:
                     raise refuse("not_eligible", f"不符合服务类社会救助对象条件：{eligibility.basis}")
-                await self._check_items(session, t, body)
+                await _check_items(session, t, form)
             session.add(Review(
-                case_id=t.case_id, decision=body.decision.value, reasons=body.reasons,
-                eligibility_basis=eligibility.basis, difficulty_type=body.difficulty_type,
-                difficulty_degree=body.difficulty_degree, decided_by=t.actor.user_id, decided_at=t.at,
+                case_id=t.case_id, decision=form.decision.value, reasons=form.reasons,
+                eligibility_basis=eligibility.basis, difficulty_type=form.difficulty_type,
+                difficulty_degree=form.difficulty_degree, decided_by=t.actor.user_id, decided_at=t.at,
             ))
-            for item in body.items:
+            for item in form.items:
                 session.add(ApprovedItem(case_id=t.case_id, item_code=item.item_code,
                                          quantity_per_month=item.quantity_per_month))
-            if body.decision is ReviewDecision.REFUSE:
-                session.add(Closure(case_id=t.case_id, outcome="refused", reason=body.reasons,
+            if form.decision is ReviewDecision.REFUSE:
+                session.add(Closure(case_id=t.case_id, outcome=Outcome.REFUSED.value, reason=form.reasons,
                                     decided_by=t.actor.user_id, decided_at=t.at))
 
-        return await self._apply(t, body, writes)
+        return await save_step(self._sessions, record, writes)
 
-    async def _check_items(self, session: AsyncSession, t: Transition, body: ReviewForm) -> None:
-        county = (await session.execute(select(CASES.c.county_code).where(CASES.c.id == t.case_id))).scalar_one()
-        codes = [i.item_code for i in body.items]
-        listed = {
-            row.code: row for row in (await session.execute(
-                select(ServiceItem).where(SERVICE_ITEMS.c.county_code == county, SERVICE_ITEMS.c.code.in_(codes))
-            )).scalars()
-        }
-        for code in codes:
-            if code not in listed:
-                raise refuse("unknown_item", f"服务事项“{code}”不在本县服务类社会救助清单中")
-        benefits = (await session.execute(
-            select(SURVEYS.c.existing_benefits).where(SURVEYS.c.case_id == t.case_id)
-        )).scalar_one_or_none() or []
-        for code in codes:
-            for overlap in listed[code].overlaps_benefits:
-                if overlap in benefits:
-                    raise refuse(
-                        "duplicate_service",
-                        f"服务事项“{listed[code].name}”已通过{_BENEFIT_ZH[overlap]}保障，不得重复提供",
-                    )
+
+async def _check_items(session: AsyncSession, t: Transition, form: ReviewForm) -> None:
+    county = (await session.execute(select(CASES.c.county_code).where(CASES.c.id == t.case_id))).scalar_one()
+    codes = [i.item_code for i in form.items]
+    listed = {
+        row.code: row for row in (await session.execute(
+            select(ServiceItem).where(SERVICE_ITEMS.c.county_code == county, SERVICE_ITEMS.c.code.in_(codes))
+        )).scalars()
+    }
+    for code in codes:
+        if code not in listed:
+            raise refuse("unknown_item", f"服务事项“{code}”不在本县服务类社会救助清单中")
+    benefits = (await session.execute(
+        select(SURVEYS.c.existing_benefits).where(SURVEYS.c.case_id == t.case_id)
+    )).scalar_one_or_none() or []
+    for code in codes:
+        for overlap in listed[code].overlaps_benefits:
+            if overlap in benefits:
+                raise refuse(
+                    "duplicate_service",
+                    f"服务事项“{listed[code].name}”已通过{Benefit.label(overlap)}保障，不得重复提供",
+                )

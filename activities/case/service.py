@@ -9,23 +9,29 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from activities.case.common import StepActivities
-from models.payloads import Action, PlanForm, Record, StepWritten
-from models.tables import ServicePlan
+from activities.case.saving import save_step
+from infra.db import Sessions
+from models.case_tables import ServicePlan
+from models.payloads.forms import PlanForm
+from models.payloads.jobs import StepRecord, StepSaved
+from workflows.case_activities import CaseActivities
 
 
-class ServiceActivities(StepActivities):
-    @activity.defn(name=Action.FILE_PLAN.value)
-    async def file_plan(self, record: Record[PlanForm]) -> StepWritten:
-        t, body = record.transition, record.body
+class ServiceActivities(CaseActivities):
+    def __init__(self, sessions: Sessions) -> None:
+        self._sessions = sessions
+
+    @activity.defn
+    async def file_plan(self, record: StepRecord[PlanForm]) -> StepSaved:
+        t, form = record.transition, record.form
         provider_id = t.actor.provider_id
         assert provider_id is not None  # the validator admits only the case's provider
 
         async def writes(session: AsyncSession) -> None:
             session.add(ServicePlan(
-                case_id=t.case_id, provider_id=provider_id, starts_on=body.starts_on,
-                summary=body.summary, items=[i.model_dump(mode="json") for i in body.items],
+                case_id=t.case_id, provider_id=provider_id, starts_on=form.starts_on,
+                summary=form.summary, items=[i.model_dump(mode="json") for i in form.items],
                 filed_by=t.actor.user_id, filed_at=t.at,
             ))
 
-        return await self._apply(t, body, writes)
+        return await save_step(self._sessions, record, writes)

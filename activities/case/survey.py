@@ -5,25 +5,31 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from activities.case.common import StepActivities
-from models.payloads import Action, Record, StepWritten, SurveyForm
-from models.tables import Survey
+from activities.case.saving import save_step
+from infra.db import Sessions
+from models.case_tables import Survey
+from models.payloads.forms import SurveyForm
+from models.payloads.jobs import StepRecord, StepSaved
+from workflows.case_activities import CaseActivities
 
 
-class SurveyActivities(StepActivities):
-    @activity.defn(name=Action.SURVEY.value)
-    async def record_survey(self, record: Record[SurveyForm]) -> StepWritten:
-        t, body = record.transition, record.body
+class SurveyActivities(CaseActivities):
+    def __init__(self, sessions: Sessions) -> None:
+        self._sessions = sessions
+
+    @activity.defn
+    async def record_survey(self, record: StepRecord[SurveyForm]) -> StepSaved:
+        t, form = record.transition, record.form
 
         async def writes(session: AsyncSession) -> None:
             session.add(Survey(
-                case_id=t.case_id, visited_on=body.visited_on,
-                surveyors=[s.model_dump(mode="json") for s in body.surveyors],
-                identity_checked=body.identity_checked, signed_by_both=body.signed_by_both,
-                assessments=[a.model_dump(mode="json") for a in body.assessments],
-                own_requests=body.own_requests,
-                existing_benefits=[b.value for b in body.existing_benefits],
+                case_id=t.case_id, visited_on=form.visited_on,
+                surveyors=[s.model_dump(mode="json") for s in form.surveyors],
+                identity_checked=form.identity_checked, signed_by_both=form.signed_by_both,
+                assessments=[a.model_dump(mode="json") for a in form.assessments],
+                own_requests=form.own_requests,
+                existing_benefits=[b.value for b in form.existing_benefits],
                 recorded_by=t.actor.user_id, recorded_at=t.at,
             ))
 
-        return await self._apply(t, body, writes)
+        return await save_step(self._sessions, record, writes)

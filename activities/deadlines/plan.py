@@ -12,20 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.deadline_tables import CALENDAR_DAYS, COUNTY_DEADLINES
-from models.payloads import (
-    Action,
-    CaseStatus,
-    DeadlinePlan,
-    ExtendForm,
-    Payload,
-    Rung,
-    RungAt,
-    Transition,
-)
+from models.payloads.base import Payload
+from models.payloads.case import DeadlinePlan, RungAt
+from models.payloads.forms import ExtendForm
+from models.payloads.jobs import Transition
 from models.tables import CASES
 from policy import deadlines as policy
 from policy.workdays import WorkCalendar, YearSchedule, calendar
-from workflows.steps import Step
+from vocabulary.case import Action, CaseStatus, Rung, Step
+from vocabulary.china import china_day
 
 _CALENDAR_TTL = 10.0
 _cache: tuple[float, WorkCalendar] | None = None
@@ -101,21 +96,21 @@ async def current_plan(session: AsyncSession, case_id: Any, since: datetime, fre
 
 
 async def next_deadline(
-    session: AsyncSession, t: Transition, body: Payload | None, fresh_calendar: bool = False
+    session: AsyncSession, t: Transition, form: Payload | None, fresh_calendar: bool = False
 ) -> tuple[dict[str, Any], DeadlinePlan | None]:
     """Projection columns for the deadline after transition `t`, and the plan the workflow arms."""
-    h = t.after
-    key = policy.rule_key(h.step, h.holder_role)
-    if h.status is CaseStatus.CLOSED or key is None:
+    p = t.after
+    key = policy.rule_key(p.step, p.holder_role)
+    if p.outcome is not None or key is None:
         return {"due_on": None, "due_provisional": False, "deadline_seq": None, "suspended_on": None}, None
     row = (await session.execute(select(CASES).where(CASES.c.id == t.case_id))).one()
     cal = await work_calendar(session, fresh_calendar)
     rules = await county_rules(session, row.county_code)
-    today = t.at.astimezone(policy.CHINA).date()
+    today = china_day(t.at)
     basis: dict[str, Any] = {}
     if t.action is Action.OPEN or row.intake_started_on is None:
         basis |= {"intake_started_on": today, "intake_workdays": rules[policy.INTAKE]}
-    in_intake = h.step in policy.INTAKE_STEPS
+    in_intake = p.step in policy.INTAKE_STEPS
     if t.action in _SUSPENDS and row.suspended_on is None:
         basis["suspended_on"] = today
     elif t.action in _RESUMES and row.suspended_on is not None:
@@ -124,12 +119,12 @@ async def next_deadline(
         basis |= {"suspended_on": None, "step_workdays": row.step_workdays + waited}
         if in_intake:
             basis["intake_workdays"] = (basis.get("intake_workdays") or row.intake_workdays) + waited
-    elif t.action is Action.EXTEND and isinstance(body, ExtendForm):
-        basis |= {"extended": True, "step_workdays": row.step_workdays + body.working_days}
+    elif t.action is Action.EXTEND and isinstance(form, ExtendForm):
+        basis |= {"extended": True, "step_workdays": row.step_workdays + form.working_days}
         if in_intake:
-            basis["intake_workdays"] = row.intake_workdays + body.working_days
+            basis["intake_workdays"] = row.intake_workdays + form.working_days
     elif t.action not in _KEEPS or row.deadline_seq is None:
         basis |= {"deadline_seq": t.seq, "step_started_on": today, "step_workdays": rules[key],
                   "suspended_on": None, "extended": False}
-    columns, plan = _plan(cal, rules, {**row._mapping, **basis}, h.step, t.at)
+    columns, plan = _plan(cal, rules, {**row._mapping, **basis}, p.step, t.at)
     return basis | columns, plan

@@ -7,25 +7,19 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from temporalio import activity
 
-from activities.case.common import StepActivities
 from activities.deadlines.plan import county_rules, work_calendar
+from infra.db import Sessions
 from models.deadline_tables import Notification
-from models.payloads import (
-    Action,
-    DeadlinePlan,
-    Rung,
-    RungAt,
-    StatementDeadlineInput,
-    StatementEscalateInput,
-    StepWritten,
-)
+from models.payloads.case import DeadlinePlan, RungAt
+from models.settlement.payloads import StatementDeadlineInput, StatementEscalateInput
 from models.settlement.tables import STATEMENTS
 from models.tables import DIVISIONS, PROVIDERS
 from policy import deadlines as policy
-from workflows.steps import SPEC, Role, Step
-
-_RULE = SPEC[Step.SETTLEMENT].deadline_rule
-_RUNG_ZH = {Rung.REMINDER: "即将到期", Rung.DUE: "今日到期", Rung.OVERDUE: "已逾期"}
+from vocabulary.case import Role, Rung, Step
+from vocabulary.china import china_day
+from vocabulary.deadlines import DeadlineRule
+from vocabulary.settlement import StatementStatus
+from workflows.settlement_activities import SettlementActivities
 
 
 def _recipient(purchaser: str, county: str, rung: Rung) -> dict[str, object]:
@@ -36,24 +30,26 @@ def _recipient(purchaser: str, county: str, rung: Rung) -> dict[str, object]:
             "lead_only": rung is Rung.DUE}
 
 
-class StatementDeadlineActivities(StepActivities):
-    @activity.defn(name=Action.STATEMENT_DEADLINE.value)
-    async def statement_deadline(self, job: StatementDeadlineInput) -> StepWritten:
-        assert _RULE is not None
+class StatementDeadlineActivities(SettlementActivities):
+    def __init__(self, sessions: Sessions) -> None:
+        self._sessions = sessions
+
+    @activity.defn
+    async def statement_deadline(self, job: StatementDeadlineInput) -> DeadlinePlan | None:
         async with self._sessions.begin() as session:
             row = (await session.execute(select(STATEMENTS.c.county_code, STATEMENTS.c.computed_at).where(
                 STATEMENTS.c.id == job.statement_id))).one()
             cal = await work_calendar(session)
             rules = await county_rules(session, row.county_code)
-            due = cal.add(row.computed_at.astimezone(policy.CHINA).date(), rules[_RULE])
+            due = cal.add(china_day(row.computed_at), rules[DeadlineRule.SETTLEMENT_APPROVAL])
             await session.execute(update(STATEMENTS).where(
-                STATEMENTS.c.id == job.statement_id, STATEMENTS.c.status == "draft").values(due_on=due.on))
+                STATEMENTS.c.id == job.statement_id, STATEMENTS.c.status == StatementStatus.DRAFT.value,
+            ).values(due_on=due.on))
         rungs = policy.rung_instants(cal, due.on, rules[policy.REMINDER_BEFORE], job.at)
-        plan = DeadlinePlan(seq=0, step=Step.SETTLEMENT, due_on=due.on, provisional=due.provisional,
+        return DeadlinePlan(seq=0, step=Step.SETTLEMENT, due_on=due.on, provisional=due.provisional,
                             rungs=[RungAt(rung=Rung(k), at=v) for k, v in rungs.items()])
-        return StepWritten(at=job.at, deadline=plan)
 
-    @activity.defn(name=Action.STATEMENT_ESCALATE.value)
+    @activity.defn
     async def statement_escalate(self, job: StatementEscalateInput) -> None:
         async with self._sessions.begin() as session:
             row = (await session.execute(
@@ -64,10 +60,10 @@ class StatementDeadlineActivities(StepActivities):
                 .outerjoin(DIVISIONS, DIVISIONS.c.code == STATEMENTS.c.purchaser_code)
                 .where(STATEMENTS.c.id == job.statement_id)
             )).one()
-            if row.status != "draft":  # decided meanwhile: nobody needs reminding
+            if row.status != StatementStatus.DRAFT.value:  # decided meanwhile: nobody needs reminding
                 return
             provisional = "（暂按周一至周五计算）" if job.deadline.provisional else ""
-            message = (f"【{_RUNG_ZH[job.rung]}】{row.purchaser or row.purchaser_code}与{row.provider}"
+            message = (f"【{job.rung.zh}】{row.purchaser or row.purchaser_code}与{row.provider}"
                        f"{row.period}月度结算单（{row.statement_no}）的审核时限为"
                        f"{job.deadline.due_on:%Y年%m月%d日}{provisional}，请及时审核确认或退回。")
             await session.execute(insert(Notification).values(

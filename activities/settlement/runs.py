@@ -17,14 +17,8 @@ from temporalio import activity
 
 from activities.settlement.sql import compute_county
 from infra.db import Sessions
-from models.settlement.payloads import (
-    CountyComputed,
-    CountyInput,
-    CountyRun,
-    RunFinished,
-    RunOpened,
-    RunRequest,
-)
+from models.settlement.payloads import CountyComputed, CountyInput, CountyRun, RunFinished, RunOpened, RunRequest
+from workflows.settlement_activities import SettlementActivities
 
 HEARTBEAT_SECONDS = 2.0
 
@@ -47,12 +41,13 @@ async def heartbeating(every: float = HEARTBEAT_SECONDS) -> AsyncIterator[None]:
             await task
 
 
-class SettlementActivities:
+class RunActivities(SettlementActivities):
     def __init__(self, sessions: Sessions) -> None:
         self._sessions = sessions
 
-    @activity.defn(name="settlement_open_run")
-    async def open_run(self, req: RunRequest) -> RunOpened:
+    @activity.defn
+    async def settlement_open_run(self, request: RunRequest) -> RunOpened:
+        req = request
         now = datetime.now(UTC)
         async with self._sessions.begin() as session:
             if req.county_code is not None:
@@ -78,13 +73,13 @@ class SettlementActivities:
                 runs.append(CountyRun(county_code=county, cutoff=row.cutoff_at))
         return RunOpened(period=req.period, counties=runs)
 
-    @activity.defn(name="settlement_compute_county")
-    async def compute(self, job: CountyInput) -> CountyComputed:
+    @activity.defn
+    async def settlement_compute_county(self, job: CountyInput) -> CountyComputed:
         async with heartbeating(), self._sessions.begin() as session:
             return await compute_county(session, job, datetime.now(UTC))
 
-    @activity.defn(name="settlement_close_run")
-    async def close_run(self, done: RunFinished) -> None:
+    @activity.defn
+    async def settlement_close_run(self, done: RunFinished) -> None:
         async with self._sessions.begin() as session:
             await session.execute(text("""
                 UPDATE settlement_runs SET last_finished_at = :now

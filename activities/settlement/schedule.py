@@ -33,9 +33,9 @@ from temporalio.client import (
 from infra.temporal import connect
 from models.settings import Settings, get_settings
 from models.settlement.payloads import TickStart
+from vocabulary.china import CHINA
 from workflows import periods
 from workflows.settlement import SettlementTickWorkflow
-from workflows.timing import CHINA
 
 TIME_ZONE = "Asia/Shanghai"
 

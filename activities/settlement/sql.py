@@ -23,15 +23,9 @@ from sqlalchemy import CursorResult, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.settlement import queries as q
-from models.settlement.payloads import (
-    CountyComputed,
-    CountyInput,
-    FundCheckStatus,
-    FundingSource,
-    StatementRef,
-    StatementStatus,
-)
+from models.settlement.payloads import CountyComputed, CountyInput, StatementRef
 from policy.settlement import work_funds_check
+from vocabulary.settlement import FundCheckStatus, FundingSource, StatementStatus
 from workflows import periods
 
 _OPEN = ("draft", "returned")

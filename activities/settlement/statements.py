@@ -2,13 +2,12 @@
 
 Each activity is one transaction on the statement's row lock, and idempotent: approving an approved statement,
 returning a returned one or paying a paid one writes nothing and answers with what is there. The audit row is
-written only by the transaction that changed the status. The files are produced once and kept as produced;
-their SHA-256 is of the stored bytes.
+written only by the transaction that changed the status. The files are produced once and kept as produced in
+the document store (encrypted, SHA-256 recorded), idempotent on the statement, kind and version.
 """
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -18,22 +17,17 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from activities.case.common import refuse
+from activities.documents.store import DocumentStore
 from activities.settlement.payment_files import DocLine, FundLine, StatementDoc, csv_bytes, xlsx_bytes
 from infra.db import Sessions
-from models.service_list import UNIT_ZH
+from models.documents.tables import DOCUMENTS
 from models.settlement.payloads import (
-    FUNDING_SOURCE_ZH,
     ApproveForm,
-    FileKind,
     FileRef,
-    FundCheckStatus,
-    FundingSource,
     PaymentForm,
     ReturnStatementForm,
     StatementAct,
     StatementOutcome,
-    StatementStatus,
 )
 from models.settlement.tables import (
     FUND_CHECKS,
@@ -45,11 +39,16 @@ from models.settlement.tables import (
 )
 from models.tables import AUDIT
 from policy.settlement import work_funds_check
-from workflows.timing import CHINA
+from vocabulary.china import CHINA
+from vocabulary.documents import GeneratedKind
+from vocabulary.refusal import refuse
+from vocabulary.settlement import FileKind, FundCheckStatus, FundingSource, ServiceUnit, StatementStatus
+from workflows.settlement_activities import SettlementActivities
 
 _s = STATEMENTS.c
 _CONTENT_TYPE = {FileKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                  FileKind.CSV: "text/csv; charset=utf-8"}
+_DOCUMENT_KIND = {FileKind.XLSX: GeneratedKind.PAYMENT_XLSX, FileKind.CSV: GeneratedKind.PAYMENT_CSV}
 
 
 async def _locked_row(session: AsyncSession, statement_id: UUID) -> Any:
@@ -76,12 +75,13 @@ def _check_version(row: Any, version: int) -> None:
                      f"结算单已重新计算（当前为第{row.version}版），请查看最新内容后再办理")
 
 
-class StatementActivities:
-    def __init__(self, sessions: Sessions) -> None:
-        self._sessions = sessions
+class StatementActivities(SettlementActivities):
+    def __init__(self, sessions: Sessions, documents: DocumentStore | None = None) -> None:
+        # The worker always hands in the store (worker.WITH_DOCUMENTS); None only where nothing is exported.
+        self._sessions, self._documents = sessions, documents
 
-    @activity.defn(name="statement_approve")
-    async def approve(self, act: StatementAct[ApproveForm]) -> StatementOutcome:
+    @activity.defn
+    async def statement_approve(self, act: StatementAct[ApproveForm]) -> StatementOutcome:
         async with self._sessions.begin() as session:
             row = await _locked_row(session, act.statement_id)
             if row.status in (StatementStatus.APPROVED, StatementStatus.PAID):
@@ -117,8 +117,8 @@ class StatementActivities:
             figure = work_funds_check(check.pooled, check.used_total).describe()
             raise refuse("work_funds_over_cap", f"{figure}，不能审批；请调整资金来源后重新结算")
 
-    @activity.defn(name="statement_return")
-    async def return_statement(self, act: StatementAct[ReturnStatementForm]) -> StatementOutcome:
+    @activity.defn
+    async def statement_return(self, act: StatementAct[ReturnStatementForm]) -> StatementOutcome:
         async with self._sessions.begin() as session:
             row = await _locked_row(session, act.statement_id)
             if row.status == StatementStatus.RETURNED:
@@ -132,8 +132,8 @@ class StatementActivities:
             await _audit(session, act, "statement_return", {"version": row.version, "reason": act.form.reason})
             return StatementOutcome(statement_id=row.id, status=StatementStatus.RETURNED, version=row.version)
 
-    @activity.defn(name="statement_mark_paid")
-    async def mark_paid(self, act: StatementAct[PaymentForm]) -> StatementOutcome:
+    @activity.defn
+    async def statement_mark_paid(self, act: StatementAct[PaymentForm]) -> StatementOutcome:
         async with self._sessions.begin() as session:
             row = await _locked_row(session, act.statement_id)
             if row.status == StatementStatus.PAID:
@@ -147,8 +147,8 @@ class StatementActivities:
                                                           "total_amount": str(row.total_amount)})
             return StatementOutcome(statement_id=row.id, status=StatementStatus.PAID, version=row.version)
 
-    @activity.defn(name="statement_export")
-    async def export(self, statement_id: UUID) -> list[FileRef]:
+    @activity.defn
+    async def statement_export(self, statement_id: UUID) -> list[FileRef]:
         async with self._sessions.begin() as session:
             if len(refs := await file_refs(session, statement_id)) == len(FileKind):
                 return refs
@@ -157,18 +157,22 @@ class StatementActivities:
                 raise refuse("statement_not_approved", "结算单尚未审批，不能生成支付文件")
             doc = await load_document(session, row)
             name = f"{row.statement_no}-v{row.version}"
+            assert self._documents is not None, "StatementActivities built without a document store"
             for kind, content in ((FileKind.XLSX, xlsx_bytes(doc)), (FileKind.CSV, csv_bytes(doc))):
+                ref = await self._documents.save_generated(
+                    session, case_id=None, kind=_DOCUMENT_KIND[kind], filename=f"{name}.{kind.value}",
+                    content_type=_CONTENT_TYPE[kind], data=content, actor_id=row.approved_by,
+                    business_key=f"statement:{statement_id}:{kind.value}:v{row.version}",
+                    division_code=row.purchaser_code)
                 await session.execute(pg_insert(StatementFile).values(
-                    statement_id=statement_id, kind=kind.value, filename=f"{name}.{kind.value}",
-                    content_type=_CONTENT_TYPE[kind], size=len(content),
-                    sha256=hashlib.sha256(content).hexdigest(), content=content, created_at=row.approved_at,
+                    statement_id=statement_id, kind=kind.value, document_id=ref.id, created_at=row.approved_at,
                 ).on_conflict_do_nothing(index_elements=["statement_id", "kind"]))
             return await file_refs(session, statement_id)
 
 
 async def file_refs(session: AsyncSession, statement_id: UUID) -> list[FileRef]:
-    f = STATEMENT_FILES.c
-    rows = (await session.execute(select(f.kind, f.filename, f.sha256, f.size)
+    f, d = STATEMENT_FILES.c, DOCUMENTS.c
+    rows = (await session.execute(select(f.kind, d.filename, d.sha256, d.size).join(DOCUMENTS, d.id == f.document_id)
                                   .where(f.statement_id == statement_id).order_by(f.kind))).all()
     return [FileRef(kind=FileKind(r.kind), filename=r.filename, sha256=r.sha256, size=r.size) for r in rows]
 
@@ -216,13 +220,13 @@ async def load_document(session: AsyncSession, row: Any) -> StatementDoc:
         approved_by=head.approver, approved_at=row.approved_at.astimezone(CHINA),
         total=row.total_amount, government=row.government_amount, social=row.social_amount,
         adjustment=row.adjustment_amount, fund_check=figure,
-        funds=tuple(FundLine(FUNDING_SOURCE_ZH.get(f.funding_source, f.funding_source),
+        funds=tuple(FundLine(FundingSource.label(f.funding_source),
                              _funded_by(f.government_funded), f.amount) for f in funds),
         lines=tuple(DocLine(
             service_no=r.service_no, person_name=r.person_name, village_name=r.village, item_name=r.item_name,
             service_month=r.service_month.strftime("%Y-%m"), kind_zh="本月" if r.kind == "regular" else "补结",
-            unit_zh=UNIT_ZH.get(r.unit, r.unit), unit_price=r.unit_price, quantity=r.quantity,
+            unit_zh=ServiceUnit.label(r.unit), unit_price=r.unit_price, quantity=r.quantity,
             flagged_quantity=r.flagged_quantity, amount=r.amount,
-            funding_zh=FUNDING_SOURCE_ZH.get(r.funding_source, r.funding_source),
+            funding_zh=FundingSource.label(r.funding_source),
             funded_by_zh=_funded_by(r.government_funded)) for r in lines),
     )

@@ -15,11 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.errors import ApiError
 from api.settlement_access import audit
 from models.accounts import ProviderDetail, ProviderIn
-from models.payloads import Actor
+from models.payloads.actor import Actor
 from models.settlement.tables import PROVIDER_ACCOUNTS, ProviderAccount
 from models.tables import PROVIDERS, Provider
 from policy.accounts import normalize_credit_code
-from workflows.steps import Role
+from vocabulary.case import Role
 
 _p, _a = PROVIDERS.c, PROVIDER_ACCOUNTS.c
 

@@ -15,13 +15,14 @@ from uuid import UUID
 
 from sqlalchemy import select
 
-from api import case_calls
+from api import workflow_calls
 from api.deps import Resources
 from api.errors import ApiError
 from models.accounts import ReleasedCase
-from models.payloads import Actor, ReassignForm
+from models.payloads.actor import Actor
+from models.payloads.forms import ReassignForm
 from models.tables import CASES, USERS
-from workflows.case import CaseWorkflow
+from workflows import process
 
 RELEASE_REASON = "经办人账号已停用，案件退回乡镇(街道)待办队列"
 # Already released, or closed meanwhile: nothing left to do for that case.
@@ -46,8 +47,8 @@ async def release_cases(resources: Resources, actor: Actor, user_id: UUID) -> li
     async def one(case_id: UUID) -> ReleasedCase:
         async with gate:
             try:
-                await case_calls.advance(resources, case_id, CaseWorkflow.reassign, actor, form,
-                                         f"release:{user_id}:{case_id}:{stamp}")
+                await workflow_calls.take(resources, case_id, process.REASSIGN, actor, form,
+                                          f"release:{user_id}:{case_id}:{stamp}")
             except ApiError as err:
                 if err.code in _DONE:
                     return ReleasedCase(case_id=case_id, ok=True)

@@ -20,11 +20,10 @@ from api.errors import ApiError
 from api.settlement_access import audit
 from infra.security import hash_password
 from models.accounts import UserIn, UserOut, UserPatch
-from models.payloads import Actor
+from models.payloads.actor import Actor
 from models.tables import DIVISIONS, PROVIDERS, USERS, User
 from policy import accounts as rules
-from workflows.rules import ROLE_ZH
-from workflows.steps import Role
+from vocabulary.case import Role
 
 _u = USERS.c
 
@@ -44,7 +43,7 @@ def user_scope(actor: Actor) -> ColumnElement[bool]:
 
 def user_out(row: Any) -> UserOut:
     return UserOut(id=row.id, username=row.username, full_name=row.full_name, role=Role(row.role),
-                   role_zh=ROLE_ZH[Role(row.role)], jurisdiction=row.jurisdiction,
+                   role_zh=Role(row.role).zh, jurisdiction=row.jurisdiction,
                    jurisdiction_name=getattr(row, "jurisdiction_name", None), lead=row.is_lead,
                    provider_id=row.provider_id, active=row.active)
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from api.deps import ActorDep, ResourcesDep, SessionDep
 from api.errors import ApiError
 from infra.security import issue_token, verify_password
-from models.payloads import Actor
+from models.payloads.actor import Actor
 from models.tables import USERS, User
 
 router = APIRouter(prefix="/auth", tags=["登录"])

@@ -19,12 +19,13 @@ from activities.deadlines.plan import county_rules, forget_calendar, work_calend
 from api.deps import ActorDep, ResourcesDep, SessionDep, require
 from api.errors import ApiError
 from models.deadline_tables import CALENDAR_DAYS, CALENDAR_YEARS, CalendarYear, CountyDeadlines
-from models.payloads import ReloadInput
+from models.payloads.jobs import ReloadInput
 from models.schemas import Out, Schema
 from models.tables import AuditEntry
 from policy import deadlines as policy
+from vocabulary.case import Role
+from vocabulary.deadlines import DeadlineRule
 from workflows.calendar_reload import CalendarReloadWorkflow
-from workflows.steps import Role
 
 router = APIRouter(tags=["工作日与办理时限"])
 Year = Annotated[int, Path(ge=2004, le=2100)]
@@ -104,7 +105,7 @@ async def load_calendar(
 @router.get("/deadline-rules", summary="本县办理时限（工作日）")
 async def get_rules(actor: ActorDep, session: SessionDep) -> list[RuleOut]:
     rules = await county_rules(session, actor.jurisdiction[:6], fresh=True)
-    return [RuleOut(rule=k, name=policy.RULE_ZH[k], working_days=rules[k], default=v)
+    return [RuleOut(rule=k, name=DeadlineRule.label(k), working_days=rules[k], default=v)
             for k, v in policy.DEFAULT_RULES.items()]
 
 

@@ -3,44 +3,28 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from api import case_calls
+from api import workflow_calls
 from api.access import case_scope, check_village, load_case
 from api.accounts.divisions import require_division
+from api.case_actions import available_actions
+from api.case_rows import CASE_COLUMNS, public, read_case
 from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, require
 from api.errors import ApiError
 from api.people import upsert_person, village_of
-from models.payloads import ACTION_ZH, Channel, OpenForm
+from models.case_tables import MATERIALS_REQUESTS, Closure
+from models.payloads.forms import OpenForm
 from models.schemas import CaseCreate, CaseDetail, CasePage, CasePublic, ClosureOut, HistoryEntry
-from models.tables import AUDIT, CASES, MATERIALS_REQUESTS, PERSONS, USERS, Case, Closure
-from workflows import steps
-from workflows.steps import Role, Step
+from models.tables import AUDIT, CASES, PERSONS, USERS, Case
+from vocabulary.case import Action, CaseStatus, Channel, Role, Step
 
 router = APIRouter(prefix="/cases", tags=["案件"])
 _c, _a = CASES.c, AUDIT.c
-CASE_COLUMNS = (CASES, PERSONS.c.name.label("person_name"))
-
-
-def public(row: Any) -> dict[str, Any]:
-    data = dict(row._mapping)
-    data["step_zh"] = steps.zh(Step(data["step"]))
-    data["deadline_suspended"] = data["suspended_on"] is not None
-    data["deadline_extended"] = data["extended"]
-    return data
-
-
-async def _read(session: AsyncSession, case_id: UUID) -> Any:
-    return (await session.execute(
-        select(*CASE_COLUMNS).join(PERSONS, PERSONS.c.id == _c.person_id).where(_c.id == case_id)
-    )).one()
-
-
 @router.post("", status_code=201, summary="个人申请或主动发现：新建案件")
 async def create_case(
     body: CaseCreate, actor: ActorDep, session: SessionDep, resources: ResourcesDep, response: Response,
@@ -50,7 +34,7 @@ async def create_case(
     case_id = uuid.uuid5(uuid.NAMESPACE_URL, f"assistflow:case:{actor.user_id}:{key}") if key else uuid.uuid4()
     if key and (await session.get(Case, case_id)) is not None:  # the same form submitted again
         response.status_code = 200
-        return CasePublic.model_validate(public(await _read(session, case_id)))
+        return CasePublic.model_validate(public(await read_case(session, case_id)))
     if actor.role is Role.APPLICANT:
         if body.person is not None or actor.person_id is None or body.channel is Channel.DISCOVERY:
             raise ApiError(422, "applicant_self_only", "申请人只能以本人身份通过窗口或线上提出申请")
@@ -66,7 +50,7 @@ async def create_case(
         person_id = await upsert_person(session, resources.settings, body.person)
         village = body.person.village_code
     existing = (await session.execute(
-        select(_c.id).where(_c.person_id == person_id, _c.status == "open")
+        select(_c.id).where(_c.person_id == person_id, _c.status == CaseStatus.OPEN.value)
     )).scalar_one_or_none()
     if existing is not None:
         raise ApiError(409, "duplicate_open_case", "该服务对象已有正在办理的案件，不能重复申请",
@@ -74,8 +58,8 @@ async def create_case(
     await session.close()  # do not hold a connection while the workflow works
     form = OpenForm(person_id=person_id, village_code=village, channel=body.channel,
                     need_description=body.need_description)
-    await case_calls.open_case(resources, case_id, actor, form, key)
-    return CasePublic.model_validate(public(await _read(session, case_id)))
+    await workflow_calls.open_case(resources, case_id, actor, form, key)
+    return CasePublic.model_validate(public(await read_case(session, case_id)))
 
 
 @router.get("", summary="案件列表（按环节、乡镇、村、经办人筛选，分页）")
@@ -113,7 +97,7 @@ async def list_cases(
 @router.get("/{case_id}", summary="案件详情：当前环节、经办人、全部办理记录")
 async def get_case(case_id: UUID, actor: ActorDep, session: SessionDep) -> CaseDetail:
     await load_case(session, actor, case_id)
-    row = await _read(session, case_id)
+    row = await read_case(session, case_id)
     audit = (await session.execute(
         select(_a.seq, _a.action, _a.before, _a.after, _a.actor_id, _a.actor_role, _a.at,
                USERS.c.full_name)
@@ -122,10 +106,10 @@ async def get_case(case_id: UUID, actor: ActorDep, session: SessionDep) -> CaseD
     )).all()
     history = [
         HistoryEntry(
-            seq=a.seq, action=a.action, action_zh=ACTION_ZH.get(a.action, a.action), actor_id=a.actor_id,
+            seq=a.seq, action=a.action, action_zh=Action.label(a.action), actor_id=a.actor_id,
             actor_name=a.full_name, actor_role=a.actor_role,
-            at=a.at, step_before=Step(a.before["holding"]["step"]) if a.before else None,
-            step_after=Step(a.after["holding"]["step"]),
+            at=a.at, step_before=Step(a.before["position"]["step"]) if a.before else None,
+            step_after=Step(a.after["position"]["step"]),
         )
         for a in audit
     ]
@@ -139,4 +123,5 @@ async def get_case(case_id: UUID, actor: ActorDep, session: SessionDep) -> CaseD
     return CaseDetail.model_validate({
         **public(row), "history": history, "materials_missing": missing,
         "closure": ClosureOut.model_validate(closure) if closure else None,
+        "available_actions": available_actions(row, actor),
     })

@@ -12,14 +12,14 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.dialects.postgresql import insert
 
 from api.access import case_scope
+from api.case_rows import CASE_COLUMNS, public
 from api.deps import ActorDep, SessionDep
 from api.errors import ApiError
-from api.routes.cases import CASE_COLUMNS, public
 from models.deadline_tables import NOTIFICATION_READS, NOTIFICATIONS
-from models.payloads import Actor
+from models.payloads.actor import Actor
 from models.schemas import CasePage, CasePublic, Out
 from models.tables import CASES, PERSONS
-from workflows.steps import Role
+from vocabulary.case import Role
 
 router = APIRouter(prefix="/inbox", tags=["待办与提醒"])
 _n, _r = NOTIFICATIONS.c, NOTIFICATION_READS.c

@@ -14,10 +14,12 @@ from sqlalchemy.dialects.postgresql import insert
 from api.access import load_case
 from api.deps import ActorDep, SessionDep, require
 from api.errors import ApiError
+from models.case_tables import SERVICE_RECORDS, ServicePlan, ServiceRecord
 from models.schemas import ConfirmIn, ServiceRecordIn, ServiceRecordOut
-from models.tables import SERVICE_RECORDS, AuditEntry, ServicePlan, ServiceRecord
-from workflows.steps import IN_SERVICE, Role, Step
-from workflows.timing import CHINA
+from models.tables import AuditEntry
+from vocabulary.case import Role, Step
+from vocabulary.china import CHINA
+from workflows.process import IN_SERVICE
 
 router = APIRouter(prefix="/cases/{case_id}/service-records", tags=["服务记录"])
 _r = SERVICE_RECORDS.c

@@ -11,19 +11,20 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import Field
 from sqlalchemy import text
 
-from api import case_calls
+from api import workflow_calls
 from api.access import case_scope, load_case
 from api.deps import ActorDep, Resources, ResourcesDep, SessionDep, TodayDep, require
 from api.errors import ApiError
 from api.exports import XLSX, csv_bytes, download, xlsx_bytes
-from api.supervision_query import COUNT_CAP, REASON_ZH, Reason, StuckFilter, stuck_page
-from models.payloads import Actor, ReassignForm
+from api.supervision_query import COUNT_CAP, StuckFilter, stuck_page
+from models.payloads.actor import Actor
+from models.payloads.forms import ReassignForm
 from models.schemas import Out, Schema
 from models.tables import CASES, USERS
-from policy.deadlines import CHINA
-from workflows import steps
-from workflows.case import CaseWorkflow
-from workflows.steps import Role, Step
+from vocabulary.case import Role, Step
+from vocabulary.china import CHINA
+from vocabulary.deadlines import StuckReason as Reason
+from workflows import process
 
 router = APIRouter(prefix="/supervision", tags=["监督"])
 _SUPERVISORS = (Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER, Role.AUDITOR)
@@ -73,7 +74,7 @@ FilterDep = Annotated[StuckFilter, Depends(stuck_filter)]
 
 
 def _item(f: StuckFilter, row: Any, days: int) -> StuckCase:
-    return StuckCase.model_validate({**row._mapping, "reason": f.reason, "step_zh": steps.zh(Step(row.step)),
+    return StuckCase.model_validate({**row._mapping, "reason": f.reason, "step_zh": Step(row.step).zh,
                                      "working_days": days})
 
 
@@ -100,16 +101,16 @@ async def export_stuck(
     require(actor, *_SUPERVISORS)
     rows, _, _ = await stuck_page(session, actor, f, today, EXPORT_LIMIT, 0, with_total=False)
     table = [
-        (str(r.id), REASON_ZH[f.reason], r.person_name, r.township_name or r.township_code,
-         r.village_name or r.village_code, steps.zh(Step(r.step)), r.assignee_name,
+        (str(r.id), f.reason.zh, r.person_name, r.township_name or r.township_code,
+         r.village_name or r.village_code, Step(r.step).zh, r.assignee_name,
          r.due_on.isoformat() if r.due_on else None, d, "是" if r.due_provisional else "否", r.blocked_reason,
          r.updated_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"))
         for r, d in rows
     ]
-    name = f"关注案件-{REASON_ZH[f.reason]}-{today:%Y%m%d}"
+    name = f"关注案件-{f.reason.zh}-{today:%Y%m%d}"
     if format == "csv":
         return download(csv_bytes(_HEADERS, table), f"{name}.csv", "text/csv; charset=utf-8")
-    return download(xlsx_bytes(REASON_ZH[f.reason], _HEADERS, table), f"{name}.xlsx", XLSX)
+    return download(xlsx_bytes(f.reason.zh, _HEADERS, table), f"{name}.xlsx", XLSX)
 
 
 class SummaryRow(Out):
@@ -126,12 +127,13 @@ class Summary(Out):
     durations: list[SummaryRow]
 
 
-# Time spent per step: a stay starts where (step, status) changes and ends at the next such change.
+# Time spent per step: a stay starts where the step changes or the case ends (an outcome is set), and ends at the
+# next such change.
 _DURATIONS = text("""
 WITH t AS (
-    SELECT a.case_id, a.seq, a.at, a.after->'holding'->>'step' AS step, a.after->'holding'->>'status' AS status,
-           lag(a.after->'holding'->>'step') OVER w AS prev_step,
-           lag(a.after->'holding'->>'status') OVER w AS prev_status
+    SELECT a.case_id, a.seq, a.at, a.after->'position'->>'step' AS step, a.after->'position'->>'outcome' AS status,
+           lag(a.after->'position'->>'step') OVER w AS prev_step,
+           lag(a.after->'position'->>'outcome') OVER w AS prev_status
     FROM audit_log a JOIN cases c ON c.id = a.case_id
     WHERE a.seq IS NOT NULL AND c.village_code LIKE :scope
     WINDOW w AS (PARTITION BY a.case_id ORDER BY a.seq)
@@ -192,7 +194,7 @@ async def _reassign_one(resources: Resources, actor: Actor, case_id: UUID, form:
             case = await load_case(session, actor, case_id)
         if not case.village_code.startswith(assignee_scope):
             raise ApiError(422, "bad_assignee", "新经办人不负责该案件所在辖区")
-        await case_calls.advance(resources, case_id, CaseWorkflow.reassign, actor, form, None)
+        await workflow_calls.take(resources, case_id, process.REASSIGN, actor, form, None)
         return ReassignResult(case_id=case_id, ok=True)
     except ApiError as err:
         return ReassignResult(case_id=case_id, ok=False, code=err.code, message=err.message)

@@ -9,9 +9,10 @@ from uuid import UUID
 
 from pydantic import Field, StringConstraints, model_validator
 
-from models.payloads import Benefit
 from models.schemas import Out, Schema
-from models.settlement.payloads import AgreementStatus, FundingSource, Period
+from models.settlement.payloads import Period
+from vocabulary.case import Benefit
+from vocabulary.settlement import AgreementStatus, FundingSource
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from temporalio.testing import WorkflowEnvironment
 
+from activities.documents.store import DocumentStore
 from api.deps import Resources
 from api.main import create_app
 from infra.db import make_engine, make_sessions, sync_url
@@ -58,7 +59,7 @@ def env(empty_database: str, dev_env: WorkflowEnvironment) -> dict[str, str]:
 
 @pytest.fixture
 async def http(
-    empty_database: str, dev_env: WorkflowEnvironment, env: dict[str, str]
+    empty_database: str, dev_env: WorkflowEnvironment, env: dict[str, str], documents: DocumentStore
 ) -> AsyncIterator[httpx.AsyncClient]:
     cli(env, "migrate")  # the API process needs the schema before it serves; the county is set up after
     task_queue = f"setup-{uuid.uuid4().hex}"
@@ -66,8 +67,9 @@ async def http(
     sessions = make_sessions(engine)
     settings = SETTINGS.model_copy(update={"task_queue": task_queue, "database_url": empty_database})
     app = create_app(settings)
-    app.state.resources = Resources(settings=settings, sessions=sessions, temporal=dev_env.client)
-    async with build_worker(dev_env.client, sessions, task_queue):
+    app.state.resources = Resources(settings=settings, sessions=sessions, temporal=dev_env.client,
+                                    documents=documents)
+    async with build_worker(dev_env.client, sessions, task_queue, documents):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://county") as client:
             yield client

@@ -10,9 +10,9 @@ from sqlalchemy import delete
 from activities.deadlines.plan import forget_calendar
 from infra.db import Sessions
 from models.deadline_tables import CALENDAR_DAYS, CALENDAR_YEARS
-from policy.deadlines import CHINA
 from policy.workdays import calendar
 from tests.flow import Api
+from vocabulary.china import CHINA
 
 SPRING_2027 = {"notice": "国务院办公厅关于2027年部分节假日安排的通知（测试）",
                "holidays": ["2027-01-01", "2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08", "2027-02-09",

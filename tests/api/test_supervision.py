@@ -16,11 +16,12 @@ from sqlalchemy import update
 from activities.deadlines.escalation import EscalationActivities
 from devstack.seed import user_id
 from infra.db import Sessions
-from models.payloads import EscalateInput, Rung
+from models.payloads.jobs import EscalateInput
 from models.tables import CASES
-from policy.deadlines import CHINA
 from tests.flow import Api, new_person
-from workflows.rules import SA_COUNTY, SA_DUE, SA_PROVISIONAL, SA_STEP, workflow_id_for
+from vocabulary.case import Rung
+from vocabulary.china import CHINA
+from workflows.visibility import SA_COUNTY, SA_DUE, SA_PROVISIONAL, SA_STEP, case_workflow_id
 
 
 async def _set(sessions: Sessions, case: str, **values: Any) -> None:
@@ -172,7 +173,7 @@ async def test_search_attributes_match_the_projection(api: Api) -> None:
                                               status="open", limit=200)).json()["items"]}
     assert set(opened[:2]) <= by_api
     query = "AssistTownship = '341702001' AND AssistStep = 'survey' AND ExecutionStatus = 'Running'"
-    wanted = {workflow_id_for(UUID(c)) for c in by_api}
+    wanted = {case_workflow_id(UUID(c)) for c in by_api}
     found: set[str] = set()
     for _ in range(40):  # visibility is eventually consistent
         found = {wf.id async for wf in api.temporal.list_workflows(query)}
@@ -180,8 +181,8 @@ async def test_search_attributes_match_the_projection(api: Api) -> None:
             break
         await asyncio.sleep(0.25)
     assert wanted <= found
-    assert workflow_id_for(UUID(opened[2])) not in found
-    described = await api.temporal.get_workflow_handle(workflow_id_for(UUID(opened[0]))).describe()
+    assert case_workflow_id(UUID(opened[2])) not in found
+    described = await api.temporal.get_workflow_handle(case_workflow_id(UUID(opened[0]))).describe()
     attrs = described.typed_search_attributes
     detail = (await api.get(f"/cases/{opened[0]}", "jiedao")).json()
     assert attrs.get(SA_STEP) == detail["step"] and attrs.get(SA_COUNTY) == detail["county_code"]

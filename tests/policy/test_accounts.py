@@ -15,7 +15,7 @@ from policy.accounts import (
     normalize_credit_code,
     short_code,
 )
-from workflows.steps import Role
+from vocabulary.case import Role
 
 # Published examples of valid codes (the first is the standard's own illustration in many registries).
 VALID = ("91350100M000100Y43", "52341702MJA0001011")

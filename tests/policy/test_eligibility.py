@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from policy.eligibility import Category, Condition, age_on, assess
+from policy.eligibility import age_on, assess
+from vocabulary.people import Category, Condition
 
 ON = date(2026, 11, 23)
 OLD, YOUNG = date(1950, 1, 1), date(1990, 1, 1)

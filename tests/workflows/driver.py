@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from temporalio.client import Client, WorkflowHandle
@@ -11,26 +11,29 @@ from temporalio.client import Client, WorkflowHandle
 from api.people import upsert_person
 from devstack.seed import PROVIDERS, USERS, user_id
 from infra.db import Sessions
-from models.payloads import (
-    Actor,
+from models.payloads.actor import Actor, Command
+from models.payloads.base import Payload
+from models.payloads.case import CaseStart, StepResult
+from models.payloads.forms import (
     ArchiveForm,
-    CaseStart,
-    Channel,
-    Command,
     OpenForm,
-    Payload,
     PlanForm,
     ReferForm,
     RegisterForm,
     RespondForm,
     ReviewForm,
-    StepResult,
     SurveyForm,
 )
 from models.schemas import PersonIn
 from tests.conftest import SETTINGS
 from tests.flow import APPROVE, ARCHIVE, PLAN, SURVEY, new_person
-from workflows.case import CaseWorkflow, workflow_id_for
+from vocabulary.case import Channel
+from workflows import process
+from workflows.case import CaseWorkflow
+from workflows.transitions import Act
+from workflows.visibility import case_workflow_id
+
+F = TypeVar("F", bound=Payload)
 
 
 def actor(username: str) -> Actor:
@@ -44,27 +47,29 @@ async def start_case(client: Client, sessions: Sessions, task_queue: str) -> Wor
     async with sessions() as session:
         person_id = await upsert_person(session, SETTINGS, person)
     case_id = uuid.uuid4()
-    handle = await client.start_workflow(CaseWorkflow.run, CaseStart(case_id=case_id), id=workflow_id_for(case_id),
+    handle = await client.start_workflow(CaseWorkflow.run, CaseStart(case_id=case_id), id=case_workflow_id(case_id),
                                          task_queue=task_queue)
     form = OpenForm(person_id=person_id, village_code=person.village_code, channel=Channel.WINDOW,
                     need_description="需要助洁")
-    await step(handle, CaseWorkflow.open, "jiedao", form)
+    await step(handle, process.OPEN, "jiedao", form)
     return handle
 
 
-async def step(handle: WorkflowHandle[Any, Any], update: Any, username: str, form: Payload) -> StepResult:
-    result: StepResult = await handle.execute_update(update, Command[Any](actor=actor(username), form=form))
+async def step(handle: WorkflowHandle[Any, Any], act: Act[F], username: str, form: F) -> StepResult:
+    """Take a row of the process table as `username` would through the API: its update, with its form."""
+    result: StepResult = await handle.execute_update(act.action.value, Command[Any](actor=actor(username), form=form),
+                                                     result_type=StepResult)
     return result
 
 
 async def walk_into_service(handle: WorkflowHandle[Any, Any]) -> StepResult:
-    await step(handle, CaseWorkflow.register, "jiedao", RegisterForm.model_validate({"need_category": "living"}))
-    await step(handle, CaseWorkflow.survey, "xieliyuan", SurveyForm.model_validate(SURVEY))
-    await step(handle, CaseWorkflow.review, "jiedao", ReviewForm.model_validate(APPROVE))
-    await step(handle, CaseWorkflow.refer, "jiedao", ReferForm(provider_id=PROVIDERS[0][0]))
-    await step(handle, CaseWorkflow.respond_referral, "fuwu", RespondForm(accept=True))
-    await step(handle, CaseWorkflow.file_plan, "fuwu", PlanForm.model_validate(PLAN))
-    return await step(handle, CaseWorkflow.build_archive, "fuwu", ArchiveForm.model_validate(ARCHIVE))
+    await step(handle, process.REGISTER, "jiedao", RegisterForm.model_validate({"need_category": "living"}))
+    await step(handle, process.SURVEY, "xieliyuan", SurveyForm.model_validate(SURVEY))
+    await step(handle, process.REVIEW, "jiedao", ReviewForm.model_validate(APPROVE))
+    await step(handle, process.REFER, "jiedao", ReferForm(provider_id=PROVIDERS[0][0]))
+    await step(handle, process.RESPOND, "fuwu", RespondForm(accept=True))
+    await step(handle, process.FILE_PLAN, "fuwu", PlanForm.model_validate(PLAN))
+    return await step(handle, process.BUILD_ARCHIVE, "fuwu", ArchiveForm.model_validate(ARCHIVE))
 
 
 def case_id_of(handle: WorkflowHandle[Any, Any]) -> UUID:

@@ -12,9 +12,11 @@ from temporalio.exceptions import ApplicationError
 from temporalio.worker import Replayer, Worker
 
 from infra.db import Sessions
-from models.payloads import RegisterForm, ReviewForm
+from models.payloads.actor import Command
+from models.payloads.forms import RegisterForm, ReviewForm
 from tests.flow import APPROVE
-from tests.workflows.driver import start_case, step, walk_into_service
+from tests.workflows.driver import actor, start_case, step, walk_into_service
+from workflows import process
 from workflows.case import CaseWorkflow
 
 
@@ -28,7 +30,7 @@ async def test_validator_refuses_before_history_is_written(
         ("jiedao2", RegisterForm.model_validate({"need_category": "care"}), "out_of_jurisdiction"),
         ("jiedao", ReviewForm.model_validate(APPROVE), "wrong_step"),
     ]:
-        update = CaseWorkflow.review if isinstance(form, ReviewForm) else CaseWorkflow.register
+        update = process.REVIEW if isinstance(form, ReviewForm) else process.REGISTER
         with pytest.raises(WorkflowUpdateFailedError) as err:
             await step(handle, update, username, form)
         assert isinstance(err.value.cause, ApplicationError) and err.value.cause.type == code
@@ -75,3 +77,21 @@ async def test_payloads_are_encrypted_in_history(
     raw = (await handle.fetch_history()).to_json_dict()
     assert _payload_encodings(raw) == {b"binary/encrypted"}
     assert "需要助洁" not in json.dumps(raw, ensure_ascii=False)
+
+
+async def test_an_action_not_in_the_table_cannot_happen(
+    client: Client, sessions: Sessions, task_queue: str, worker: Worker
+) -> None:
+    handle = await start_case(client, sessions, task_queue)
+    before = len((await handle.fetch_history()).events)
+    form = RegisterForm.model_validate({"need_category": "care"})
+    command = Command[Any](actor=actor("jiedao"), form=form)
+    for name, code in [("approve_everything", "unknown_action"), ("review", "invalid_input"),
+                       ("stop_services", "invalid_input")]:
+        # An update the table does not declare, or a declared one with another action's form.
+        with pytest.raises(WorkflowUpdateFailedError) as err:
+            await handle.execute_update(name, command)
+        assert isinstance(err.value.cause, ApplicationError) and err.value.cause.type == code, name
+    assert len((await handle.fetch_history()).events) == before
+    state = await handle.query(CaseWorkflow.state)
+    assert state is not None and state.position.step.value == "registration" and state.seq == 1

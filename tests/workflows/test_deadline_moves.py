@@ -11,7 +11,8 @@ from sqlalchemy import select, update
 from temporalio.client import WorkflowUpdateFailedError
 
 from infra.db import Sessions
-from models.payloads import ExtendForm, ReloadInput, ResumeForm, RetryForm, SuspendForm
+from models.payloads.forms import ExtendForm, ResumeForm, RetryForm, SuspendForm
+from models.payloads.jobs import ReloadInput
 from models.tables import CASES
 from tests import oracle
 from tests.conftest import time_skipping
@@ -19,6 +20,7 @@ from tests.workflows.calendars import loaded_calendar
 from tests.workflows.driver import case_id_of, start_case, step
 from tests.workflows.test_deadlines import REGISTRATION_DAYS, at_nine, fired_rungs, opened, skip_to
 from worker import build_worker
+from workflows import process
 from workflows.calendar_reload import CalendarReloadWorkflow
 from workflows.case import CaseWorkflow
 
@@ -38,18 +40,18 @@ async def test_suspend_resume_and_one_extension(start: date, sessions: Sessions,
         first = await handle.query(CaseWorkflow.state)
         assert first is not None and first.deadline is not None
         assert first.deadline.due_on == oracle.add(start, REGISTRATION_DAYS)[0]
-        suspended = await step(handle, CaseWorkflow.suspend_deadline, "jiedao",
+        suspended = await step(handle, process.SUSPEND, "jiedao",
                                SuspendForm(reason="申请人住院，待出院后入户"))
         assert suspended.due_on == first.deadline.due_on
         await skip_to(env, opened(resumed_on))
         assert await fired_rungs(sessions, handle) == []  # a suspended clock raises no alarm
-        resumed = await step(handle, CaseWorkflow.resume_deadline, "jiedao", ResumeForm())
+        resumed = await step(handle, process.RESUME, "jiedao", ResumeForm())
         assert resumed.due_on == oracle.add(start, REGISTRATION_DAYS + waited)[0]  # resumes where it stopped
-        extended = await step(handle, CaseWorkflow.extend_deadline, "minzheng",
+        extended = await step(handle, process.EXTEND, "minzheng",
                               ExtendForm(working_days=2, reason="春节前入户人手不足"))
         assert extended.due_on == oracle.add(start, REGISTRATION_DAYS + waited + 2)[0]
         with pytest.raises(WorkflowUpdateFailedError) as refused:
-            await step(handle, CaseWorkflow.extend_deadline, "minzheng", ExtendForm(working_days=1, reason="再延"))
+            await step(handle, process.EXTEND, "minzheng", ExtendForm(working_days=1, reason="再延"))
         assert getattr(refused.value.cause, "type", None) == "already_extended"
     async with sessions() as s:
         row = (await s.execute(select(CASES.c.due_on, CASES.c.extended).where(
@@ -104,7 +106,7 @@ async def test_blocked_automatic_work_waits_for_a_retry(sessions: Sessions, task
 
         async with sessions.begin() as s:  # the cause is fixed
             await s.execute(update(CASES).where(case).values(holder_role="township_worker"))
-        await step(handle, CaseWorkflow.retry_blocked, "minzheng", RetryForm(note="已修复数据"))
+        await step(handle, process.RETRY, "minzheng", RetryForm(note="已修复数据"))
         await env.sleep(timedelta(minutes=5))
         assert [r for r, _ in await fired_rungs(sessions, handle)] == ["reminder", "due"]
         async with sessions() as s:

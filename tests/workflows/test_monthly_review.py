@@ -10,12 +10,13 @@ from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.testing import WorkflowEnvironment
 
 from infra.db import Sessions
+from models.case_tables import DYNAMIC_REVIEWS
 from models.deadline_tables import NOTIFICATIONS
-from models.tables import CASES, DYNAMIC_REVIEWS, PERSONS
+from models.tables import CASES, PERSONS
 from tests.workflows.driver import case_id_of, start_case, walk_into_service
 from worker import build_worker
 from workflows.case import CaseWorkflow
-from workflows.timing import next_review_at, period_of
+from workflows.review_timing import next_review_at, period_of
 
 
 async def _run_id(env: WorkflowEnvironment, workflow_id: str) -> str:
@@ -31,7 +32,7 @@ async def test_monthly_review_continues_as_new(
     async with build_worker(ts_env.client, sessions, task_queue):
         handle = await start_case(ts_env.client, sessions, task_queue)
         result = await walk_into_service(handle)
-        assert result.holding.step.value == "dynamic_management"
+        assert result.position.step.value == "dynamic_management"
         first_run = await _run_id(ts_env, handle.id)
         case_id = case_id_of(handle)
         due = next_review_at(case_id, await ts_env.get_current_time())
@@ -65,4 +66,4 @@ async def test_monthly_review_continues_as_new(
         # worker has heard the recipient and decided.
         assert sorted(r.rung for r in told) == [f"review:{p}" for p in reviewed[1:]]
         assert {r.recipient_role for r in told} == {"township_worker"}
-        assert (await handle.query(CaseWorkflow.state)).holding.status.value == "open"  # type: ignore[union-attr]
+        assert (await handle.query(CaseWorkflow.state)).position.status.value == "open"  # type: ignore[union-attr]

@@ -15,7 +15,7 @@ from api.deps import ActorDep, ResourcesDep, SessionDep
 from models.accounts import Deactivation, DeactivationOut, PasswordReset, UserIn, UserOut, UserPatch
 from models.tables import DIVISIONS, USERS
 from policy import accounts as rules
-from workflows.steps import Role
+from vocabulary.case import Role
 
 router = APIRouter(prefix="/users", tags=["用户管理"])
 

@@ -15,8 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.deps import ActorDep, SessionDep
 from api.errors import ApiError
 from api.settlement_access import audit, check_purchaser, county_of
-from models.payloads import Actor
-from models.settlement.payloads import AGREEMENT_STATUS_ZH, AgreementStatus
+from models.payloads.actor import Actor
 from models.settlement.schemas import (
     AgreementIn,
     AgreementItemIn,
@@ -27,7 +26,8 @@ from models.settlement.schemas import (
 from models.settlement.tables import AGREEMENT_ITEMS, AGREEMENTS, AgreementItem, PurchaseAgreement
 from models.tables import PROVIDERS, SERVICE_ITEMS
 from policy.settlement import can_move
-from workflows.steps import Role
+from vocabulary.case import Role
+from vocabulary.settlement import AgreementStatus
 
 router = APIRouter(prefix="/agreements", tags=["政府购买服务协议"])
 _a, _ai = AGREEMENTS.c, AGREEMENT_ITEMS.c
@@ -49,7 +49,7 @@ async def _out(session: AsyncSession, row: Any) -> AgreementOut:
     return AgreementOut(
         id=row.id, agreement_no=row.agreement_no, county_code=row.county_code, purchaser_code=row.purchaser_code,
         provider_id=row.provider_id, title=row.title, starts_on=row.starts_on, ends_on=row.ends_on,
-        status=row.status, status_zh=AGREEMENT_STATUS_ZH[row.status],
+        status=row.status, status_zh=AgreementStatus.label(row.status),
         items=[AgreementItemOut(item_code=i.item_code, price=i.price) for i in items],
     )
 
@@ -146,7 +146,7 @@ async def move(agreement_id: UUID, body: AgreementStatusIn, actor: ActorDep, ses
         return await _out(session, row)
     if not can_move(current, body.status):
         raise ApiError(409, "agreement_status",
-                       f"协议当前为“{AGREEMENT_STATUS_ZH[current]}”，不能改为“{AGREEMENT_STATUS_ZH[body.status]}”")
+                       f"协议当前为“{AgreementStatus.label(current)}”，不能改为“{AgreementStatus.label(body.status)}”")
     await session.execute(update(AGREEMENTS).where(_a.id == agreement_id).values(
         status=body.status.value, updated_at=datetime.now(UTC)))
     await audit(session, actor, "agreement_status", {"agreement_id": str(agreement_id), "from": current.value,

@@ -15,10 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.deps import ActorDep, SessionDep
 from api.errors import ApiError
 from api.settlement_access import READERS, audit, county_of, require_county_officer
-from models.payloads import Actor
+from models.payloads.actor import Actor
 from models.schemas import ProviderOut, ServiceItemOut
-from models.service_list import UNIT_ZH
-from models.settlement.payloads import FUNDING_SOURCE_ZH, LOCKED
 from models.settlement.schemas import (
     CountyFundsIn,
     CountyFundsOut,
@@ -41,8 +39,9 @@ from models.settlement.tables import (
 )
 from models.tables import PROVIDERS, SERVICE_ITEMS, Provider, ServiceItem
 from policy.settlement import WORK_FUNDS_CAP, FeeConflict, FeeRange, money, plan_fee_change
+from vocabulary.case import Role
+from vocabulary.settlement import LOCKED, FundingSource, ServiceUnit
 from workflows import periods
-from workflows.steps import Role
 
 router = APIRouter(tags=["服务清单"])
 _i, _p, _f = SERVICE_ITEMS.c, PROVIDERS.c, FEE_STANDARDS.c
@@ -67,7 +66,7 @@ async def providers(actor: ActorDep, session: SessionDep) -> list[ProviderOut]:
 def _fee(row: Any) -> FeeOut:
     return FeeOut(item_code=row.item_code, valid_from=row.valid_from, valid_to=row.valid_to, price=row.price,
                   funding_source=row.funding_source,
-                  funding_source_zh=FUNDING_SOURCE_ZH.get(row.funding_source, row.funding_source))
+                  funding_source_zh=FundingSource.label(row.funding_source))
 
 
 async def _detail(session: AsyncSession, county: str, code: str) -> ServiceItemDetail:
@@ -77,7 +76,7 @@ async def _detail(session: AsyncSession, county: str, code: str) -> ServiceItemD
     fees = (await session.execute(select(FEE_STANDARDS).where(_f.county_code == county, _f.item_code == code)
                                   .order_by(_f.valid_from))).all()
     return ServiceItemDetail(code=item.code, category=item.category, name=item.name, unit=item.unit,
-                             unit_zh=UNIT_ZH.get(item.unit, item.unit), government_funded=item.government_funded,
+                             unit_zh=ServiceUnit.label(item.unit), government_funded=item.government_funded,
                              overlaps_benefits=item.overlaps_benefits, fees=[_fee(f) for f in fees])
 
 

@@ -4,11 +4,10 @@ state with the 1% check, and the records a run could not bill (they stay unsettl
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -16,46 +15,24 @@ from activities.settlement.schedule import backfill, nominal_run_at
 from api.deps import ActorDep, ResourcesDep, SessionDep, require
 from api.errors import ApiError
 from api.settlement_access import county_of, require_county_officer
+from api.settlement_reads import fund_check_of
 from models.settlement.payloads import Period, SettlementStart
 from models.settlement.schemas import (
     BackfillIn,
-    FundCheckOut,
     RunIn,
     RunOut,
     RunStarted,
     SettlementExceptionOut,
 )
-from models.settlement.tables import FUND_CHECKS, SETTLEMENT_EXCEPTIONS, SETTLEMENT_RUNS, STATEMENTS
+from models.settlement.tables import SETTLEMENT_EXCEPTIONS, SETTLEMENT_RUNS, STATEMENTS
 from models.tables import CASES
-from policy.settlement import work_funds_check
+from vocabulary.case import Role
+from vocabulary.settlement import UnpaidReason
 from workflows import periods
 from workflows.settlement import SettlementWorkflow, settlement_workflow_id
-from workflows.steps import Role
 
 router = APIRouter(prefix="/settlement", tags=["资金结算"])
 _MAX_BACKFILL = 12
-
-EXCEPTION_ZH = {
-    "not_in_plan": "不在本案件服务方案内",
-    "no_agreement": "服务日期无有效的政府购买服务协议",
-    "no_fee_standard": "服务日期无适用的收费标准",
-    "statement_locked": "当期结算单已审批锁定，转入下期结算",
-}
-
-
-def fund_check_out(row: Any) -> FundCheckOut | None:
-    if row is None:
-        return None
-    return FundCheckOut(status=row.status, pooled=row.pooled, cap=row.cap, used_before=row.used_before,
-                        used_this_period=row.used_this_period, used_total=row.used_total,
-                        share_percent=row.share_percent, text=work_funds_check(row.pooled, row.used_total).describe())
-
-
-async def fund_check_of(session: AsyncSession, county: str, period: str) -> FundCheckOut | None:
-    row = (await session.execute(select(FUND_CHECKS).where(
-        FUND_CHECKS.c.county_code == county, FUND_CHECKS.c.period == period))).first()
-    return fund_check_out(row)
-
 
 @router.post("/runs", status_code=202, summary="县级民政部门：手动(重新)结算本县某一期间")
 async def start_run(body: RunIn, actor: ActorDep, resources: ResourcesDep) -> RunStarted:
@@ -127,4 +104,4 @@ async def exceptions(
     )).all()
     return [SettlementExceptionOut(record_id=r.record_id, case_id=r.case_id, provider_id=r.provider_id,
                                    item_code=r.item_code, service_month=r.service_month.strftime("%Y-%m"),
-                                   reason=r.reason, reason_zh=EXCEPTION_ZH.get(r.reason, r.reason)) for r in rows]
+                                   reason=r.reason, reason_zh=UnpaidReason.label(r.reason)) for r in rows]

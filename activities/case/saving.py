@@ -1,0 +1,77 @@
+"""What every step's activity writes besides its own record: the audit row and the case projection, with the
+deadline that now runs — all in the step's one transaction.
+
+The audit row's unique (case_id, seq) is the business key: a retried or replayed activity finds its row already
+there and writes nothing again, answering with the deadline as it stands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from activities.deadlines.plan import current_plan, next_deadline
+from infra.db import Sessions
+from models.payloads.base import Payload
+from models.payloads.case import DeadlinePlan
+from models.payloads.jobs import StepRecord, StepSaved, Transition
+from models.tables import AUDIT, CASES, AuditEntry, Case
+from vocabulary.case import Action
+
+# A step's own writes; may return extra projection columns (e.g. the need category).
+Writes = Callable[[AsyncSession], Awaitable[dict[str, Any] | None]]
+
+
+def dump(model: Payload | None) -> dict[str, Any] | None:
+    return None if model is None else model.model_dump(mode="json", exclude={"actor"})
+
+
+async def claim(session: AsyncSession, t: Transition, form: Payload | None = None) -> bool:
+    """Insert the audit row for this transition; False when an earlier attempt already wrote it."""
+    after = {"position": t.after.model_dump(mode="json"), "form": dump(form)}
+    stmt = (
+        insert(AuditEntry)
+        .values(
+            case_id=t.case_id, seq=t.seq, action=t.action.value, actor_id=t.actor.user_id,
+            actor_role=t.actor.role.value, at=t.at, after=after,
+            before=None if t.before is None else {"position": t.before.model_dump(mode="json")},
+        )
+        .on_conflict_do_nothing(index_elements=["case_id", "seq"])
+        .returning(AUDIT.c.id)
+    )
+    return (await session.execute(stmt)).first() is not None
+
+
+async def project(
+    session: AsyncSession, t: Transition, form: Payload | None = None, **extra: Any
+) -> DeadlinePlan | None:
+    """Move the projection row to where the transition leaves the case, with the deadline that now runs."""
+    p = t.after
+    closed = p.outcome is not None
+    deadline, plan = await next_deadline(session, t, form)
+    values: dict[str, Any] = {
+        "step": p.step.value, "status": p.status.value, "outcome": p.outcome, "seq": t.seq,
+        "holder_role": p.holder_role, "assignee_id": p.assignee_id, "provider_id": p.provider_id,
+        "awaiting_applicant": p.awaiting_applicant, "updated_at": t.at,
+        "closed_at": t.at if closed else None, **deadline, **extra,
+    }
+    if t.action is Action.RETRY or closed:
+        values |= {"blocked_reason": None, "blocked_at": None}
+    await session.execute(update(Case).where(CASES.c.id == t.case_id).values(**values))
+    return plan
+
+
+async def save_step(sessions: Sessions, record: StepRecord[Any], writes: Writes | None = None) -> StepSaved:
+    """One step in one transaction: the audit row, the step's own writes, the projection and its deadline."""
+    t, form = record.transition, record.form
+    async with sessions.begin() as session:
+        if await claim(session, t, form):
+            extra = (await writes(session) or {}) if writes is not None else {}
+            plan = await project(session, t, form, **extra)
+        else:  # written by an earlier attempt: answer with the deadline as it stands
+            _, plan = await current_plan(session, t.case_id, t.at)
+    return StepSaved(at=t.at, deadline=plan)

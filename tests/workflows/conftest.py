@@ -1,1 +1,0 @@
-"""The time-skipping fixtures live in tests/conftest.py, shared with tests/settlement."""

@@ -1,0 +1,54 @@
+"""What an action changes in the carried state besides the move itself: each a plain function named in the
+process table, on the branch (`Lead`) it belongs to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from models.payloads.actor import Command
+from models.payloads.case import CaseState
+from workflows.review_timing import next_review_at
+
+
+def _position(state: CaseState, **changes: Any) -> CaseState:
+    return state.model_copy(update={"position": state.position.model_copy(update=changes)})
+
+
+def assign_to_asker(state: CaseState, cmd: Command[Any], now: datetime) -> CaseState:
+    """The worker who registered or approved the case keeps it."""
+    return _position(state, assignee_id=cmd.actor.user_id)
+
+
+def assign_to_named(state: CaseState, cmd: Command[Any], now: datetime) -> CaseState:
+    return _position(state, assignee_id=cmd.form.assignee_id)
+
+
+def unassign(state: CaseState, cmd: Command[Any], now: datetime) -> CaseState:
+    """In service the township's queue holds the case, not one worker."""
+    return _position(state, assignee_id=None)
+
+
+def keep_approved_items(state: CaseState, cmd: Command[Any], now: datetime) -> CaseState:
+    """The plan may not exceed what the review approved (guards.plan_within_approval)."""
+    return state.model_copy(update={"approved": cmd.form.items})
+
+
+def hand_to_provider(state: CaseState, cmd: Command[Any], now: datetime) -> CaseState:
+    return _position(state, provider_id=cmd.form.provider_id)
+
+
+def remember_decline(state: CaseState, cmd: Command[Any], now: datetime) -> CaseState:
+    """A provider that declined is not asked again."""
+    declined = state.position.provider_id
+    assert declined is not None
+    moved = _position(state, provider_id=None)
+    return moved.model_copy(update={"declined_by": [*state.declined_by, declined]})
+
+
+def schedule_monthly_review(state: CaseState, cmd: Command[Any], now: datetime) -> CaseState:
+    return state.model_copy(update={"next_review": next_review_at(state.case_id, now)})
+
+
+def clear_blocked(state: CaseState, cmd: Command[Any], now: datetime) -> CaseState:
+    return state.model_copy(update={"blocked": None})

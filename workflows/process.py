@@ -1,0 +1,133 @@
+"""The process of a service-assistance case (池州方案 四、服务流程), declared once. Read this file to know it.
+
+`STEPS` are the ten steps and who must act while a case waits in each. `ACTIONS` are everything a person can do
+to a case: from which steps, by whom, what must hold first (`requires`, over the case) and of the form
+(`checks`), where it leads (the first `leads` whose `when` holds), and which activity writes it. The case
+workflow (workflows/case.py) executes this table and nothing else — an action or a move not declared here
+cannot happen — the API derives "what may this user do now" from it and serves it at `GET /process`, and the
+README's diagram is drawn from it (`mermaid()`).
+
+Steps 1-5 run once, in order. From step 6 the case is in service: it waits in 建立档案 until the provider has
+built the one-person file, then in 动态管理 (a monthly review, workflows/case.py) until services stop.
+资金结算 and 监督管理 hold no case: they act on many cases at once (a monthly run per provider; notices and
+spot checks). The workflow's own work — escalation rungs, the monthly review, recomputing a deadline — is not a
+person's action and is not in this table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.payloads.forms import (
+    ArchiveForm,
+    CloseForm,
+    ExtendForm,
+    OpenForm,
+    PlanForm,
+    ReassignForm,
+    ReferForm,
+    RegisterForm,
+    RespondForm,
+    ResubmitForm,
+    ResumeForm,
+    RetryForm,
+    ReturnForm,
+    ReviewForm,
+    StopForm,
+    SurveyForm,
+    SuspendForm,
+    WithdrawForm,
+)
+from vocabulary.case import Action, Outcome, ReviewDecision, Role, Step
+from workflows import effects as do
+from workflows import guards as must
+from workflows.case_activities import CaseActivities as writes
+from workflows.transitions import Act, StepSpec, end, go, stay, wait_for_applicant
+
+A, V, T, C, P = Role.APPLICANT, Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER, Role.PROVIDER
+S = Step
+
+STEPS: tuple[StepSpec, ...] = (
+    StepSpec(S.APPLICATION, frozenset({A, V, T})),
+    StepSpec(S.REGISTRATION, frozenset({T})),
+    StepSpec(S.SURVEY, frozenset({T, V})),  # the two-person team: village staff and the assistant
+    StepSpec(S.REVIEW, frozenset({T})),
+    StepSpec(S.REFERRAL, frozenset({T, P})),
+    StepSpec(S.SERVICE, frozenset({P})),
+    StepSpec(S.ARCHIVING, frozenset({P})),
+    StepSpec(S.SETTLEMENT, frozenset({T, C}), holds_cases=False),
+    StepSpec(S.DYNAMIC_MANAGEMENT, frozenset({T})),
+    StepSpec(S.OVERSIGHT, frozenset({C, V}), holds_cases=False),
+)
+
+NEW: frozenset[Step] = frozenset()  # the opening action needs no case yet
+BEFORE_DECISION = frozenset({S.REGISTRATION, S.SURVEY, S.REVIEW})  # still withdrawable; the intake clock runs
+IN_SERVICE = frozenset({S.ARCHIVING, S.DYNAMIC_MANAGEMENT})  # services delivered and recorded
+ANY_OPEN = frozenset(spec.step for spec in STEPS if spec.holds_cases)
+TIMED = frozenset({S.REGISTRATION, S.SURVEY, S.REVIEW, S.REFERRAL, S.SERVICE, S.ARCHIVING})
+
+
+def _refused(form: ReviewForm) -> bool:
+    return form.decision is ReviewDecision.REFUSE
+
+
+def _accepted(form: RespondForm) -> bool:
+    return form.accept
+
+
+def at(*steps: Step) -> frozenset[Step]:
+    return frozenset(steps)
+
+
+def by(*roles: Role) -> frozenset[Role]:
+    return frozenset(roles)
+
+
+# Act(action, its form, taken at steps, by roles, (leads: the first whose `when` holds), the activity writing it,
+#     requires=what must hold of the case, checks=what must hold of the form)
+OPEN = Act(Action.OPEN, OpenForm, NEW, by(A, V, T), (go(S.REGISTRATION, T),), writes.open_case)
+REGISTER = Act(Action.REGISTER, RegisterForm, at(S.REGISTRATION), by(T),
+               (go(S.SURVEY, V, do.assign_to_asker),), writes.register)
+RETURN_INCOMPLETE = Act(Action.RETURN_INCOMPLETE, ReturnForm, at(S.REGISTRATION), by(T),
+                        (wait_for_applicant(S.REGISTRATION),), writes.return_incomplete)
+RESUBMIT = Act(Action.RESUBMIT, ResubmitForm, at(S.REGISTRATION), by(T, V, A),
+               (go(S.REGISTRATION, T),), writes.resubmit,
+               requires=(must.materials_were_returned,), while_awaiting_applicant=True)
+SURVEY = Act(Action.SURVEY, SurveyForm, at(S.SURVEY), by(T, V), (go(S.REVIEW, T),), writes.record_survey)
+REVIEW = Act(Action.REVIEW, ReviewForm, at(S.REVIEW), by(T),
+             (end(Outcome.REFUSED, when=_refused, label="不予确认"),
+              go(S.REFERRAL, T, do.assign_to_asker, do.keep_approved_items, label="确认")), writes.review)
+REFER = Act(Action.REFER, ReferForm, at(S.REFERRAL), by(T), (go(S.REFERRAL, P, do.hand_to_provider),),
+            writes.refer, requires=(must.not_with_provider,), checks=(must.provider_has_not_declined,))
+RESPOND = Act(Action.RESPOND, RespondForm, at(S.REFERRAL), by(P),
+              (go(S.SERVICE, P, when=_accepted, label="承接"),
+               go(S.REFERRAL, T, do.remember_decline, label="拒绝")),
+              writes.respond_referral, requires=(must.with_provider,))
+FILE_PLAN = Act(Action.FILE_PLAN, PlanForm, at(S.SERVICE), by(P), (go(S.ARCHIVING, P),), writes.file_plan,
+                checks=(must.plan_within_approval,))
+BUILD_ARCHIVE = Act(Action.BUILD_ARCHIVE, ArchiveForm, at(S.ARCHIVING), by(P),
+                    (go(S.DYNAMIC_MANAGEMENT, T, do.unassign, do.schedule_monthly_review),), writes.build_archive)
+WITHDRAW = Act(Action.WITHDRAW, WithdrawForm, BEFORE_DECISION, by(T, A), (end(Outcome.WITHDRAWN),),
+               writes.withdraw, while_awaiting_applicant=True)
+CLOSE = Act(Action.CLOSE, CloseForm, at(S.REFERRAL), by(T), (end(Outcome.NO_PROVIDER),), writes.close_case,
+            requires=(must.not_with_provider,))
+STOP = Act(Action.STOP, StopForm, at(S.SERVICE) | IN_SERVICE, by(T), (end(Outcome.STOPPED),),
+           writes.stop_services)
+# A supervisor's moves on a running deadline or a blocked case: the case stays where it is.
+SUSPEND = Act(Action.SUSPEND, SuspendForm, BEFORE_DECISION, by(T), (stay(),), writes.suspend_deadline,
+              requires=(must.deadline_not_suspended,))
+RESUME = Act(Action.RESUME, ResumeForm, BEFORE_DECISION, by(T), (stay(),), writes.resume_deadline,
+             requires=(must.deadline_suspended_by_worker,))
+EXTEND = Act(Action.EXTEND, ExtendForm, TIMED, by(C), (stay(),), writes.extend_deadline,
+             requires=(must.deadline_not_extended,), while_awaiting_applicant=True)
+REASSIGN = Act(Action.REASSIGN, ReassignForm, ANY_OPEN, by(T, C), (stay(do.assign_to_named),), writes.reassign,
+               requires=(must.lead_or_county, must.township_worker_to_change), checks=(must.reassignment_fits,))
+RETRY = Act(Action.RETRY, RetryForm, ANY_OPEN, by(T, C), (stay(do.clear_blocked),), writes.retry_blocked,
+            requires=(must.automatic_work_blocked,), while_awaiting_applicant=True)
+
+ACTIONS: tuple[Act[Any], ...] = (
+    OPEN, REGISTER, RETURN_INCOMPLETE, RESUBMIT, SURVEY, REVIEW, REFER, RESPOND, FILE_PLAN, BUILD_ARCHIVE,
+    WITHDRAW, CLOSE, STOP, SUSPEND, RESUME, EXTEND, REASSIGN, RETRY,
+)
+BY_NAME: dict[str, Act[Any]] = {a.action.value: a for a in ACTIONS}
+STEP_OF: dict[Step, StepSpec] = {spec.step: spec for spec in STEPS}
