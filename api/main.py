@@ -23,7 +23,11 @@ from api.routes import (
     archives,
     auth,
     calendar,
+    case_export,
+    case_records,
     cases,
+    console,
+    directory,
     document_access,
     documents,
     inbox,
@@ -32,7 +36,7 @@ from api.routes import (
     steps,
     supervision,
 )
-from api.routes.accounts import divisions, providers, users
+from api.routes.accounts import providers, users
 from api.routes.settlement import agreements, catalog, statements
 from api.routes.settlement import runs as settlement
 from api.upload_limit import UploadLimit
@@ -90,8 +94,8 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
     app.add_middleware(UploadLimit)
     app.add_middleware(ObserveMiddleware)
     for module in (auth, process, cases, steps, services, archives, documents, archive_bundles, document_access,
-                   catalog, inbox, supervision, calendar, agreements, settlement, statements, users, providers,
-                   divisions):
+                   catalog, inbox, supervision, calendar, agreements, settlement, statements, case_records, case_export,
+                   directory, users, providers):
         app.include_router(module.router)
 
     @app.get("/health", tags=["运维"], summary="健康检查（数据库可用）")
@@ -116,6 +120,7 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
         await metrics.PROJECTION.refresh(res.sessions, res.settings.metrics_cache_seconds, today)
         return metrics.render()
 
+    console.mount(app)  # last: `/` and `/console/...` only, after every JSON path
     return app
 
 

@@ -104,14 +104,6 @@ class ProviderDetail(Out):
     bank_name: str | None = None
 
 
-class DivisionOut(Out):
-    code: str
-    name: str
-    level: str
-    parent_code: str | None
-    source: str
-
-
 class ImportResult(Out):
     added: int
     updated: int
