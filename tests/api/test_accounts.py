@@ -93,6 +93,8 @@ async def test_a_township_lead_manages_its_township_within_limits(api: Api) -> N
     plain = await api.post("/users", "jiedao", {"username": name("x"), "full_name": "普通", "role": "village_assistant",
                                                 "jurisdiction": "341702001001", "password": PASSWORD})
     assert (plain.status_code, plain.json()["code"]) == (403, "wrong_role")
+    # Leave the shared demo county's roster as the other tests know it (no extra active township worker).
+    await api.ok(f"/users/{mine['id']}/deactivation", "jiedaolead", {"reason": "测试结束"})
 
 
 async def test_foreign_and_absent_users_and_providers_answer_alike(api: Api) -> None:
