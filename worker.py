@@ -29,8 +29,9 @@ from activities.settlement.schedule import ensure_schedule
 from activities.settlement.statements import StatementActivities
 from activities.tasks.arming import arm_pending
 from activities.tasks.deadlines import TaskDeadlineActivities
+from infra import logs, tracing
 from infra.db import Sessions, make_engine, make_sessions
-from infra.temporal import connect
+from infra.temporal import connect, worker_runtime
 from models.settings import Settings, get_settings
 from workflows.calendar_reload import CalendarReloadWorkflow
 from workflows.case import CaseWorkflow
@@ -61,6 +62,8 @@ _PASSTHROUGH = (
     "workflows.case_activities", "workflows.settlement_activities", "workflows.task_activities",
     "workflows.review_timing",
     "workflows.periods", "workflows.visibility",
+    # The tracing interceptor's workflow side (a no-op when tracing is off).
+    "opentelemetry",
 )
 
 
@@ -96,7 +99,10 @@ def build_worker(client: Client, sessions: Sessions, task_queue: str, documents:
 
 async def run(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
-    client = await connect(settings.temporal_address, settings.temporal_namespace, settings.payload_key)
+    # The SDK core's log lines as JSON like ours, and its metrics for Prometheus when an address is set.
+    runtime = worker_runtime(settings.worker_metrics_address)
+    client = await connect(settings.temporal_address, settings.temporal_namespace, settings.payload_key,
+                           interceptors=tracing.interceptors(tracing.configure("assistflow-worker")), runtime=runtime)
     sessions = make_sessions(engine)
     documents = DocumentStore.from_settings(settings, sessions)
     await documents.objects.prepare()
@@ -119,8 +125,9 @@ async def run(settings: Settings) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(run(get_settings()))
+    settings = get_settings()
+    logs.configure("assistflow-worker", settings.log_level)
+    asyncio.run(run(settings))
 
 
 if __name__ == "__main__":
