@@ -27,6 +27,8 @@ from activities.settlement.deadlines import StatementDeadlineActivities
 from activities.settlement.runs import RunActivities
 from activities.settlement.schedule import ensure_schedule
 from activities.settlement.statements import StatementActivities
+from activities.tasks.arming import arm_pending
+from activities.tasks.deadlines import TaskDeadlineActivities
 from infra import logs, tracing
 from infra.db import Sessions, make_engine, make_sessions
 from infra.temporal import connect, worker_runtime
@@ -35,15 +37,19 @@ from workflows.calendar_reload import CalendarReloadWorkflow
 from workflows.case import CaseWorkflow
 from workflows.settlement import SettlementTickWorkflow, SettlementWorkflow
 from workflows.settlement_statement import StatementWorkflow
+from workflows.task import TaskWorkflow
 
-WORKFLOWS = (CaseWorkflow, CalendarReloadWorkflow, SettlementTickWorkflow, SettlementWorkflow, StatementWorkflow)
+WORKFLOWS = (CaseWorkflow, CalendarReloadWorkflow, SettlementTickWorkflow, SettlementWorkflow, StatementWorkflow,
+             TaskWorkflow)
 # Every class of activities, each built with its dependencies; each implements some of the methods the
-# workflows call by reference (workflows/case_activities.py, workflows/settlement_activities.py).
+# workflows call by reference (workflows/case_activities.py, workflows/settlement_activities.py,
+# workflows/task_activities.py).
 ACTIVITY_CLASSES = (
     ApplicationActivities, RegistrationActivities, SurveyActivities, ReviewActivities, ReferralActivities,
     ServiceActivities, ArchivingActivities, ClosingActivities, DynamicManagementActivities,
     EscalationActivities, DeadlineStepActivities,
     RunActivities, StatementActivities, StatementDeadlineActivities,
+    TaskDeadlineActivities,
 )
 # The classes that also keep documents they generate (payment files, notices): built with the document store.
 WITH_DOCUMENTS = (StatementActivities,)
@@ -51,9 +57,10 @@ WITH_DOCUMENTS = (StatementActivities,)
 # tens of milliseconds per uncached workflow). The workflow modules themselves stay sandboxed.
 _PASSTHROUGH = (
     "pydantic", "pydantic_core", "annotated_types", "typing_inspection",
-    "vocabulary", "models.payloads", "models.settlement.payloads",
+    "vocabulary", "models.payloads", "models.settlement.payloads", "models.tasks.payloads",
     "workflows.process", "workflows.transitions", "workflows.guards", "workflows.effects",
-    "workflows.case_activities", "workflows.settlement_activities", "workflows.review_timing",
+    "workflows.case_activities", "workflows.settlement_activities", "workflows.task_activities",
+    "workflows.review_timing",
     "workflows.periods", "workflows.visibility",
     # The tracing interceptor's workflow side (a no-op when tracing is off).
     "opentelemetry",
@@ -107,6 +114,9 @@ async def run(settings: Settings) -> None:
         if settings.settlement_schedule_enabled:
             await ensure_schedule(client, settings)  # idempotent: creates it, or updates it to the settings
         async with build_worker(client, sessions, settings.task_queue, documents):
+            armed = await arm_pending(client, sessions, settings.task_queue)  # tasks saved while Temporal was away
+            if armed:
+                logging.getLogger(__name__).info("armed %d task deadlines", armed)
             logging.getLogger(__name__).info("worker listening on task queue %s", settings.task_queue)
             await stop.wait()
     finally:
