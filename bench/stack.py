@@ -34,6 +34,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.documents.store import DocumentStore
 from api.deps import Resources
 from api.main import create_app
 from bench.bare import BareWorkflow
@@ -149,14 +150,16 @@ async def stack(concurrency: int) -> AsyncIterator[Stack]:
         bare_queue = f"bench-bare-{suffix}"
         await es.enter_async_context(build_worker(env.client, make_sessions(worker_engine), settings.task_queue))
         await es.enter_async_context(Worker(env.client, task_queue=bare_queue, workflows=[BareWorkflow]))
-        resources = Resources(settings=settings, sessions=make_sessions(api_engine), temporal=env.client)
+        api_sessions = make_sessions(api_engine)
+        resources = Resources(settings=settings, sessions=api_sessions, temporal=env.client,
+                              documents=DocumentStore.from_settings(settings, api_sessions))
         base = await es.enter_async_context(serve(resources))
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         http = await es.enter_async_context(
             httpx.AsyncClient(base_url=base, limits=limits, timeout=60.0, trust_env=False))
         postmaster = postmaster_of(pgdata)
         meta = {"database": "DATABASE_URL" if pgdata is None else "embedded pgserver", "api": base}
-        today = datetime.now(CHINA).date()
+        today = datetime.now(CHINA).date()  # the API's own today: nothing is pinned in a bench
         yield Stack(Api(http, settings, env.client, today), env.client, bare_queue, meta, postmaster)
 
 
@@ -229,7 +232,7 @@ async def deployment(max_cached: int | None = None) -> AsyncIterator[Deployment]
             await engine.dispose()
         target = env.client.service_client.config.target_host
         penv = {"DATABASE_URL": url, "TEMPORAL_ADDRESS": target, "TASK_QUEUE": settings.task_queue,
-                "SETTLEMENT_SCHEDULE_ENABLED": "false", "PYTHONUNBUFFERED": "1"}
+                "SETTLEMENT_SCHEDULE_ENABLED": "false", "PYTHONUNBUFFERED": "1", "DATA_DIR": str(tmp)}
         bare_queue, api_port, peer_port = f"bench-bare-{suffix}", free_port(), free_port()
         cache = [] if max_cached is None else ["--max-cached", str(max_cached)]
         pids = {

@@ -9,8 +9,12 @@ from sqlmodel import SQLModel
 # Each import registers its tables on SQLModel.metadata.
 import models.case_tables
 import models.deadline_tables
+import models.documents.tables
+import models.oversight.complaint_tables
+import models.oversight.tables
 import models.settlement.tables
-import models.tables  # noqa: F401
+import models.tables
+import models.tasks.tables  # noqa: F401
 from infra.db import sync_url
 from models.settings import get_settings
 

@@ -7,6 +7,13 @@ Defaults (working days; a county officer may change each one for the county):
 - 开展服务 service plan 5, 建立档案 archiving 10
 - 资金结算 a monthly statement's approval by the purchaser 5, from the day it was computed
 - the reminder goes out 2 working days before the due date
+
+Tasks outside a case (監督管理, oversight; defaults a county changes like any rule):
+- a public-notice objection verified by the township: 10; when upheld, the township starts the change: 10
+- a provider's rectification (整改): 10; the county verifies it: 5
+- a complaint or 12345 work order: accepted within 1, resolved and answered within 5 (the 12345 practice of
+  签收 within one working day and 一般诉求 within five), one extension of at most 5 on request; the caller's
+  return visit within 3 of the reply; a 发回重办 starts the resolution limit again
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from policy.workdays import WorkCalendar
 from vocabulary.case import Role, Step
 from vocabulary.china import CHINA, OFFICE_OPENS
 from vocabulary.deadlines import DeadlineRule
+from vocabulary.tasks import TaskKind
 
 R = DeadlineRule
 INTAKE, REMINDER_BEFORE, REFERRAL_RESPONSE = R.INTAKE, R.REMINDER_BEFORE, R.REFERRAL_RESPONSE
@@ -32,7 +40,25 @@ DEFAULT_RULES: dict[str, int] = {
     R.SERVICE_PLAN: 5,
     R.ARCHIVING: 10,
     R.SETTLEMENT_APPROVAL: 5,
+    R.OBJECTION_VERIFICATION: 10,
+    R.OBJECTION_CHANGE: 10,
+    R.RECTIFICATION: 10,
+    R.RECTIFICATION_REVIEW: 5,
+    R.COMPLAINT_ACCEPTANCE: 1,
+    R.COMPLAINT_RESOLUTION: 5,
+    R.COMPLAINT_RETURN_VISIT: 3,
+    R.COMPLAINT_EXTENSION_MAX: 5,
     R.REMINDER_BEFORE: 2,
+}
+# Which rule times each kind of task.
+TASK_RULE: dict[TaskKind, DeadlineRule] = {
+    TaskKind.OBJECTION_VERIFICATION: R.OBJECTION_VERIFICATION,
+    TaskKind.OBJECTION_CHANGE: R.OBJECTION_CHANGE,
+    TaskKind.RECTIFICATION: R.RECTIFICATION,
+    TaskKind.RECTIFICATION_REVIEW: R.RECTIFICATION_REVIEW,
+    TaskKind.COMPLAINT_ACCEPTANCE: R.COMPLAINT_ACCEPTANCE,
+    TaskKind.COMPLAINT_RESOLUTION: R.COMPLAINT_RESOLUTION,
+    TaskKind.COMPLAINT_RETURN_VISIT: R.COMPLAINT_RETURN_VISIT,
 }
 # Which rule times a case waiting in each step (for the township; the provider's answer has its own).
 STEP_RULE: dict[Step, DeadlineRule] = {
