@@ -38,6 +38,7 @@ from activities.documents.store import DocumentStore
 from api.deps import Resources
 from api.main import create_app
 from bench.bare import BareWorkflow
+from bench.meter import cpu_snapshot as cpu_snapshot  # its old home: bench.capacity imports it from here
 from devstack import binaries as devtools
 from devstack.seed import seed_demo
 from infra.db import make_engine, make_sessions, sync_url
