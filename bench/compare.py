@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import signal
 import sys
-import traceback
 import uuid
 from collections import Counter
 from datetime import datetime
@@ -39,7 +37,7 @@ from bench.compare_report import figures, render
 from bench.meter import cpu_by_process, rss_mb
 from bench.profile import BUCKETS, record, summarise
 from bench.stack import Deployment, deployment
-from bench.walk import OPEN, Meter, Phase, measured, people, walk_cases
+from bench.walk import OPEN, Meter, Phase, measured, people, run_and_exit, walk_cases
 from tests.flow import Api
 from vocabulary.china import CHINA
 from workflows.visibility import case_workflow_id
@@ -230,25 +228,7 @@ def main(argv: list[str] | None = None) -> None:
     args.warmup = args.warmup if args.warmup is not None else (2 if args.quick else 8)
     if args.cases < 1 or min(args.concurrency) < 1 or args.warmup < 0 or args.open_cases < 0:
         parser.error("--cases and --concurrency must be at least 1, --warmup and --open-cases at least 0")
-    status = 0
-    try:
-        result = asyncio.run(run(args))
-        print(render(result))
-        if args.json is not None:
-            args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-            print(f"figures written to {args.json}")
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        print("bench: interrupted; everything it started is stopped", file=sys.stderr)
-        status = 130
-    except Exception:
-        traceback.print_exc()
-        status = 1
-    # sdk-python #300: the interpreter can crash at exit after a good run; everything is shut down by now.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)
-
+    run_and_exit(lambda: run(args), render, args.json)
 
 if __name__ == "__main__":
     main()

@@ -38,7 +38,7 @@ def floor_figures(bare: Phase, bare_la: Phase, sql: Phase) -> dict[str, Any]:
     bare_cpu = {k: v * 1000 / bare.cases for k, v in bare.cpu.items()}
     sql_cpu = {k: v * 1000 / sql.cases for k, v in sql.cpu.items()}
     steps = sql.pooled(STEP_LABELS)
-    out = {"bare_update_p50_ms": pct(bare.pooled(["update"]), 50),
+    out: dict[str, Any] = {"bare_update_p50_ms": pct(bare.pooled(["update"]), 50),
            "bare_update_local_activity_p50_ms": pct(bare_la.pooled(["update"]), 50),
            "step_sql_p50_ms": pct(steps, 50), "step_sql_p99_ms": pct(steps, 99),
            "sql_per_step_p50_ms": {k: pct(v, 50) for k, v in sql.samples.items()},

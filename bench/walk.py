@@ -23,7 +23,7 @@ import sys
 import time
 import traceback
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -233,6 +233,30 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     return figures(args, walked, bare, s.meta)
 
 
+def run_and_exit(run: Callable[[], Coroutine[Any, Any, dict[str, Any]]], render: Callable[[dict[str, Any]], str],
+                 json_path: Path | None) -> None:
+    """Run a bench, print its figures (and write them as JSON); exit 0 when it worked, 1 on an error, 130 when
+    interrupted — never on what the figures say."""
+    status = 0
+    try:
+        result = asyncio.run(run())
+        print(render(result))
+        if json_path is not None:
+            json_path.parent.mkdir(parents=True, exist_ok=True)
+            json_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+            print(f"figures written to {json_path}")
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        print("bench: interrupted; everything it started is stopped", file=sys.stderr)
+        status = 130
+    except Exception:
+        traceback.print_exc()
+        status = 1
+    # sdk-python #300: the interpreter can crash at exit after a good run; everything is shut down by now.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.walk", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--cases", type=int, default=200, help="N: cases walked, and bare workflows (200)")
@@ -247,25 +271,7 @@ def main(argv: list[str] | None = None) -> None:
     if min(args.cases, args.concurrency) < 1 or args.warmup < 0:
         parser.error("--cases and --concurrency must be at least 1, --warmup at least 0")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    status = 0
-    try:
-        result = asyncio.run(run(args))
-        print(render(result))
-        if args.json is not None:
-            args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-            print(f"figures written to {args.json}")
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        print("bench: interrupted; everything it started is stopped", file=sys.stderr)
-        status = 130
-    except Exception:
-        traceback.print_exc()
-        status = 1
-    # sdk-python #300: the interpreter can crash at exit after a good run; everything is shut down by now.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)
-
+    run_and_exit(lambda: run(args), render, args.json)
 
 if __name__ == "__main__":
     main()
