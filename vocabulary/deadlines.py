@@ -16,6 +16,10 @@ class DeadlineRule(Labelled):
     SERVICE_PLAN = "service_plan", "开展服务(制定服务方案)"
     ARCHIVING = "archiving", "建立档案"
     SETTLEMENT_APPROVAL = "settlement_approval", "资金结算(结算单审核)"
+    DYNAMIC_TASK = "dynamic_task", "动态管理(核实身份变动)"
+    HEARING_PERIOD = "hearing_period", "陈述申辩期限"
+    DYNAMIC_DECISION = "dynamic_decision", "动态管理(作出书面决定)"
+    SCREENING = "screening", "新纳入对象需求摸排"
     REMINDER_BEFORE = "reminder_before", "到期前提醒提前天数"
 
 
