@@ -15,13 +15,14 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.case.application import ApplicationActivities
 from activities.case.archiving import ArchivingActivities
 from activities.case.closing import ClosingActivities
-from activities.case.dynamic_management import DynamicManagementActivities
 from activities.case.referral import ReferralActivities
 from activities.case.registration import RegistrationActivities
 from activities.case.review import ReviewActivities
 from activities.case.service import ServiceActivities
 from activities.case.survey import SurveyActivities
 from activities.deadlines.escalation import DeadlineStepActivities, EscalationActivities
+from activities.dynamic.events import DynamicEventActivities
+from activities.dynamic.hearings import HearingActivities
 from activities.settlement.deadlines import StatementDeadlineActivities
 from activities.settlement.runs import RunActivities
 from activities.settlement.schedule import ensure_schedule
@@ -39,7 +40,7 @@ WORKFLOWS = (CaseWorkflow, CalendarReloadWorkflow, SettlementTickWorkflow, Settl
 # workflows call by reference (workflows/case_activities.py, workflows/settlement_activities.py).
 ACTIVITY_CLASSES = (
     ApplicationActivities, RegistrationActivities, SurveyActivities, ReviewActivities, ReferralActivities,
-    ServiceActivities, ArchivingActivities, ClosingActivities, DynamicManagementActivities,
+    ServiceActivities, ArchivingActivities, ClosingActivities, DynamicEventActivities, HearingActivities,
     EscalationActivities, DeadlineStepActivities,
     RunActivities, StatementActivities, StatementDeadlineActivities,
 )
@@ -50,7 +51,7 @@ _PASSTHROUGH = (
     "vocabulary", "models.payloads", "models.settlement.payloads",
     "workflows.process", "workflows.transitions", "workflows.guards", "workflows.effects",
     "workflows.case_activities", "workflows.settlement_activities", "workflows.review_timing",
-    "workflows.periods", "workflows.visibility",
+    "workflows.periods", "workflows.visibility", "workflows.hearing", "workflows.case_timers",
 )
 
 

@@ -207,7 +207,7 @@ class CaseWorkflow:
                 return
             with contextlib.suppress(ApplicationError):  # not written: the loop tries again
                 await self._own_step(Action.HEARING_LAPSED, CaseActivities.hearing_lapsed, state.proposal,
-                                     hearing.after_lapse(state), hearing.system_actor(state))
+                                     hearing.after_lapse(state), hearing.system_actor(state.village_code))
 
     # ---- the workflow's own work: deadline rungs, the monthly review, recomputation -------------------------
 

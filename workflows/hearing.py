@@ -17,8 +17,8 @@ from vocabulary.dynamic import StatusChange
 SYSTEM_USER = UUID(int=0)
 
 
-def system_actor(state: CaseState) -> Actor:
-    return Actor(user_id=SYSTEM_USER, role=Role.COUNTY_OFFICER, jurisdiction=state.village_code[:6])
+def system_actor(village_code: str) -> Actor:
+    return Actor(user_id=SYSTEM_USER, role=Role.COUNTY_OFFICER, jurisdiction=village_code[:6])
 
 
 def after_event(state: CaseState, event: EventRef) -> CaseState:

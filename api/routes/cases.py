@@ -94,7 +94,7 @@ async def list_cases(
 
 @router.get("/{case_id}", summary="案件详情：当前环节、经办人、全部办理记录")
 async def get_case(case_id: UUID, actor: ActorDep, session: SessionDep) -> CaseDetail:
-    await load_case(session, actor, case_id)
+    await load_case(session, actor, case_id, former_ok=True)
     row = await read_case(session, case_id)
     audit = (await session.execute(
         select(_a.seq, _a.action, _a.before, _a.after, _a.actor_id, _a.actor_role, _a.at,

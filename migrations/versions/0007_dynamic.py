@@ -218,7 +218,8 @@ def upgrade() -> None:
     op.alter_column('statements', 'clawback_amount', server_default=None)
     # ### end Alembic commands ###
     op.drop_constraint("ck_statement_status", "statements", type_="check")
-    op.create_check_constraint("ck_statement_status", "statements", "status IN ('draft', 'returned', 'approved', 'paid')")
+    op.create_check_constraint("ck_statement_status", "statements",
+                               "status IN ('draft', 'returned', 'approved', 'paid')")
     for event, rows in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")):
         op.execute(f"""
             CREATE TRIGGER clawbacks_locked_{event.lower()} AFTER {event} ON clawbacks
