@@ -12,6 +12,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
+from activities.documents.store import DocumentStore
 from api.errors import ApiError
 from infra.db import Sessions
 from infra.security import BadToken, read_token
@@ -28,6 +29,7 @@ class Resources:
     settings: Settings
     sessions: Sessions
     temporal: Client
+    documents: DocumentStore
 
 
 # Dependencies are `async def`: a plain `def` is run in the threadpool, a hop per request for no reason.

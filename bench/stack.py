@@ -27,6 +27,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.documents.store import DocumentStore
 from api.deps import Resources
 from api.main import create_app
 from bench.bare import BareWorkflow
@@ -126,7 +127,9 @@ async def stack(concurrency: int) -> AsyncIterator[Stack]:
         bare_queue = f"bench-bare-{suffix}"
         await es.enter_async_context(build_worker(env.client, make_sessions(worker_engine), settings.task_queue))
         await es.enter_async_context(Worker(env.client, task_queue=bare_queue, workflows=[BareWorkflow]))
-        resources = Resources(settings=settings, sessions=make_sessions(api_engine), temporal=env.client)
+        api_sessions = make_sessions(api_engine)
+        resources = Resources(settings=settings, sessions=api_sessions, temporal=env.client,
+                              documents=DocumentStore.from_settings(settings, api_sessions))
         base = await es.enter_async_context(serve(resources))
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         http = await es.enter_async_context(

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
 from activities.case.saving import save_step
+from activities.documents.store import DocumentStore
 from activities.dynamic import documents as docs
 from activities.dynamic.context import case_facts, save_letter
 from infra.db import Sessions
@@ -42,8 +43,8 @@ async def current_eligibility(session: AsyncSession, case_id: Any, on: date) -> 
 
 
 class ReviewActivities(CaseActivities):
-    def __init__(self, sessions: Sessions) -> None:
-        self._sessions = sessions
+    def __init__(self, sessions: Sessions, documents: DocumentStore | None = None) -> None:
+        self._sessions, self._documents = sessions, documents
 
     @activity.defn
     async def review(self, record: StepRecord[ReviewForm]) -> StepSaved:
@@ -66,7 +67,7 @@ class ReviewActivities(CaseActivities):
             if form.decision is ReviewDecision.REFUSE:
                 session.add(Closure(case_id=t.case_id, outcome=Outcome.REFUSED.value, reason=form.reasons,
                                     decided_by=t.actor.user_id, decided_at=t.at))
-                await _refusal_letter(session, t, form.reasons, eligibility.basis)
+                await _refusal_letter(self._documents, session, t, form.reasons, eligibility.basis)
 
         return await save_step(self._sessions, record, writes)
 
@@ -95,11 +96,12 @@ async def check_items(session: AsyncSession, t: Transition, items: list[ItemQuan
                 )
 
 
-async def _refusal_letter(session: AsyncSession, t: Transition, reasons: str, basis: str) -> None:
+async def _refusal_letter(documents: DocumentStore | None, session: AsyncSession, t: Transition, reasons: str,
+                          basis: str) -> None:
     """不予救助决定书: the refusal in writing, with reasons and the remedies (a PDF listed on the case)."""
     facts = await case_facts(session, t.case_id)
     today = china_day(t.at)
     letter = docs.refusal(number=facts.number(t.seq, today), addressee=facts.person_name, authority=facts.authority,
                           dated=today, applied_on=china_day(facts.opened_at), reasons=reasons, basis=basis,
                           remedies=remedies(today), county_name=facts.county)
-    await save_letter(session, t.case_id, letter, t.actor.user_id, t.at, f"refusal:{t.case_id}:{t.seq}")
+    await save_letter(documents, session, t.case_id, letter, t.actor.user_id, f"refusal:{t.case_id}:{t.seq}")

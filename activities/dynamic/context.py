@@ -1,23 +1,25 @@
 """What the dynamic-management activities read about a case to write its documents and records: names (never
-an ID number), the plan in force, and the interim store of the documents (until the documents store lands)."""
+an ID number), the plan in force, and the documents kept in the document store."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from activities.documents.store import DocumentRef, DocumentStore
 from activities.dynamic.documents import Letter, pdf
 from models.deadline_tables import Notification
-from models.dynamic.tables import CASE_DOCUMENTS, PLAN_CHANGES, CaseDocument
+from models.dynamic.tables import PLAN_CHANGES
 from models.payloads.forms import ItemQuantity
 from vocabulary.case import Role
+from vocabulary.documents import GeneratedKind
+from vocabulary.dynamic import CaseDocKind
 
 
 @dataclass(frozen=True)
@@ -74,20 +76,22 @@ async def case_facts(session: AsyncSession, case_id: UUID) -> CaseFacts:
                      row.provider_id, row.service_no, row.opened_at, list(row.items or []), names)
 
 
-async def save_letter(session: AsyncSession, case_id: UUID, letter: Letter, actor_id: UUID, at: datetime,
-                      business_key: str) -> UUID:
-    """Store a document once per business key, with its SHA-256 (the first bytes win; they are deterministic).
-    To become `activities.documents.store.save_generated` when the documents store is on main."""
-    data = pdf(letter)
-    row = (await session.execute(insert(CaseDocument).values(
-        business_key=business_key, case_id=case_id, kind=letter.kind.value, filename=letter.filename,
-        content_type="application/pdf", size=len(data), sha256=hashlib.sha256(data).hexdigest(), content=data,
-        created_by=actor_id, created_at=at,
-    ).on_conflict_do_nothing(index_elements=["business_key"]).returning(CASE_DOCUMENTS.c.id))).scalar_one_or_none()
-    if row is None:
-        row = (await session.execute(select(CASE_DOCUMENTS.c.id).where(
-            CASE_DOCUMENTS.c.business_key == business_key))).scalar_one()
-    return UUID(str(row))
+# The store's kinds (vocabulary.documents); the exact title (拟变更 / 拟终止 …) is in the file name.
+STORE_KIND = {
+    CaseDocKind.CHANGE_NOTICE: GeneratedKind.HEARING_NOTICE, CaseDocKind.STOP_NOTICE: GeneratedKind.HEARING_NOTICE,
+    CaseDocKind.CHANGE_DECISION: GeneratedKind.SERVICE_DECISION,
+    CaseDocKind.STOP_DECISION: GeneratedKind.SERVICE_DECISION, CaseDocKind.REFUSAL: GeneratedKind.REFUSAL_LETTER,
+}
+
+
+async def save_letter(documents: DocumentStore | None, session: AsyncSession, case_id: UUID, letter: Letter,
+                      actor_id: UUID, business_key: str) -> DocumentRef:
+    """The PDF in the document store (encrypted at rest, SHA-256 recorded, listed on the case), once per
+    business key: a retried activity gets the document already stored (the bytes are deterministic)."""
+    assert documents is not None, "built without a document store"
+    return await documents.save_generated(
+        session, case_id=case_id, kind=STORE_KIND[letter.kind], filename=letter.filename,
+        content_type="application/pdf", data=pdf(letter), actor_id=actor_id, business_key=business_key)
 
 
 async def change_plan(session: AsyncSession, facts: CaseFacts, seq: int, effective_on: date,

@@ -15,6 +15,7 @@ from temporalio import activity
 from activities.case.review import check_items
 from activities.case.saving import save_step
 from activities.deadlines.plan import county_rules, work_calendar
+from activities.documents.store import DocumentStore
 from activities.dynamic import documents as docs
 from activities.dynamic.context import CaseFacts, case_facts, change_plan, save_letter, tell_provider
 from activities.dynamic.removal import remove_records
@@ -39,8 +40,8 @@ def _items(form_items: list[Any]) -> list[dict[str, Any]]:
 
 
 class HearingActivities(CaseActivities):
-    def __init__(self, sessions: Sessions) -> None:
-        self._sessions = sessions
+    def __init__(self, sessions: Sessions, documents: DocumentStore | None = None) -> None:
+        self._sessions, self._documents = sessions, documents
 
     @activity.defn
     async def propose_change(self, record: StepRecord[ProposeForm]) -> StepSaved:
@@ -66,7 +67,8 @@ class HearingActivities(CaseActivities):
                     plan_now=facts.plan_text(facts.items), plan_after=facts.plan_text(form.items),
                     effective_on=form.effective_on, hearing_days=days, hearing_ends_on=ends_on,
                     address=f"{facts.township}社会救助窗口")
-                await save_letter(session, t.case_id, letter, t.actor.user_id, t.at, f"notice:{t.case_id}:{t.seq}")
+                await save_letter(self._documents, session, t.case_id, letter, t.actor.user_id,
+                                  f"notice:{t.case_id}:{t.seq}")
 
         saved = await save_step(self._sessions, record, writes)
         async with self._sessions() as session:
@@ -115,8 +117,8 @@ class HearingActivities(CaseActivities):
             basis = (f"本机关于{docs.day_zh(china_day(hearing.proposed_at))}告知您拟{ChangeKind(hearing.kind).zh}"
                      f"（事实：{hearing.facts}），并告知您依法享有陈述、申辩的权利。")
             items = [] if form.result is DecisionResult.STOP else hearing.items
-            await _decide(session, t, form.result, "hearing", form.reasons, statement, form.statement_considered,
-                          basis, form.effective_on, items, hearing.seq)
+            await _decide(self._documents, session, t, form.result, "hearing", form.reasons, statement,
+                          form.statement_considered, basis, form.effective_on, items, hearing.seq)
 
         return await save_step(self._sessions, record, writes)
 
@@ -126,8 +128,9 @@ class HearingActivities(CaseActivities):
 
         async def writes(session: AsyncSession) -> None:
             basis = f"您于{docs.day_zh(form.requested_on)}书面申请停止服务类社会救助服务，并已签字确认。"
-            await _decide(session, t, DecisionResult.STOP, "own_request", form.reason, "本人书面申请停止服务。",
-                          "依本人申请作出，无需另行听取陈述、申辩。", basis, form.effective_on, [], None)
+            await _decide(self._documents, session, t, DecisionResult.STOP, "own_request", form.reason,
+                          "本人书面申请停止服务。", "依本人申请作出，无需另行听取陈述、申辩。", basis,
+                          form.effective_on, [], None)
 
         return await save_step(self._sessions, record, writes)
 
@@ -143,7 +146,8 @@ class HearingActivities(CaseActivities):
         return await save_step(self._sessions, record, writes)
 
 
-async def _decide(session: AsyncSession, t: Transition, result: DecisionResult, basis_kind: str, reasons: str,
+async def _decide(documents: DocumentStore | None, session: AsyncSession, t: Transition, result: DecisionResult,
+                  basis_kind: str, reasons: str,
                   statement: str, considered: str, basis: str, effective_on: date, items: list[dict[str, Any]],
                   hearing_seq: int | None) -> None:
     """The decision's record; for a change or stop also its document, the plan from the effective date, the
@@ -162,7 +166,7 @@ async def _decide(session: AsyncSession, t: Transition, result: DecisionResult, 
                            authority=facts.authority, dated=today, basis=basis, reasons=reasons, statement=statement,
                            considered=considered, plan_after=facts.plan_text(items), effective_on=effective_on,
                            remedies=rights, county_name=facts.county)
-    await save_letter(session, t.case_id, letter, t.actor.user_id, t.at, f"decision:{t.case_id}:{t.seq}")
+    await save_letter(documents, session, t.case_id, letter, t.actor.user_id, f"decision:{t.case_id}:{t.seq}")
     await change_plan(session, facts, t.seq, effective_on, items, result.zh, t.at)
     await remove_records(session, t.case_id, effective_on, items, f"{result.zh}决定生效后的服务",
                          f"{t.case_id}:{t.seq}", t.at)

@@ -1,4 +1,4 @@
-"""dynamic management: status events, hearings, decisions and their documents, plan changes, transfers, the
+"""dynamic management: status events, hearings, decisions, plan changes, transfers, the
 roster imports and the screening list; settlement's disallowed records and clawbacks
 
 Revision ID: 0007_dynamic
@@ -132,23 +132,6 @@ def upgrade() -> None:
     )
     op.create_index('ix_status_events_case', 'status_events', ['case_id'], unique=False)
     op.create_index('ix_status_events_person', 'status_events', ['person_id'], unique=False)
-    op.create_table('case_documents',
-    sa.Column('id', sa.Uuid(), nullable=False),
-    sa.Column('business_key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
-    sa.Column('case_id', sa.Uuid(), nullable=False),
-    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('filename', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('content_type', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('size', sa.Integer(), nullable=False),
-    sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('content', sa.LargeBinary(), nullable=False),
-    sa.Column('created_by', sa.Uuid(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('business_key')
-    )
-    op.create_index(op.f('ix_case_documents_case_id'), 'case_documents', ['case_id'], unique=False)
     op.create_table('case_transfers',
     sa.Column('case_id', sa.Uuid(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
@@ -244,8 +227,6 @@ def downgrade() -> None:
     op.drop_table('hearings')
     op.drop_index(op.f('ix_case_transfers_from_village'), table_name='case_transfers')
     op.drop_table('case_transfers')
-    op.drop_index(op.f('ix_case_documents_case_id'), table_name='case_documents')
-    op.drop_table('case_documents')
     op.drop_index('ix_status_events_person', table_name='status_events')
     op.drop_index('ix_status_events_case', table_name='status_events')
     op.drop_table('status_events')

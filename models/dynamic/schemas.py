@@ -36,16 +36,6 @@ class EventOut(Out):
                    taken_in=row.case_seq is not None)
 
 
-class DocumentOut(Out):
-    id: UUID
-    kind: str
-    kind_zh: str
-    filename: str
-    size: int
-    sha256: str
-    created_at: datetime
-
-
 class HearingOut(Out):
     seq: int
     kind: str
@@ -88,11 +78,10 @@ class CaseDynamicOut(Out):
     hearings: list[HearingOut]
     decisions: list[DecisionOut]
     plan_changes: list[PlanChangeOut]
-    documents: list[DocumentOut]
 
     @classmethod
-    def of(cls, hearings: Any, decisions: Any, changes: Any, documents: list[DocumentOut]) -> CaseDynamicOut:
+    def of(cls, hearings: Any, decisions: Any, changes: Any) -> CaseDynamicOut:
         return cls(
             hearings=[HearingOut(**{**r._mapping, "kind_zh": ChangeKind.label(r.kind)}) for r in hearings],
             decisions=[DecisionOut(**{**r._mapping, "result_zh": DecisionResult.label(r.result)}) for r in decisions],
-            plan_changes=[PlanChangeOut.model_validate(r) for r in changes], documents=documents)
+            plan_changes=[PlanChangeOut.model_validate(r) for r in changes])

@@ -1,4 +1,4 @@
-"""Tables of dynamic management (动态管理): status events, hearings, written decisions and their documents, plan
+"""Tables of dynamic management (动态管理): status events, hearings, written decisions, plan
 changes by effective date, transfers within the county, the monthly roster imports and the screening list, and
 the settlement's record of disallowed and clawed-back service records."""
 
@@ -97,23 +97,6 @@ class PlanChange(SQLModel, table=True):
     created_at: datetime = tz_column()
 
 
-class CaseDocument(SQLModel, table=True):
-    """A document the system wrote for a case (notice, decision, refusal): the PDF as produced, its hash."""
-
-    __tablename__ = "case_documents"
-    id: UUID = Field(default_factory=uuid4, primary_key=True)
-    business_key: str = Field(unique=True, max_length=120)
-    case_id: UUID = Field(foreign_key="cases.id", index=True)
-    kind: str  # CaseDocKind
-    filename: str
-    content_type: str
-    size: int
-    sha256: str = Field(max_length=64)
-    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    created_by: UUID
-    created_at: datetime = tz_column()
-
-
 class CaseTransfer(SQLModel, table=True):
     """A move within the county: the former township keeps reading the case's history."""
 
@@ -208,7 +191,6 @@ STATUS_EVENTS = table_of(StatusEvent)
 HEARINGS = table_of(Hearing)
 SERVICE_DECISIONS = table_of(ServiceDecision)
 PLAN_CHANGES = table_of(PlanChange)
-CASE_DOCUMENTS = table_of(CaseDocument)
 CASE_TRANSFERS = table_of(CaseTransfer)
 ROSTER_IMPORTS = table_of(RosterImport)
 SCREENINGS = table_of(Screening)

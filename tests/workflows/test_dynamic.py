@@ -19,7 +19,7 @@ from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from devstack.seed import OTHER_VILLAGE
 from infra.db import Sessions
 from models.deadline_tables import NOTIFICATIONS
-from models.dynamic.tables import CASE_DOCUMENTS, CASE_TRANSFERS, PLAN_CHANGES, STATUS_EVENTS, StatusEvent
+from models.dynamic.tables import CASE_TRANSFERS, PLAN_CHANGES, STATUS_EVENTS, StatusEvent
 from models.payloads.case import CaseState
 from models.payloads.dynamic import (
     AcknowledgeForm,
@@ -146,10 +146,11 @@ async def test_hearings_a_lapse_and_a_statement(sessions: Sessions, task_queue: 
         done = await step(lapsing, process.DECIDE, "jiedao", decide_stop)
         assert done.position.outcome == "stopped"
 
-    kinds = await rows(sessions, "SELECT case_id, kind FROM case_documents WHERE case_id IN (:a, :b)",
-                       a=case_id_of(lapsing), b=case_id_of(heard))
-    assert sorted(k for c, k in kinds if c == case_id_of(lapsing)) == ["stop_decision", "stop_notice"]
-    assert sorted(k for c, k in kinds if c == case_id_of(heard)) == ["change_decision", "change_notice"]
+    kinds = await rows(sessions, "SELECT case_id, filename FROM documents WHERE case_id IN (:a, :b) "
+                                 "AND category = 'generated'", a=case_id_of(lapsing), b=case_id_of(heard))
+    titles = {c: sorted(name.split("-")[0] for cc, name in kinds if cc == c) for c, _ in kinds}
+    assert titles[case_id_of(lapsing)] == ["拟终止救助服务告知书", "终止救助服务决定书"]
+    assert titles[case_id_of(heard)] == ["变更救助服务决定书", "拟变更救助服务告知书"]
     plans = await rows(sessions, "SELECT case_id, effective_on, items, acknowledged_at FROM plan_changes "
                                  "WHERE case_id IN (:a, :b)", a=case_id_of(lapsing), b=case_id_of(heard))
     by_case = {p.case_id: p for p in plans}
@@ -203,8 +204,8 @@ async def test_death_own_request_transfer_and_the_review_flag(sessions: Sessions
                                    {"c": case_id_of(died)})).one()
         told = (await s.execute(select(NOTIFICATIONS.c.recipient_role, NOTIFICATIONS.c.message).where(
             NOTIFICATIONS.c.case_id == case_id_of(died)))).all()
-        docs = (await s.execute(select(CASE_DOCUMENTS.c.kind).where(
-            CASE_DOCUMENTS.c.case_id.in_([case_id_of(died), case_id_of(asked)])))).scalars().all()
+        docs = (await s.execute(text("SELECT kind FROM documents WHERE case_id IN (:a, :b)"),
+                                {"a": case_id_of(died), "b": case_id_of(asked)})).scalars().all()
         transfer = (await s.execute(select(CASE_TRANSFERS).where(CASE_TRANSFERS.c.case_id == case_id_of(moved)))).one()
         projection = (await s.execute(select(CASES.c.township_code).where(CASES.c.id == case_id_of(moved)))).scalar()
         events = (await s.execute(select(STATUS_EVENTS.c.change, STATUS_EVENTS.c.source).where(
@@ -214,6 +215,6 @@ async def test_death_own_request_transfer_and_the_review_flag(sessions: Sessions
     assert (closure.outcome, closure.effective_on) == ("deceased", date(2026, 3, 9))  # paid through the day of death
     assert stops == [date(2026, 3, 9)]
     assert [r.recipient_role for r in told] == ["provider"] and "死亡" in told[0].message
-    assert docs == ["stop_decision"]  # the own-request stop is written; a death needs no decision
+    assert docs == ["service_decision"]  # the own-request stop is written; a death needs no decision
     assert (transfer.from_village[:9], transfer.to_village, projection) == ("341702001", OTHER_VILLAGE, "341702002")
     assert [(e.change, e.source) for e in events] == [("review_ineligible", "review")]

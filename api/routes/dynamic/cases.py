@@ -8,19 +8,17 @@ import asyncio
 import uuid
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from api.access import load_case
 from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, require
 from api.errors import ApiError
-from models.dynamic.schemas import CaseDynamicOut, DocumentOut, EventOut
+from models.dynamic.schemas import CaseDynamicOut, EventOut
 from models.dynamic.tables import (
-    CASE_DOCUMENTS,
     HEARINGS,
     PLAN_CHANGES,
     SERVICE_DECISIONS,
@@ -30,7 +28,7 @@ from models.dynamic.tables import (
 from models.payloads.dynamic import EventForm, EventRef
 from models.tables import DIVISIONS, PERSONS, Case
 from vocabulary.case import Role
-from vocabulary.dynamic import CaseDocKind, EventSource, StatusChange
+from vocabulary.dynamic import EventSource, StatusChange
 from vocabulary.people import Category
 from workflows.case import CaseWorkflow
 from workflows.visibility import case_workflow_id
@@ -102,8 +100,9 @@ async def list_events(case_id: UUID, actor: ActorDep, session: SessionDep) -> li
     return [EventOut.of(r) for r in rows]
 
 
-@router.get("/dynamic", summary="案件的动态管理：告知与陈述申辩、书面决定、服务方案变更、文书")
+@router.get("/dynamic", summary="案件的动态管理：告知与陈述申辩、书面决定、服务方案变更")
 async def dynamic_of(case_id: UUID, actor: ActorDep, session: SessionDep) -> CaseDynamicOut:
+    """The notices and decisions themselves are PDFs in the case's documents (GET /cases/{id}/documents)."""
     await visible_case(session, actor, case_id)
     hearings = (await session.execute(select(HEARINGS).where(HEARINGS.c.case_id == case_id)
                                       .order_by(HEARINGS.c.seq))).all()
@@ -111,32 +110,4 @@ async def dynamic_of(case_id: UUID, actor: ActorDep, session: SessionDep) -> Cas
                                        .order_by(SERVICE_DECISIONS.c.seq))).all()
     changes = (await session.execute(select(PLAN_CHANGES).where(PLAN_CHANGES.c.case_id == case_id)
                                      .order_by(PLAN_CHANGES.c.seq))).all()
-    return CaseDynamicOut.of(hearings, decisions, changes, await _documents(session, case_id))
-
-
-async def _documents(session: Any, case_id: UUID) -> list[DocumentOut]:
-    d = CASE_DOCUMENTS.c
-    rows = (await session.execute(select(d.id, d.kind, d.filename, d.size, d.sha256, d.created_at)
-                                  .where(d.case_id == case_id).order_by(d.created_at, d.id))).all()
-    return [DocumentOut(id=r.id, kind=r.kind, kind_zh=CaseDocKind.label(r.kind), filename=r.filename, size=r.size,
-                        sha256=r.sha256, created_at=r.created_at) for r in rows]
-
-
-@router.get("/documents", summary="案件文书（告知书、决定书、不予救助决定书）列表")
-async def documents(case_id: UUID, actor: ActorDep, session: SessionDep) -> list[DocumentOut]:
-    await visible_case(session, actor, case_id)
-    return await _documents(session, case_id)
-
-
-@router.get("/documents/{document_id}", summary="下载文书（PDF，A4）",
-            response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
-async def document(case_id: UUID, document_id: UUID, actor: ActorDep, session: SessionDep) -> Response:
-    await visible_case(session, actor, case_id)
-    d = CASE_DOCUMENTS.c
-    row = (await session.execute(select(d.filename, d.content_type, d.content, d.sha256).where(
-        d.id == document_id, d.case_id == case_id))).one_or_none()
-    if row is None:
-        raise ApiError(404, "document_not_found", "文书不存在")
-    return Response(row.content, media_type=row.content_type, headers={
-        "Content-Disposition": f"inline; filename*=UTF-8''{quote(row.filename)}", "X-Content-SHA256": row.sha256})
-
+    return CaseDynamicOut.of(hearings, decisions, changes)
