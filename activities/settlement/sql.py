@@ -7,7 +7,8 @@
    are written there): billable, flagged (duplicate, over the plan) or an exception for the next run.
 3. A draft statement for every purchaser x provider with billable records (its id derived from that key).
 4. The ledger (one row per record: its one and only settlement), the lines per case x item x service month x
-   price, the clawbacks of paid records since disallowed (negative lines; activities/settlement/disallow.py), totals per funding source and government / social, a content hash (a re-run that changes nothing
+   price, the clawbacks of paid records since disallowed (negative lines; activities/settlement/disallow.py),
+   totals per funding source and government / social, a content hash (a re-run that changes nothing
    keeps the version), the exceptions, and the county's 1% check.
 """
 
