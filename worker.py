@@ -24,6 +24,7 @@ from activities.deadlines.escalation import DeadlineStepActivities, EscalationAc
 from activities.documents.store import DocumentStore
 from activities.dynamic.events import DynamicEventActivities
 from activities.dynamic.hearings import HearingActivities
+from activities.dynamic.roster import RosterActivities
 from activities.settlement.deadlines import StatementDeadlineActivities
 from activities.settlement.runs import RunActivities
 from activities.settlement.schedule import ensure_schedule
@@ -33,17 +34,19 @@ from infra.temporal import connect
 from models.settings import Settings, get_settings
 from workflows.calendar_reload import CalendarReloadWorkflow
 from workflows.case import CaseWorkflow
+from workflows.dynamic import RosterImportWorkflow
 from workflows.settlement import SettlementTickWorkflow, SettlementWorkflow
 from workflows.settlement_statement import StatementWorkflow
 
-WORKFLOWS = (CaseWorkflow, CalendarReloadWorkflow, SettlementTickWorkflow, SettlementWorkflow, StatementWorkflow)
+WORKFLOWS = (CaseWorkflow, CalendarReloadWorkflow, RosterImportWorkflow, SettlementTickWorkflow, SettlementWorkflow,
+             StatementWorkflow)
 # Every class of activities, each built with its dependencies; each implements some of the methods the
 # workflows call by reference (workflows/case_activities.py, workflows/settlement_activities.py).
 ACTIVITY_CLASSES = (
     ApplicationActivities, RegistrationActivities, SurveyActivities, ReviewActivities, ReferralActivities,
     ServiceActivities, ArchivingActivities, ClosingActivities, DynamicEventActivities, HearingActivities,
     EscalationActivities, DeadlineStepActivities,
-    RunActivities, StatementActivities, StatementDeadlineActivities,
+    RunActivities, StatementActivities, StatementDeadlineActivities, RosterActivities,
 )
 # The classes that also keep documents they generate (payment files, notices): built with the document store.
 WITH_DOCUMENTS = (StatementActivities, HearingActivities, ReviewActivities)
@@ -55,6 +58,7 @@ _PASSTHROUGH = (
     "workflows.process", "workflows.transitions", "workflows.guards", "workflows.effects",
     "workflows.case_activities", "workflows.settlement_activities", "workflows.review_timing",
     "workflows.periods", "workflows.visibility", "workflows.hearing", "workflows.case_timers",
+    "workflows.dynamic_activities",
 )
 
 

@@ -117,3 +117,36 @@ class EventForm(Payload):
     evidence: Text
     to_village: DivisionCode | None = None
     category: str | None = Field(default=None, max_length=20)
+
+
+# ---- the monthly roster's import (workflows/dynamic.py) ----------------------------------------------------
+
+
+class RosterStart(Payload):
+    import_id: UUID
+    actor: Actor  # the county officer who imported it: the events' recorder
+    imported: bool = False  # a continued run only hands events on
+    after: UUID | None = None
+    sent: int = 0
+
+
+class RosterPage(Payload):
+    import_id: UUID
+    actor: Actor
+    after: UUID | None
+    limit: int = Field(ge=1, le=1000)
+
+
+class CaseEvent(Payload):
+    case_id: UUID
+    event: EventRef
+
+
+class RosterEvents(Payload):
+    items: list[CaseEvent]
+
+
+class RosterDone(Payload):
+    good_rows: int
+    bad_rows: int
+    events: int
