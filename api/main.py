@@ -29,6 +29,7 @@ from api.routes import (
     supervision,
 )
 from api.routes.dynamic import cases as dynamic_cases
+from api.routes.dynamic import roster, screenings
 from api.routes.settlement import agreements, catalog, statements
 from api.routes.settlement import runs as settlement
 from api.upload_limit import UploadLimit
@@ -83,7 +84,8 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
     errors.install(app)
     app.add_middleware(UploadLimit)
     for module in (auth, process, cases, steps, services, archives, documents, archive_bundles, document_access,
-                   catalog, inbox, supervision, calendar, agreements, settlement, statements, dynamic_cases):
+                   catalog, inbox, supervision, calendar, agreements, settlement, statements, dynamic_cases, roster,
+                   screenings):
         app.include_router(module.router)
 
     @app.get("/health", tags=["运维"], summary="健康检查")

@@ -30,6 +30,8 @@ async def create_case(
     key: IdempotencyKey = None,
 ) -> CasePublic:
     require(actor, Role.APPLICANT, Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_WORKER)
+    if body.channel is Channel.MONITORING:
+        raise ApiError(422, "monitoring_via_screening", "动态监测新纳入对象的服务需求请在需求摸排清单中登记")
     case_id = uuid.uuid5(uuid.NAMESPACE_URL, f"assistflow:case:{actor.user_id}:{key}") if key else uuid.uuid4()
     if key and (await session.get(Case, case_id)) is not None:  # the same form submitted again
         response.status_code = 200
