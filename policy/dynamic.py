@@ -60,6 +60,8 @@ class RosterRow:
     category: Category
     change: RosterChange
     effective_on: date
+    gender: str
+    birth_date: date
 
 
 def _date(raw: str) -> date | None:
@@ -79,8 +81,9 @@ def check_row(cells: tuple[str, ...], jurisdiction: str, villages: frozenset[str
     problems: list[str] = []
     if not 2 <= len(name) <= 40:
         problems.append("姓名应为2至40个字")
+    facts = None
     try:
-        idnumber.parse(number)
+        facts = idnumber.parse(number)
     except idnumber.InvalidIdNumber as exc:
         problems.append(_ID_PROBLEM[str(exc)])
     if len(village) != 12 or not village.isdigit():
@@ -98,6 +101,7 @@ def check_row(cells: tuple[str, ...], jurisdiction: str, villages: frozenset[str
     effective = _date(day_raw)
     if effective is None:
         problems.append("变动日期无效(应为如2026-11-01的日期)")
-    if problems or category is None or change is None or effective is None:
+    if problems or category is None or change is None or effective is None or facts is None:
         return problems
-    return RosterRow(name, idnumber.normalize(number), village, category, change, effective)
+    return RosterRow(name, idnumber.normalize(number), village, category, change, effective, facts.gender,
+                     facts.birth_date)
