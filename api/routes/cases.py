@@ -120,8 +120,11 @@ async def get_case(case_id: UUID, actor: ActorDep, session: SessionDep) -> CaseD
             .order_by(MATERIALS_REQUESTS.c.seq.desc()).limit(1)
         )).scalar_one()
     closure = await session.get(Closure, case_id)
+    earlier = (await session.execute(select(_c.id).where(
+        _c.person_id == row.person_id, _c.id != case_id, _c.opened_at < row.opened_at, case_scope(actor),
+    ).order_by(_c.opened_at.desc()))).scalars().all()
     return CaseDetail.model_validate({
         **public(row), "history": history, "materials_missing": missing,
         "closure": ClosureOut.model_validate(closure) if closure else None,
-        "available_actions": available_actions(row, actor),
+        "available_actions": available_actions(row, actor), "earlier_cases": list(earlier),
     })

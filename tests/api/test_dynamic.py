@@ -143,7 +143,8 @@ async def test_refusal_notice_and_decision_documents(api: Api) -> None:
     assert "不予救助决定书" in text and "家庭成员可提供照料" in text and "行政复议" in text and "行政诉讼" in text
     assert (await api.get(f"/cases/{refused}/documents", "jiedao2")).status_code == 404
 
-    case = await in_service(api, new_person())
+    person = new_person()
+    case = await in_service(api, person)
     await api.post(f"/cases/{case}/status-events", "xieliyuan", {
         "change": "institution", "effective_on": api.today.isoformat(), "evidence": "已入住敬老院"})
     proposal = {"kind": "stop", "reasons": "已入住敬老院集中供养", "facts": "服务对象已于本月入住敬老院。",
@@ -178,3 +179,5 @@ async def test_refusal_notice_and_decision_documents(api: Api) -> None:
     assert "终止救助服务决定书" in text and "同意终止" in text and "本人同意，予以采纳" in text and "60日内" in text
     dynamic = (await api.get(f"/cases/{case}/dynamic", "jiedao")).json()
     assert dynamic["decisions"][0]["result"] == "stop" and dynamic["hearings"][0]["statement"] == "同意终止"
+    again = await api.open(person=person)  # services stopped: the person may apply again, linked to the last case
+    assert (await api.get(f"/cases/{again}", "jiedao")).json()["earlier_cases"] == [case]
