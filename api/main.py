@@ -19,7 +19,11 @@ from api.routes import (
     archives,
     auth,
     calendar,
+    case_export,
+    case_records,
     cases,
+    console,
+    directory,
     document_access,
     documents,
     inbox,
@@ -84,8 +88,8 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
     errors.install(app)
     app.add_middleware(UploadLimit)
     for module in (auth, process, cases, steps, services, archives, documents, archive_bundles, document_access,
-                   catalog, inbox, supervision, calendar, agreements, settlement, statements, dynamic_cases, roster,
-                   screenings):
+                   catalog, inbox, supervision, calendar, agreements, settlement, statements, case_records, case_export,
+                   directory, dynamic_cases, roster, screenings):
         app.include_router(module.router)
 
     @app.get("/health", tags=["运维"], summary="健康检查")
@@ -94,6 +98,7 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
             await session.execute(text("SELECT 1"))
         return {"status": "ok"}
 
+    console.mount(app)  # last: `/` and `/console/...` only, after every JSON path
     return app
 
 

@@ -17,6 +17,7 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -37,6 +38,7 @@ from infra.db import make_engine, make_sessions, sync_url
 from infra.migrate import upgrade
 from infra.temporal import data_converter
 from models.settings import Settings
+from policy.deadlines import CHINA
 from tests.flow import Api
 from worker import build_worker
 from workflows.visibility import SEARCH_ATTRIBUTES
@@ -138,7 +140,8 @@ async def stack(concurrency: int) -> AsyncIterator[Stack]:
         if pgdata is not None:
             postmaster = int((pgdata / "postmaster.pid").read_text().split()[0])
         meta = {"database": "DATABASE_URL" if pgdata is None else "embedded pgserver", "api": base}
-        yield Stack(Api(http, settings, env.client), env.client, bare_queue, meta, postmaster)
+        today = datetime.now(CHINA).date()  # the API's own today: nothing is pinned in a bench
+        yield Stack(Api(http, settings, env.client, today), env.client, bare_queue, meta, postmaster)
 
 
 # ---- CPU accounting from /proc (Linux; elsewhere the meter reports nothing) ---------------------------
