@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
@@ -56,9 +56,14 @@ class HearingActivities(CaseActivities):
             else:
                 days = (await county_rules(session, facts.village_code[:6]))[DeadlineRule.HEARING_PERIOD]
                 ends_on = (await work_calendar(session)).add(today, days).on
+            # The status events this proposal answers: those taken in since the last decision.
+            events = (await session.execute(text("""
+                SELECT id::text FROM status_events WHERE case_id = :c AND case_seq > COALESCE(
+                    (SELECT max(seq) FROM service_decisions WHERE case_id = :c), 0) ORDER BY case_seq"""),
+                {"c": t.case_id})).scalars().all()
             session.add(Hearing(case_id=t.case_id, seq=t.seq, kind=form.kind.value, reasons=form.reasons,
                                 facts=form.facts, items=_items(form.items), effective_on=form.effective_on,
-                                hearing_days=days, hearing_ends_on=ends_on, events=[],
+                                hearing_days=days, hearing_ends_on=ends_on, events=list(events),
                                 proposed_by=t.actor.user_id, proposed_at=t.at))
             if days is not None and ends_on is not None:
                 letter = docs.notice(

@@ -154,6 +154,8 @@ async def test_hearings_a_lapse_and_a_statement(sessions: Sessions, task_queue: 
     plans = await rows(sessions, "SELECT case_id, effective_on, items, acknowledged_at FROM plan_changes "
                                  "WHERE case_id IN (:a, :b)", a=case_id_of(lapsing), b=case_id_of(heard))
     by_case = {p.case_id: p for p in plans}
+    answered = await rows(sessions, "SELECT events FROM hearings WHERE case_id = :c", c=case_id_of(heard))
+    assert len(answered[0].events) == 1  # the proposal names the status event it answers
     assert by_case[case_id_of(lapsing)].items == [] and by_case[case_id_of(heard)].acknowledged_at is not None
 
 
