@@ -29,8 +29,9 @@ from activities.settlement.deadlines import StatementDeadlineActivities
 from activities.settlement.runs import RunActivities
 from activities.settlement.schedule import ensure_schedule
 from activities.settlement.statements import StatementActivities
+from infra import logs, tracing
 from infra.db import Sessions, make_engine, make_sessions
-from infra.temporal import connect
+from infra.temporal import connect, worker_runtime
 from models.settings import Settings, get_settings
 from workflows.calendar_reload import CalendarReloadWorkflow
 from workflows.case import CaseWorkflow
@@ -59,6 +60,8 @@ _PASSTHROUGH = (
     "workflows.case_activities", "workflows.settlement_activities", "workflows.review_timing",
     "workflows.periods", "workflows.visibility", "workflows.hearing", "workflows.case_timers",
     "workflows.dynamic_activities",
+    # The tracing interceptor's workflow side (a no-op when tracing is off).
+    "opentelemetry",
 )
 
 
@@ -94,7 +97,10 @@ def build_worker(client: Client, sessions: Sessions, task_queue: str, documents:
 
 async def run(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
-    client = await connect(settings.temporal_address, settings.temporal_namespace, settings.payload_key)
+    # The SDK core's log lines as JSON like ours, and its metrics for Prometheus when an address is set.
+    runtime = worker_runtime(settings.worker_metrics_address)
+    client = await connect(settings.temporal_address, settings.temporal_namespace, settings.payload_key,
+                           interceptors=tracing.interceptors(tracing.configure("assistflow-worker")), runtime=runtime)
     sessions = make_sessions(engine)
     documents = DocumentStore.from_settings(settings, sessions)
     await documents.objects.prepare()
@@ -114,8 +120,9 @@ async def run(settings: Settings) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(run(get_settings()))
+    settings = get_settings()
+    logs.configure("assistflow-worker", settings.log_level)
+    asyncio.run(run(settings))
 
 
 if __name__ == "__main__":

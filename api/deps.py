@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
 from activities.documents.store import DocumentStore
+from api import revocation
 from api.errors import ApiError
 from infra.db import Sessions
-from infra.security import BadToken, read_token
+from infra.security import BadToken, read_token_claims
 from models.payloads.actor import Actor
 from models.settings import Settings
 from vocabulary.case import Role
@@ -53,9 +54,15 @@ async def get_actor(resources: ResourcesDep, token: Annotated[str | None, Depend
     if token is None:
         raise ApiError(401, "not_authenticated", "请先登录")
     try:
-        return read_token(token, resources.settings.token_secret)
+        actor, issued_at = read_token_claims(token, resources.settings.token_secret)
     except BadToken:
         raise ApiError(401, "invalid_token", "登录已失效，请重新登录") from None
+    # Deactivated users and revoked tokens (password reset) are refused on every request; this check stays when
+    # the token format changes.
+    found = await revocation.standing(resources.sessions, actor.user_id, resources.settings.revocation_cache_seconds)
+    if not revocation.allows(found, issued_at):
+        raise ApiError(401, "token_revoked", "账号已停用或登录已失效，请重新登录")
+    return actor
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -11,6 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from policy.accounts import Refusal
+
 log = logging.getLogger(__name__)
 
 # Status for each refusal code raised by the case workflow or its activities.
@@ -28,6 +30,12 @@ STATUS_OF_CODE: dict[str, int] = {
     "plan_exceeds_approval": 422,
     "unknown_file": 422,
     "system_unavailable": 503,
+}
+
+# Status of each refusal of the account rules (policy/accounts.py); any other is 422.
+STATUS_OF_REFUSAL: dict[str, int] = {
+    "wrong_role": 403, "role_not_allowed": 403, "lead_not_allowed": 403, "out_of_jurisdiction": 403,
+    "not_self": 403, "user_not_found": 404, "provider_not_found": 404,
 }
 
 _FIELD_ZH = {
@@ -65,15 +73,25 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 
 def install(app: FastAPI) -> None:
+    from api.metrics import REFUSALS  # counted here, where every refusal becomes a response
+
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        REFUSALS.labels(exc.code, str(exc.status)).inc()
         return JSONResponse(_body(exc.code, exc.message, exc.details), status_code=exc.status,
                             headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else None)
+
+    @app.exception_handler(Refusal)
+    async def _refusal(_: Request, exc: Refusal) -> JSONResponse:
+        status = STATUS_OF_REFUSAL.get(exc.code, 422)
+        REFUSALS.labels(exc.code, str(status)).inc()
+        return JSONResponse(_body(exc.code, exc.message), status_code=status)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         fields = _field_errors(exc)
         names = "、".join(f"{f['field'] or '请求'}({f['problem']})" for f in fields[:5])
+        REFUSALS.labels("invalid_input", "422").inc()
         return JSONResponse(_body("invalid_input", f"填写内容有误：{names}", fields), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)

@@ -43,13 +43,20 @@ def _unb64(text: str) -> bytes:
 
 
 def issue_token(actor: Actor, secret: str, ttl_seconds: int) -> str:
-    claims = {"a": actor.model_dump(mode="json"), "exp": int(time.time()) + ttl_seconds}
+    # "iat" to the millisecond: a token is refused when issued before its user's last revocation.
+    now = time.time()
+    claims = {"a": actor.model_dump(mode="json"), "exp": int(now) + ttl_seconds, "iat": round(now, 3)}
     body = _b64(json.dumps(claims, separators=(",", ":")).encode())
     sig = _b64(hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest())
     return f"{body}.{sig}"
 
 
 def read_token(token: str, secret: str) -> Actor:
+    return read_token_claims(token, secret)[0]
+
+
+def read_token_claims(token: str, secret: str) -> tuple[Actor, float]:
+    """The actor and when the token was issued (0 for a token from before "iat" was written)."""
     body, _, sig = token.partition(".")
     expected = _b64(hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest())
     if not sig or not hmac.compare_digest(sig, expected):
@@ -58,11 +65,12 @@ def read_token(token: str, secret: str) -> Actor:
         claims = json.loads(_unb64(body))
         actor = Actor.model_validate(claims["a"])
         expires = int(claims["exp"])
+        issued = float(claims.get("iat", 0))
     except (ValueError, KeyError, TypeError) as exc:
         raise BadToken("claims") from exc
     if expires < time.time():
         raise BadToken("expired")
-    return actor
+    return actor, issued
 
 
 def seal_id_number(number: str, key: str) -> bytes:

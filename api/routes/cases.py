@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from api import workflow_calls
 from api.access import case_scope, check_village, load_case
+from api.accounts.divisions import require_division
 from api.case_actions import available_actions
 from api.case_rows import CASE_COLUMNS, public, read_case
 from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, require
@@ -47,6 +48,7 @@ async def create_case(
         if body.channel is Channel.DISCOVERY and actor.role is not Role.VILLAGE_ASSISTANT:
             raise ApiError(403, "wrong_role", "主动发现应由村(社区)社会救助协理员上报")
         check_village(actor, body.person.village_code)
+        await require_division(session, body.person.village_code)  # no case in a phantom village
         person_id = await upsert_person(session, resources.settings, body.person)
         village = body.person.village_code
     existing = (await session.execute(
