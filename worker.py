@@ -15,7 +15,6 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.case.application import ApplicationActivities
 from activities.case.archiving import ArchivingActivities
 from activities.case.closing import ClosingActivities
-from activities.case.dynamic_management import DynamicManagementActivities
 from activities.case.referral import ReferralActivities
 from activities.case.registration import RegistrationActivities
 from activities.case.review import ReviewActivities
@@ -23,6 +22,9 @@ from activities.case.service import ServiceActivities
 from activities.case.survey import SurveyActivities
 from activities.deadlines.escalation import DeadlineStepActivities, EscalationActivities
 from activities.documents.store import DocumentStore
+from activities.dynamic.events import DynamicEventActivities
+from activities.dynamic.hearings import HearingActivities
+from activities.dynamic.roster import RosterActivities
 from activities.settlement.deadlines import StatementDeadlineActivities
 from activities.settlement.runs import RunActivities
 from activities.settlement.schedule import ensure_schedule
@@ -35,24 +37,25 @@ from infra.temporal import connect, worker_runtime
 from models.settings import Settings, get_settings
 from workflows.calendar_reload import CalendarReloadWorkflow
 from workflows.case import CaseWorkflow
+from workflows.dynamic import RosterImportWorkflow
 from workflows.settlement import SettlementTickWorkflow, SettlementWorkflow
 from workflows.settlement_statement import StatementWorkflow
 from workflows.task import TaskWorkflow
 
-WORKFLOWS = (CaseWorkflow, CalendarReloadWorkflow, SettlementTickWorkflow, SettlementWorkflow, StatementWorkflow,
-             TaskWorkflow)
+WORKFLOWS = (CaseWorkflow, CalendarReloadWorkflow, RosterImportWorkflow, SettlementTickWorkflow, SettlementWorkflow,
+             StatementWorkflow, TaskWorkflow)
 # Every class of activities, each built with its dependencies; each implements some of the methods the
 # workflows call by reference (workflows/case_activities.py, workflows/settlement_activities.py,
 # workflows/task_activities.py).
 ACTIVITY_CLASSES = (
     ApplicationActivities, RegistrationActivities, SurveyActivities, ReviewActivities, ReferralActivities,
-    ServiceActivities, ArchivingActivities, ClosingActivities, DynamicManagementActivities,
+    ServiceActivities, ArchivingActivities, ClosingActivities, DynamicEventActivities, HearingActivities,
     EscalationActivities, DeadlineStepActivities,
-    RunActivities, StatementActivities, StatementDeadlineActivities,
+    RunActivities, StatementActivities, StatementDeadlineActivities, RosterActivities,
     TaskDeadlineActivities,
 )
 # The classes that also keep documents they generate (payment files, notices): built with the document store.
-WITH_DOCUMENTS = (StatementActivities,)
+WITH_DOCUMENTS = (StatementActivities, HearingActivities, ReviewActivities)
 # Pure modules shared with the sandbox instead of re-imported for every workflow run (pydantic alone costs
 # tens of milliseconds per uncached workflow). The workflow modules themselves stay sandboxed.
 _PASSTHROUGH = (
@@ -60,8 +63,8 @@ _PASSTHROUGH = (
     "vocabulary", "models.payloads", "models.settlement.payloads", "models.tasks.payloads",
     "workflows.process", "workflows.transitions", "workflows.guards", "workflows.effects",
     "workflows.case_activities", "workflows.settlement_activities", "workflows.task_activities",
-    "workflows.review_timing",
-    "workflows.periods", "workflows.visibility",
+    "workflows.review_timing", "workflows.periods", "workflows.visibility", "workflows.hearing",
+    "workflows.case_timers", "workflows.dynamic_activities",
     # The tracing interceptor's workflow side (a no-op when tracing is off).
     "opentelemetry",
 )

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import ApiError
+from models.dynamic.tables import CASE_TRANSFERS
 from models.payloads.actor import Actor
 from models.tables import CASES, Case
 from vocabulary.case import Role
@@ -38,13 +39,24 @@ def in_scope(actor: Actor, case: Any) -> bool:
     return str(case.village_code).startswith(actor.jurisdiction)
 
 
-async def load_case(session: AsyncSession, actor: Actor, case_id: UUID) -> Case:
+async def load_case(session: AsyncSession, actor: Actor, case_id: UUID, *, former_ok: bool = False) -> Case:
+    """The case if `actor` may see it. `former_ok`: a township a case was transferred away from (a move within
+    the county) still reads it, and its history."""
     case = (await session.execute(select(Case).where(_cases.id == case_id))).scalar_one_or_none()
     if case is None:
         raise ApiError(404, "case_not_found", "案件不存在")
-    if not in_scope(actor, case):
+    if not in_scope(actor, case) and not (former_ok and await _held_before(session, actor, case_id)):
         raise ApiError(403, "out_of_jurisdiction", "案件不在您的管辖范围内")
     return case
+
+
+async def _held_before(session: AsyncSession, actor: Actor, case_id: UUID) -> bool:
+    if actor.role in (Role.PROVIDER, Role.APPLICANT):
+        return False
+    t = CASE_TRANSFERS.c
+    found = (await session.execute(select(t.case_id).where(
+        t.case_id == case_id, t.from_village.startswith(actor.jurisdiction, autoescape=True)).limit(1))).first()
+    return found is not None
 
 
 def check_village(actor: Actor, village_code: str) -> None:

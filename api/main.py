@@ -37,6 +37,8 @@ from api.routes import (
     supervision,
 )
 from api.routes.accounts import providers, users
+from api.routes.dynamic import cases as dynamic_cases
+from api.routes.dynamic import roster, screenings
 from api.routes.oversight import (
     checks,
     complaints,
@@ -106,8 +108,8 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
     app.add_middleware(ObserveMiddleware)
     for module in (auth, process, cases, steps, services, archives, documents, archive_bundles, document_access,
                    catalog, inbox, supervision, calendar, agreements, settlement, statements, case_records, case_export,
-                   directory, users, providers, notices, objections, checks, rectifications, complaints, visits,
-                   evaluations, ledger, overview):
+                   directory, users, providers, dynamic_cases, roster, screenings, notices, objections, checks,
+                   rectifications, complaints, visits, evaluations, ledger, overview):
         app.include_router(module.router)
 
     @app.get("/health", tags=["运维"], summary="健康检查（数据库可用）")

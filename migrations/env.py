@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 import models.case_tables
 import models.deadline_tables
 import models.documents.tables
+import models.dynamic.tables
 import models.oversight.complaint_tables
 import models.oversight.tables
 import models.settlement.tables

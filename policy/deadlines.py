@@ -6,6 +6,11 @@ Defaults (working days; a county officer may change each one for the county):
 - 转介服务 referral 5 for the township, and 3 for the provider to accept or decline
 - 开展服务 service plan 5, 建立档案 archiving 10
 - 资金结算 a monthly statement's approval by the purchaser 5, from the day it was computed
+- 动态管理 a status change (an event, or the monthly review finding a case no longer eligible) is looked into
+  within 10; after a notice of an intended reduction or stop the recipient may state and defend (陈述申辩) for 5
+  (the hearing period, a durable timer, not a deadline of the township's); the written decision is due 5 after
+  the statement or after the period lapsed
+- 需求摸排 a new recipient on the monthly roster is screened by the village assistant within 10
 - the reminder goes out 2 working days before the due date
 
 Tasks outside a case (監督管理, oversight; defaults a county changes like any rule):
@@ -23,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from policy.workdays import WorkCalendar
-from vocabulary.case import Role, Step
+from vocabulary.case import Action, Role, Step
 from vocabulary.china import CHINA, OFFICE_OPENS
 from vocabulary.deadlines import DeadlineRule
 from vocabulary.tasks import TaskKind
@@ -48,6 +53,10 @@ DEFAULT_RULES: dict[str, int] = {
     R.COMPLAINT_RESOLUTION: 5,
     R.COMPLAINT_RETURN_VISIT: 3,
     R.COMPLAINT_EXTENSION_MAX: 5,
+    R.DYNAMIC_TASK: 10,
+    R.HEARING_PERIOD: 5,
+    R.DYNAMIC_DECISION: 5,
+    R.SCREENING: 10,
     R.REMINDER_BEFORE: 2,
 }
 # Which rule times each kind of task.
@@ -74,10 +83,20 @@ INTAKE_STEPS = frozenset({Step.REGISTRATION, Step.SURVEY, Step.REVIEW})
 MAX_EXTENSION = 20
 
 
-def rule_key(step: Step, holder: Role | None) -> DeadlineRule | None:
-    """Which rule times a case waiting in `step` for `holder`; None where nobody is waited on."""
+# In 动态管理 the township's deadline after these actions is the decision's, not the task's.
+DECISION_AFTER = frozenset({Action.PROPOSE, Action.RECORD_STATEMENT, Action.HEARING_LAPSED})
+
+
+def rule_key(step: Step, holder: Role | None, action: Action | None = None) -> DeadlineRule | None:
+    """Which rule times a case waiting in `step` for `holder`; None where nobody is waited on. A case in
+    动态管理 waits on nobody until a status change opens a task for the township (and on nobody while the
+    recipient is being heard: the hearing period is the case's own timer)."""
     if step is Step.REFERRAL and holder is Role.PROVIDER:
         return REFERRAL_RESPONSE
+    if step is Step.DYNAMIC_MANAGEMENT:
+        if holder is not Role.TOWNSHIP_WORKER:
+            return None
+        return R.DYNAMIC_DECISION if action in DECISION_AFTER else R.DYNAMIC_TASK
     return STEP_RULE.get(step)
 
 

@@ -24,6 +24,10 @@ class DeadlineRule(Labelled):
     COMPLAINT_RESOLUTION = "complaint_resolution", "投诉办理答复"
     COMPLAINT_RETURN_VISIT = "complaint_return_visit", "投诉回访"
     COMPLAINT_EXTENSION_MAX = "complaint_extension_max", "投诉办理延期上限"
+    DYNAMIC_TASK = "dynamic_task", "动态管理(核实身份变动)"
+    HEARING_PERIOD = "hearing_period", "陈述申辩期限"
+    DYNAMIC_DECISION = "dynamic_decision", "动态管理(作出书面决定)"
+    SCREENING = "screening", "新纳入对象需求摸排"
     REMINDER_BEFORE = "reminder_before", "到期前提醒提前天数"
 
 

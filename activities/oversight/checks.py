@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, select, text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.oversight import billing
@@ -75,7 +75,3 @@ async def record_check(session: AsyncSession, row: Any, actor_id: UUID, method: 
             actor_id=actor_id, at=at)
     return Recorded(True, task)
 
-
-def pending_disallowed() -> ColumnElement[bool]:
-    """Not-delivered findings not yet passed to settlement (while its mechanism was missing)."""
-    return (SPOT_CHECKS.c.result == CheckResult.NOT_DELIVERED.value) & SPOT_CHECKS.c.disallowed.is_(False)

@@ -2,14 +2,13 @@
 adjustment in the next statement if already paid — nothing paid twice, nothing paid for a service not given.
 
 Settlement's side is `activities/settlement/disallow.py: disallow(session, record_ids, reason, source_kind,
-source_id, at)`, from the dynamic-management work; until it is on this branch this test is skipped (reported)."""
+source_id, at)`, from the dynamic-management work."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import text
 
 from activities.settlement.sql import compute_county
@@ -17,8 +16,6 @@ from infra.db import Sessions
 from models.settlement.payloads import CountyInput
 from tests.api.conftest import Http
 from tests.world import World, add_cases, add_record, at
-
-pytest.importorskip("activities.settlement.disallow", reason="settlement's disallow() is not on this branch yet")
 
 
 async def paid_for(sessions: Sessions, case: object, month: date) -> Decimal:

@@ -287,8 +287,110 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 动态管理：听取服务对象意见后，书面决定停止服务并结案 */
+        /** 停止服务：依服务对象本人签字的书面申请，书面决定停止服务并结案 */
         post: operations["stop_services_cases__case_id__stop_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/dynamic/dismissal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 动态管理：核实身份变动后认为无需变更服务 */
+        post: operations["dismiss_task_cases__case_id__dynamic_dismissal_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/dynamic/proposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 动态管理：拟变更或拟终止服务，出具告知书，开始陈述申辩期 */
+        post: operations["propose_change_cases__case_id__dynamic_proposal_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/dynamic/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 动态管理：记录服务对象的陈述申辩意见（本人、协理员或工作人员） */
+        post: operations["record_statement_cases__case_id__dynamic_statement_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/dynamic/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 动态管理：陈述申辩后（或期满后）作出变更或终止服务决定书 */
+        post: operations["decide_change_cases__case_id__dynamic_decision_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/dynamic/acknowledgement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 动态管理：服务供给主体确认服务变更 */
+        post: operations["acknowledge_change_cases__case_id__dynamic_acknowledgement_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/dynamic/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 动态管理：县内迁移，案件转至迁入地乡镇(街道) */
+        post: operations["transfer_cases__case_id__dynamic_transfer_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1412,6 +1514,180 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{case_id}/status-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 案件的身份变动记录 */
+        get: operations["list_events_cases__case_id__status_events_get"];
+        put?: never;
+        /** 登记服务对象身份变动，形成动态管理任务 */
+        post: operations["record_event_cases__case_id__status_events_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/dynamic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 案件的动态管理：告知与陈述申辩、书面决定、服务方案变更
+         * @description The notices and decisions themselves are PDFs in the case's documents (GET /cases/{id}/documents).
+         */
+        get: operations["dynamic_of_cases__case_id__dynamic_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dynamic/roster-template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载动态监测名单导入模板(XLSX) */
+        get: operations["template_dynamic_roster_template_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dynamic/roster-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导入低收入人口动态监测信息平台的月度名单(XLSX或CSV) */
+        post: operations["import_roster_dynamic_roster_imports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dynamic/roster-imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 名单导入进度与结果 */
+        get: operations["import_status_dynamic_roster_imports__import_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dynamic/roster-imports/{import_id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载未导入的错误行及原因(XLSX) */
+        get: operations["import_errors_dynamic_roster_imports__import_id__errors_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dynamic/screenings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 需求摸排清单：动态监测新纳入对象，协理员逐一了解服务需求 */
+        get: operations["screenings_dynamic_screenings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dynamic/screenings/{screening_id}/need": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 记录服务需求：转入主动发现，新建案件(渠道：动态监测) */
+        post: operations["record_need_dynamic_screenings__screening_id__need_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dynamic/screenings/{screening_id}/no-need": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记暂无服务需求(须说明原因) */
+        post: operations["record_no_need_dynamic_screenings__screening_id__no_need_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dynamic/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 动态管理月报：按村(社区)或乡镇(街道)统计 */
+        get: operations["report_dynamic_report_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/notices/current": {
         parameters: {
             query?: never;
@@ -2164,13 +2440,18 @@ export interface components {
             /** Offset */
             offset: number;
         };
+        /** AcknowledgeForm */
+        AcknowledgeForm: {
+            /** Note */
+            note?: string | null;
+        };
         /**
          * Action
          * @description Each action on a case. A person's action is a Workflow Update of this name (workflows/process.py says
          *     where and by whom it may be taken); the automatic ones are the workflow's own work.
          * @enum {string}
          */
-        Action: "open" | "register" | "return_incomplete" | "resubmit" | "survey" | "review" | "refer" | "respond_referral" | "file_plan" | "build_archive" | "withdraw" | "close" | "stop_services" | "suspend_deadline" | "resume_deadline" | "extend_deadline" | "reassign" | "retry_blocked" | "monthly_review" | "escalate" | "recompute_deadline" | "mark_blocked";
+        Action: "open" | "register" | "return_incomplete" | "resubmit" | "survey" | "review" | "refer" | "respond_referral" | "file_plan" | "build_archive" | "withdraw" | "close" | "stop_services" | "dismiss_task" | "propose_change" | "record_statement" | "decide_change" | "acknowledge_change" | "transfer" | "suspend_deadline" | "resume_deadline" | "extend_deadline" | "reassign" | "retry_blocked" | "monthly_review" | "escalate" | "recompute_deadline" | "mark_blocked" | "status_event" | "hearing_lapsed";
         /** ActionInfo */
         ActionInfo: {
             action: components["schemas"]["Action"];
@@ -2419,6 +2700,11 @@ export interface components {
             /** File */
             file: string;
         };
+        /** Body_import_roster_dynamic_roster_imports_post */
+        Body_import_roster_dynamic_roster_imports_post: {
+            /** File */
+            file: string;
+        };
         /** Body_login_auth_token_post */
         Body_login_auth_token_post: {
             /** Grant Type */
@@ -2581,6 +2867,20 @@ export interface components {
             closure: components["schemas"]["ClosureOut"] | null;
             /** Available Actions */
             available_actions: components["schemas"]["ActionOut"][];
+            /**
+             * Earlier Cases
+             * @default []
+             */
+            earlier_cases: string[];
+        };
+        /** CaseDynamicOut */
+        CaseDynamicOut: {
+            /** Hearings */
+            hearings: components["schemas"]["HearingOut"][];
+            /** Decisions */
+            decisions: components["schemas"]["DecisionOut"][];
+            /** Plan Changes */
+            plan_changes: components["schemas"]["PlanChangeOut"][];
         };
         /** CasePage */
         CasePage: {
@@ -2709,10 +3009,16 @@ export interface components {
          */
         Category: "dibao" | "tekun" | "orphan" | "dibao_edge" | "monitored" | "expenditure" | "none";
         /**
+         * ChangeKind
+         * @description What a township proposes for a case in service.
+         * @enum {string}
+         */
+        ChangeKind: "add_items" | "reduce" | "remove_items" | "stop";
+        /**
          * Channel
          * @enum {string}
          */
-        Channel: "window" | "online" | "discovery";
+        Channel: "window" | "online" | "discovery" | "monitoring";
         /**
          * CheckMethod
          * @enum {string}
@@ -2986,6 +3292,53 @@ export interface components {
             /** Pending */
             pending: number;
         };
+        /** DecideForm */
+        DecideForm: {
+            result: components["schemas"]["DecisionResult"];
+            /** Reasons */
+            reasons: string;
+            /** Statement Considered */
+            statement_considered: string;
+            /**
+             * Effective On
+             * Format: date
+             */
+            effective_on: string;
+        };
+        /** DecisionOut */
+        DecisionOut: {
+            /** Seq */
+            seq: number;
+            /** Result */
+            result: string;
+            /** Result Zh */
+            result_zh: string;
+            /** Basis */
+            basis: string;
+            /** Reasons */
+            reasons: string;
+            /** Statement Considered */
+            statement_considered: string | null;
+            /**
+             * Effective On
+             * Format: date
+             */
+            effective_on: string;
+            /** Review By */
+            review_by: string | null;
+            /** Litigation By */
+            litigation_by: string | null;
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+        };
+        /**
+         * DecisionResult
+         * @enum {string}
+         */
+        DecisionResult: "change" | "stop" | "keep";
         /**
          * DifficultyDegree
          * @enum {string}
@@ -2997,6 +3350,14 @@ export interface components {
          * @enum {string}
          */
         Dimension: "economy" | "health" | "education" | "housing" | "employment" | "guardianship" | "social_integration";
+        /**
+         * DismissForm
+         * @description The township looked into the status change: the services stay as they are.
+         */
+        DismissForm: {
+            /** Reason */
+            reason: string;
+        };
         /** DivisionOut */
         DivisionOut: {
             /** Code */
@@ -3162,6 +3523,58 @@ export interface components {
             computed_at: string;
         };
         /**
+         * EventForm
+         * @description A status change entered by a township worker or a village assistant (the API's body).
+         */
+        EventForm: {
+            change: components["schemas"]["StatusChange"];
+            /**
+             * Effective On
+             * Format: date
+             */
+            effective_on: string;
+            /** Evidence */
+            evidence: string;
+            /** To Village */
+            to_village?: string | null;
+            /** Category */
+            category?: string | null;
+        };
+        /** EventOut */
+        EventOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Case Id */
+            case_id: string | null;
+            /** Change */
+            change: string;
+            /** Change Zh */
+            change_zh: string;
+            /** Source */
+            source: string;
+            /** Source Zh */
+            source_zh: string;
+            /**
+             * Effective On
+             * Format: date
+             */
+            effective_on: string;
+            /** Evidence */
+            evidence: string;
+            /** To Village */
+            to_village: string | null;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /** Taken In */
+            taken_in: boolean;
+        };
+        /**
          * ExtendForm
          * @description Once per deadline, by a county officer, with a reason.
          */
@@ -3265,6 +3678,42 @@ export interface components {
          * @enum {string}
          */
         Handler: "township" | "provider" | "county";
+        /** HearingOut */
+        HearingOut: {
+            /** Seq */
+            seq: number;
+            /** Kind */
+            kind: string;
+            /** Kind Zh */
+            kind_zh: string;
+            /** Reasons */
+            reasons: string;
+            /** Facts */
+            facts: string;
+            /** Items */
+            items: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Effective On
+             * Format: date
+             */
+            effective_on: string;
+            /** Hearing Days */
+            hearing_days: number | null;
+            /** Hearing Ends On */
+            hearing_ends_on: string | null;
+            /** Statement */
+            statement: string | null;
+            /** Statement Waived */
+            statement_waived: boolean;
+            /** Stated At */
+            stated_at: string | null;
+            /** Lapsed At */
+            lapsed_at: string | null;
+            /** Decision Seq */
+            decision_seq: number | null;
+        };
         /** HistoryEntry */
         HistoryEntry: {
             /** Seq */
@@ -3289,6 +3738,49 @@ export interface components {
              * Format: date-time
              */
             at: string;
+        };
+        /** ImportOut */
+        ImportOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Filename */
+            filename: string;
+            /** Sha256 */
+            sha256: string;
+            /** Status */
+            status: string;
+            /** Status Zh */
+            status_zh: string;
+            /** Total Rows */
+            total_rows: number;
+            /** Done Rows */
+            done_rows: number;
+            /** Progress Percent */
+            progress_percent: number;
+            /** Good Rows */
+            good_rows: number;
+            /** Bad Rows */
+            bad_rows: number;
+            /** New People */
+            new_people: number;
+            /** Events */
+            events: number;
+            /** Screenings */
+            screenings: number;
+            /** Error */
+            error: string | null;
+            /** Has Errors File */
+            has_errors_file: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Finished At */
+            finished_at: string | null;
         };
         /** InspectorIn */
         InspectorIn: {
@@ -3351,6 +3843,16 @@ export interface components {
          * @enum {string}
          */
         NeedCategory: "care" | "living" | "wellbeing";
+        /** NeedIn */
+        NeedIn: {
+            /** Need Description */
+            need_description: string;
+        };
+        /** NoNeedIn */
+        NoNeedIn: {
+            /** Reason */
+            reason: string;
+        };
         /** NoticeLine */
         NoticeLine: {
             /** Line No */
@@ -3482,7 +3984,7 @@ export interface components {
          * @description How a case ended.
          * @enum {string}
          */
-        Outcome: "refused" | "withdrawn" | "no_provider" | "stopped";
+        Outcome: "refused" | "withdrawn" | "no_provider" | "stopped" | "deceased";
         /** PasswordReset */
         PasswordReset: {
             /** Password */
@@ -3509,6 +4011,24 @@ export interface components {
             category: components["schemas"]["Category"];
             /** Conditions */
             conditions?: components["schemas"]["Condition"][];
+        };
+        /** PlanChangeOut */
+        PlanChangeOut: {
+            /** Seq */
+            seq: number;
+            /**
+             * Effective On
+             * Format: date
+             */
+            effective_on: string;
+            /** Items */
+            items: {
+                [key: string]: unknown;
+            }[];
+            /** Reason */
+            reason: string;
+            /** Acknowledged At */
+            acknowledged_at: string | null;
         };
         /** PlanForm */
         PlanForm: {
@@ -3547,6 +4067,26 @@ export interface components {
             actions: components["schemas"]["ActionInfo"][];
             /** Mermaid */
             mermaid: string;
+        };
+        /**
+         * ProposeForm
+         * @description A proposed change. `items` is the whole plan after the change (empty for a stop).
+         */
+        ProposeForm: {
+            kind: components["schemas"]["ChangeKind"];
+            /** Reasons */
+            reasons: string;
+            /** Facts */
+            facts: string;
+            /**
+             * Effective On
+             * Format: date
+             */
+            effective_on: string;
+            /** Items */
+            items?: components["schemas"]["ItemQuantity"][];
+            /** Reassessment */
+            reassessment?: string | null;
         };
         /** ProviderAccountIn */
         ProviderAccountIn: {
@@ -3851,6 +4391,29 @@ export interface components {
              */
             requirement?: string | null;
         };
+        /** ReportRow */
+        ReportRow: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string | null;
+            /** New Recipients */
+            new_recipients: number;
+            /** Screened */
+            screened: number;
+            /** Pending */
+            pending: number;
+            /** Overdue */
+            overdue: number;
+            /** Cases Opened */
+            cases_opened: number;
+            /** Exited */
+            exited: number;
+            /** Exited Stopped */
+            exited_stopped: number;
+            /** Exited In Hearing */
+            exited_in_hearing: number;
+        };
         /** RespondForm */
         RespondForm: {
             /** Accept */
@@ -4000,6 +4563,58 @@ export interface components {
          * @enum {string}
          */
         Satisfaction: "satisfied" | "basically_satisfied" | "dissatisfied";
+        /** ScreeningOut */
+        ScreeningOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Person Id
+             * Format: uuid
+             */
+            person_id: string;
+            /** Person Name */
+            person_name: string;
+            /** Category */
+            category: string;
+            /** Category Zh */
+            category_zh: string;
+            /** Village Code */
+            village_code: string;
+            /** Village Name */
+            village_name: string | null;
+            /**
+             * Listed For
+             * Format: date
+             */
+            listed_for: string;
+            /** Period */
+            period: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Status */
+            status: string;
+            /** Status Zh */
+            status_zh: string;
+            /** Reason */
+            reason: string | null;
+            /** Case Id */
+            case_id: string | null;
+            /** Screened At */
+            screened_at: string | null;
+        };
+        /**
+         * ScreeningStatus
+         * @enum {string}
+         */
+        ScreeningStatus: "pending" | "need" | "no_need";
         /** ServiceItemDetail */
         ServiceItemDetail: {
             /** Code */
@@ -4166,6 +4781,12 @@ export interface components {
             /** Reason Zh */
             reason_zh: string;
         };
+        /**
+         * StatementBy
+         * @description Who brought the recipient's statement (陈述、申辩) in.
+         * @enum {string}
+         */
+        StatementBy: "recipient" | "guardian";
         /** StatementDetail */
         StatementDetail: {
             /**
@@ -4212,6 +4833,8 @@ export interface components {
             social_amount: string;
             /** Adjustment Amount */
             adjustment_amount: string;
+            /** Clawback Amount */
+            clawback_amount: string;
             /**
              * Computed At
              * Format: date-time
@@ -4254,6 +4877,20 @@ export interface components {
             /** Size */
             size: number;
         };
+        /**
+         * StatementForm
+         * @description The recipient's statement and defence (陈述、申辩), or their express waiver of it.
+         */
+        StatementForm: {
+            by: components["schemas"]["StatementBy"];
+            /** Statement */
+            statement: string;
+            /**
+             * Waived
+             * @default false
+             */
+            waived: boolean;
+        };
         /** StatementLineOut */
         StatementLineOut: {
             /**
@@ -4275,6 +4912,8 @@ export interface components {
             service_month: string;
             /** Kind */
             kind: string;
+            /** Kind Zh */
+            kind_zh: string;
             /** Unit Price */
             unit_price: string;
             /** Quantity */
@@ -4336,6 +4975,8 @@ export interface components {
             social_amount: string;
             /** Adjustment Amount */
             adjustment_amount: string;
+            /** Clawback Amount */
+            clawback_amount: string;
             /**
              * Computed At
              * Format: date-time
@@ -4374,6 +5015,12 @@ export interface components {
          * @enum {string}
          */
         StatementStatus: "draft" | "returned" | "approved" | "paid";
+        /**
+         * StatusChange
+         * @description A recipient's status change, as recorded (by hand, from the roster, or by the monthly review).
+         * @enum {string}
+         */
+        StatusChange: "category_gained" | "category_changed" | "category_lost" | "death" | "moved_within_county" | "moved_out" | "institution" | "own_request" | "review_ineligible";
         /**
          * Step
          * @description The ten steps of 池州方案 四、服务流程, in order.
@@ -4435,13 +5082,21 @@ export interface components {
         };
         /**
          * StopForm
-         * @description Stopping services needs the recipient heard first (陈述申辩) and a written decision.
+         * @description Stopping at the recipient's own signed request (no hearing is owed to a person asking for it).
          */
         StopForm: {
             /** Reason */
             reason: string;
-            /** Hearing Record */
-            hearing_record: string;
+            /**
+             * Requested On
+             * Format: date
+             */
+            requested_on: string;
+            /**
+             * Signed Request
+             * @constant
+             */
+            signed_request: true;
             /**
              * Effective On
              * Format: date
@@ -4666,6 +5321,16 @@ export interface components {
          * @enum {string}
          */
         TaskStatus: "open" | "done" | "cancelled";
+        /**
+         * TransferForm
+         * @description A move within the county: the case goes to the new village's township.
+         */
+        TransferForm: {
+            /** To Village */
+            to_village: string;
+            /** Reason */
+            reason: string;
+        };
         /** UserIn */
         UserIn: {
             /**
@@ -5482,6 +6147,234 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["StopForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    dismiss_task_cases__case_id__dynamic_dismissal_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DismissForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    propose_change_cases__case_id__dynamic_proposal_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposeForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    record_statement_cases__case_id__dynamic_statement_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatementForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    decide_change_cases__case_id__dynamic_decision_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    acknowledge_change_cases__case_id__dynamic_acknowledgement_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcknowledgeForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    transfer_cases__case_id__dynamic_transfer_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferForm"];
             };
         };
         responses: {
@@ -8028,6 +8921,356 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProviderDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_events_cases__case_id__status_events_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    record_event_cases__case_id__status_events_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    dynamic_of_cases__case_id__dynamic_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDynamicOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    template_dynamic_roster_template_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    import_roster_dynamic_roster_imports_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_roster_dynamic_roster_imports_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    import_status_dynamic_roster_imports__import_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    import_errors_dynamic_roster_imports__import_id__errors_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    screenings_dynamic_screenings_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["ScreeningStatus"] | null;
+                period?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScreeningOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    record_need_dynamic_screenings__screening_id__need_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                screening_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NeedIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScreeningOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    record_no_need_dynamic_screenings__screening_id__no_need_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                screening_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoNeedIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScreeningOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    report_dynamic_report_get: {
+        parameters: {
+            query: {
+                period: string;
+                level?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRow"][];
                 };
             };
             /** @description Validation Error */
