@@ -231,7 +231,10 @@ def cli() -> None:
     parser.add_argument("--start-budget", type=float, default=None,
                         help="seconds between now and the first review (default: max(20, cases/150))")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--quick", action="store_true", help="100 cases over 10 s: a smoke run")
     args = parser.parse_args()
+    if args.quick:
+        args.cases, args.window = min(args.cases, 100), min(args.window, 10.0)
     out = asyncio.run(main(args))
     print(report(out), flush=True)
     if args.json:

@@ -175,7 +175,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=7, help="measured page loads per page (after one warm-up)")
     parser.add_argument("--cases", type=int, default=60, help="cases opened first (the list shows 50 of them)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--quick", action="store_true", help="2 rounds after 52 cases: a smoke run")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.rounds, args.cases = min(args.rounds, 2), min(args.cases, 52)
     result = asyncio.run(run(args))
     report(result)
     if args.json:

@@ -157,8 +157,9 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--size-kb", type=int, default=1024)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--quick", action="store_true", help="20 documents: a smoke run")
     args = parser.parse_args()
-    count = 1000 if args.full else args.count
+    count = 1000 if args.full else 20 if args.quick else args.count
     try:
         report(count, args.size_kb * 1024, asyncio.run(run(count, args.size_kb * 1024, args.concurrency)))
     except KeyboardInterrupt:

@@ -187,7 +187,10 @@ def main() -> None:
     parser.add_argument("--recipients", type=int, default=2000)
     parser.add_argument("--percent", type=int, default=30)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--quick", action="store_true", help="10,000 records, 100 recipients: a smoke run")
     args = parser.parse_args()
+    if args.quick:
+        args.records, args.recipients = min(args.records, 10_000), min(args.recipients, 100)
     result = asyncio.run(run(args.records, args.recipients, args.percent))
     report(result)
     if args.json is not None:

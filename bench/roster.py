@@ -133,7 +133,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--json", type=str, default=None)
+    parser.add_argument("--quick", action="store_true", help="2,000 rows: a smoke run")
     args = parser.parse_args()
+    if args.quick:
+        args.rows = min(args.rows, 2_000)
     out = asyncio.run(run(args.rows))
     print(json.dumps(out, ensure_ascii=False, indent=2))
     if args.json:

@@ -200,7 +200,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.settlement")
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--quick", action="store_true", help="1,000 cases: a smoke run")
     args = parser.parse_args()
+    if args.quick:
+        args.cases = min(args.cases, 1_000)
     result = asyncio.run(run(args.cases))
     report(result)
     if args.json is not None:

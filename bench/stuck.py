@@ -162,7 +162,10 @@ async def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--json", type=str, default=None)
+    parser.add_argument("--quick", action="store_true", help="10,000 cases, 30 requests: a smoke run")
     args = parser.parse_args()
+    if args.quick:
+        args.cases, args.requests = min(args.cases, 10_000), min(args.requests, 30)
     with database() as (url, _):
         print(f"filling the projection with {args.cases:,} cases ...", flush=True)
         seconds = await fill(url, args.cases)

@@ -23,7 +23,7 @@ import sys
 import time
 import traceback
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,8 +31,9 @@ from typing import Any
 import temporalio
 
 from bench.bare import BareWorkflow
-from bench.stack import Stack, cpu_snapshot, stack
-from tests.flow import APPROVE, ARCHIVE, PLAN, PROVIDER_A, SURVEY, new_person
+from bench.meter import cpu_snapshot
+from bench.stack import Stack, stack
+from tests.flow import APPROVE, ARCHIVE, PLAN, PROVIDER_A, SURVEY, Api, new_person
 
 BARE_UPDATES = 10
 GOAL_P50_RATIO = 1.5  # step-advance p50 at most 1.5 × the bare update's
@@ -74,7 +75,11 @@ def pct(values: list[float], p: float) -> float:
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)] if ordered else float("nan")
 
 
-async def measured(s: Stack, phase: Phase, n: int, concurrency: int, job: Callable[[int], Awaitable[None]]) -> Phase:
+Meter = Callable[[], dict[str, float]]  # cumulative CPU seconds per component
+
+
+async def measured(meter: Meter, phase: Phase, n: int, concurrency: int, job: Callable[[int], Awaitable[None]]
+                   ) -> Phase:
     """Run job(0..n-1) on `concurrency` lanes; wall time and CPU per component into `phase`."""
     todo = iter(range(n))
 
@@ -82,12 +87,12 @@ async def measured(s: Stack, phase: Phase, n: int, concurrency: int, job: Callab
         for i in todo:
             await job(i)
 
-    before, started = cpu_snapshot(s.postmaster), time.perf_counter()
+    before, started = meter(), time.perf_counter()
     async with asyncio.TaskGroup() as tg:
         for _ in range(min(n, concurrency)):
             tg.create_task(lane())
     phase.seconds = time.perf_counter() - started
-    phase.cpu = {k: v - before[k] for k, v in cpu_snapshot(s.postmaster).items()}
+    phase.cpu = {k: v - before[k] for k, v in meter().items()}
     return phase
 
 
@@ -101,7 +106,12 @@ def people(n: int) -> list[dict[str, Any]]:
 
 
 async def walk(s: Stack, n: int, concurrency: int) -> Phase:
-    phase, persons, api = Phase(cases=n), people(n), s.api
+    return await walk_cases(s.api, lambda: cpu_snapshot(s.postmaster), n, concurrency)
+
+
+async def walk_cases(api: Api, meter: Meter, n: int, concurrency: int, cases: list[str] | None = None) -> Phase:
+    """Walk n new cases through steps 1-7 over HTTP, `concurrency` at a time (their ids into `cases`)."""
+    phase, persons = Phase(cases=n), people(n)
 
     async def one(i: int) -> None:
         body = {"channel": "window", "need_description": "独居老人，行动不便，需要上门助洁与探访",
@@ -112,6 +122,8 @@ async def walk(s: Stack, n: int, concurrency: int) -> Phase:
         if r.status_code != 201:
             raise RuntimeError(f"POST /cases: {r.status_code} {r.text}")
         case = r.json()["id"]
+        if cases is not None:
+            cases.append(case)
         for label, path, user, form, after in STEPS:
             started = time.perf_counter()
             r = await api.post(f"/cases/{case}/{path}", user, form)
@@ -119,7 +131,7 @@ async def walk(s: Stack, n: int, concurrency: int) -> Phase:
             if r.status_code != 200 or r.json().get("step") != after:
                 raise RuntimeError(f"POST /cases/{case}/{path}: {r.status_code} {r.text}")
 
-    return await measured(s, phase, n, concurrency, one)
+    return await measured(meter, phase, n, concurrency, one)
 
 
 async def floor(s: Stack, n: int, concurrency: int) -> Phase:
@@ -133,7 +145,7 @@ async def floor(s: Stack, n: int, concurrency: int) -> Phase:
             phase.add("bare update", started)
         await handle.signal(BareWorkflow.done)
 
-    return await measured(s, phase, n, concurrency, one)
+    return await measured(lambda: cpu_snapshot(s.postmaster), phase, n, concurrency, one)
 
 
 def commit() -> str:
@@ -221,25 +233,18 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     return figures(args, walked, bare, s.meta)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.walk", description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--cases", type=int, default=200, help="N: cases walked, and bare workflows (200)")
-    parser.add_argument("--concurrency", type=int, default=20, help="C: cases in flight at once (20)")
-    parser.add_argument("--warmup", type=int, default=None, help="cases and bare workflows run first (C)")
-    parser.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the figures here")
-    args = parser.parse_args(argv)
-    args.warmup = args.concurrency if args.warmup is None else args.warmup
-    if min(args.cases, args.concurrency) < 1 or args.warmup < 0:
-        parser.error("--cases and --concurrency must be at least 1, --warmup at least 0")
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+def run_and_exit(run: Callable[[], Coroutine[Any, Any, dict[str, Any]]], render: Callable[[dict[str, Any]], str],
+                 json_path: Path | None) -> None:
+    """Run a bench, print its figures (and write them as JSON); exit 0 when it worked, 1 on an error, 130 when
+    interrupted — never on what the figures say."""
     status = 0
     try:
-        result = asyncio.run(run(args))
+        result = asyncio.run(run())
         print(render(result))
-        if args.json is not None:
-            args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-            print(f"figures written to {args.json}")
+        if json_path is not None:
+            json_path.parent.mkdir(parents=True, exist_ok=True)
+            json_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+            print(f"figures written to {json_path}")
     except (KeyboardInterrupt, asyncio.CancelledError):
         print("bench: interrupted; everything it started is stopped", file=sys.stderr)
         status = 130
@@ -251,6 +256,22 @@ def main(argv: list[str] | None = None) -> None:
     sys.stderr.flush()
     os._exit(status)
 
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.walk", description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--cases", type=int, default=200, help="N: cases walked, and bare workflows (200)")
+    parser.add_argument("--concurrency", type=int, default=20, help="C: cases in flight at once (20)")
+    parser.add_argument("--warmup", type=int, default=None, help="cases and bare workflows run first (C)")
+    parser.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the figures here")
+    parser.add_argument("--quick", action="store_true", help="N=4, C=2, warm-up 1: a smoke run")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.cases, args.concurrency, args.warmup = 4, 2, 1 if args.warmup is None else args.warmup
+    args.warmup = args.concurrency if args.warmup is None else args.warmup
+    if min(args.cases, args.concurrency) < 1 or args.warmup < 0:
+        parser.error("--cases and --concurrency must be at least 1, --warmup at least 0")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    run_and_exit(lambda: run(args), render, args.json)
 
 if __name__ == "__main__":
     main()
