@@ -8,7 +8,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.errors import ApiError
+from api.errors import NOT_FOUND, ApiError
 from models.payloads.actor import Actor
 from models.tables import CASES, Case
 from vocabulary.case import Role
@@ -39,11 +39,10 @@ def in_scope(actor: Actor, case: Any) -> bool:
 
 
 async def load_case(session: AsyncSession, actor: Actor, case_id: UUID) -> Case:
+    """The case, if it exists and the actor may see it; otherwise 404, the same answer either way."""
     case = (await session.execute(select(Case).where(_cases.id == case_id))).scalar_one_or_none()
-    if case is None:
-        raise ApiError(404, "case_not_found", "案件不存在")
-    if not in_scope(actor, case):
-        raise ApiError(403, "out_of_jurisdiction", "案件不在您的管辖范围内")
+    if case is None or not in_scope(actor, case):
+        raise ApiError(404, *NOT_FOUND)
     return case
 
 

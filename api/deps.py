@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,9 +13,10 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
+from api import token_store
 from api.errors import ApiError
 from infra.db import Sessions
-from infra.security import BadToken, read_token
+from infra.security import BadToken, Claims, read_claims
 from models.payloads.actor import Actor
 from models.settings import Settings
 from vocabulary.case import Role
@@ -40,20 +42,38 @@ ResourcesDep = Annotated[Resources, Depends(get_resources)]
 
 
 async def get_session(resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
-    async with resources.sessions() as session:
+    session = resources.sessions()
+    try:
         yield session
+    finally:
+        # Closing after a database outage can fail (the connection is gone): the answer has been decided by
+        # then, so the failure is logged, never turned into a dropped connection.
+        try:
+            await session.close()
+        except Exception as exc:
+            logging.getLogger(__name__).warning("session close failed: %s", type(exc).__name__)
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-async def get_actor(resources: ResourcesDep, token: Annotated[str | None, Depends(_bearer)]) -> Actor:
+async def get_claims(resources: ResourcesDep, token: Annotated[str | None, Depends(_bearer)]) -> Claims:
     if token is None:
         raise ApiError(401, "not_authenticated", "请先登录")
     try:
-        return read_token(token, resources.settings.token_secret)
+        claims = read_claims(token, resources.settings.token_secret)
     except BadToken:
         raise ApiError(401, "invalid_token", "登录已失效，请重新登录") from None
+    if await token_store.is_revoked(resources.sessions, claims.jti):  # logged out
+        raise ApiError(401, "invalid_token", "登录已失效，请重新登录")
+    return claims
+
+
+ClaimsDep = Annotated[Claims, Depends(get_claims)]
+
+
+async def get_actor(claims: ClaimsDep) -> Actor:
+    return claims.actor
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from api import errors
 from api.deps import Resources, ResourcesDep
-from api.routes import archives, auth, calendar, cases, inbox, process, services, steps, supervision
+from api.routes import archives, audit, auth, calendar, cases, inbox, persons, process, services, steps, supervision
 from api.routes.settlement import agreements, catalog, statements
 from api.routes.settlement import runs as settlement
 from infra.db import make_engine, make_sessions
@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
     app = FastAPI(title="assistflow 服务类社会救助", version="0.1.0", lifespan=lifespan)
     errors.install(app)
     for module in (auth, process, cases, steps, services, archives, catalog, inbox, supervision, calendar,
-                   agreements, settlement, statements):
+                   agreements, settlement, statements, audit, persons):
         app.include_router(module.router)
 
     @app.get("/health", tags=["运维"], summary="健康检查")

@@ -42,7 +42,16 @@ class Settings(BaseSettings):
     id_cipher_key: str = DEV_SECRETS["id_cipher_key"]
     payload_key: str = DEV_SECRETS["payload_key"]
 
-    token_ttl_hours: int = 8
+    # Access tokens are short-lived; a refresh token (rotated at each use, revoked at logout) keeps a working day
+    # going without typing the password again.
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # Login throttling, per username and per client address, counted in PostgreSQL (all API processes agree):
+    # this many failures within the window lock further attempts for the lockout.
+    login_failures_per_user: int = Field(default=5, ge=1)
+    login_failures_per_address: int = Field(default=20, ge=1)
+    login_window_minutes: int = Field(default=15, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
     # How long the API waits for the case workflow to accept or refuse a step before answering 503.
     update_timeout_seconds: float = 15.0
     max_upload_bytes: int = 10 * 1024 * 1024

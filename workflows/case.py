@@ -42,6 +42,7 @@ from workflows.transitions import Act
 from workflows.visibility import case_id_of, search_attributes
 
 RECENT_UPDATES = 64
+UNAVAILABLE = "system_unavailable"  # a transient fault: the API answers 503 and nothing is recorded
 _STEP_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=6)
 # The workflow's own work (escalation, review, recomputation) gets a bounded number of attempts; then the case
 # is marked blocked and waits for a supervisor's retry instead of looking silently alive.
@@ -119,7 +120,7 @@ class CaseWorkflow:
             moved = transitions.move(act, state, cmd, workflow.now())
             t = Transition(case_id=state.case_id, seq=state.seq + 1, action=act.action, actor=cmd.actor,
                            before=state.position, after=moved.position, at=workflow.now())
-            saved = await self._write(act, StepRecord[Any](transition=t, form=cmd.form))
+            saved = await self._write(act, StepRecord[Any](transition=t, form=cmd.form, request=cmd.request))
             recent = [*state.recent_update_ids, _update_id()][-RECENT_UPDATES:]
             self._set_state(moved.model_copy(update={"seq": t.seq, "recent_update_ids": recent}), saved.deadline)
             return _answer(t, saved)
@@ -155,9 +156,11 @@ class CaseWorkflow:
         t = Transition(case_id=state.case_id, seq=1, action=act.action, actor=cmd.actor, before=None,
                        after=state.position, at=workflow.now())
         try:
-            saved = await self._write(act, StepRecord[Any](transition=t, form=cmd.form))
-        except ApplicationError:
-            self._open_failed = True  # e.g. the person already has an open case: this workflow ends empty
+            saved = await self._write(act, StepRecord[Any](transition=t, form=cmd.form, request=cmd.request))
+        except ApplicationError as refusal:
+            # e.g. the person already has an open case: this workflow ends empty. A transient failure leaves it
+            # waiting, so the client's retry (the same case id) opens it.
+            self._open_failed = refusal.type != UNAVAILABLE
             raise
         self._set_state(state.model_copy(update={"recent_update_ids": [_update_id()]}), saved.deadline)
         return _answer(t, saved)
@@ -174,7 +177,7 @@ class CaseWorkflow:
             cause = err.cause
             if isinstance(cause, ApplicationError) and cause.non_retryable:
                 raise refuse(cause.type or "refused", cause.message) from None
-            raise refuse("system_unavailable", "系统暂时无法保存，请稍后重试") from None
+            raise refuse(UNAVAILABLE, "系统暂时无法保存，请稍后重试") from None
 
     def _set_state(self, state: CaseState, plan: DeadlinePlan | None) -> None:
         """Take a new state and deadline; rungs already fired stay fired while the deadline is the same one."""

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import Field, StringConstraints
 
-from models.payloads.actor import Actor, FormT
+from models.payloads.actor import Actor, FormT, RequestKey
 from models.payloads.base import Payload
 from models.payloads.case import DeadlinePlan, Position
 from vocabulary.case import Action, Rung
@@ -31,6 +31,7 @@ class StepRecord(Payload, Generic[FormT]):
 
     transition: Transition
     form: FormT
+    request: RequestKey | None = None  # the client's key, kept with the answer in the step's transaction
 
 
 class StepSaved(Payload):

@@ -42,7 +42,7 @@ from workflows.settlement_statement import StatementWorkflow, statement_workflow
 router = APIRouter(tags=["资金结算"])
 _s, _l = STATEMENTS.c, STATEMENT_LINES.c
 _COLUMNS = (STATEMENTS, PROVIDERS.c.name.label("provider_name"))
-_STATUS = {"wrong_role": 403, "out_of_jurisdiction": 403, "statement_not_found": 404}
+_STATUS = {"wrong_role": 403, "out_of_jurisdiction": 404, "statement_not_found": 404}
 
 
 def _out(row: Any) -> dict[str, Any]:
@@ -55,10 +55,9 @@ async def _load(session: AsyncSession, actor: Actor, statement_id: UUID) -> Any:
     require(actor, *READERS)
     row = (await session.execute(select(*_COLUMNS).join(PROVIDERS, PROVIDERS.c.id == _s.provider_id)
                                  .where(_s.id == statement_id))).first()
-    if row is None:
+    # A statement the actor may not see answers exactly like one that does not exist.
+    if row is None or not in_statement_scope(actor, row):
         raise ApiError(404, "statement_not_found", "结算单不存在")
-    if not in_statement_scope(actor, row):
-        raise ApiError(403, "out_of_jurisdiction", "该结算单不在您的管辖范围内")
     return row
 
 
