@@ -14,6 +14,11 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What an export route declares in the OpenAPI document (with `response_class=Response`): a file, not JSON.
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "导出文件", "content": {XLSX: {"schema": {"type": "string", "format": "binary"}},
+                                             "text/csv": {"schema": {"type": "string"}}}},
+}
 
 
 def _cell(value: Any) -> Any:

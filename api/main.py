@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from api import errors
+from api import errors, openapi_doc
 from api.deps import Resources, ResourcesDep
 from api.routes import archives, audit, auth, calendar, cases, inbox, persons, process, services, steps, supervision
 from api.routes.settlement import agreements, catalog, statements
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
 
     app = FastAPI(title="assistflow 服务类社会救助", version="0.1.0", lifespan=lifespan)
     errors.install(app)
+    openapi_doc.install(app)
     for module in (auth, process, cases, steps, services, archives, catalog, inbox, supervision, calendar,
                    agreements, settlement, statements, audit, persons):
         app.include_router(module.router)

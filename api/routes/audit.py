@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 
 from api.access import case_scope
 from api.deps import ActorDep, SessionDep, require
-from api.exports import XLSX, csv_bytes, download, xlsx_bytes
+from api.exports import EXPORT_RESPONSES, XLSX, csv_bytes, download, xlsx_bytes
 from infra.audit_chain import verify
 from models.payloads.actor import Actor
 from models.schemas import Out
@@ -112,7 +112,8 @@ async def audit_log(
 _HEADERS = ("链序号", "时间", "案件编号", "案件步骤序号", "操作", "操作人", "操作人角色", "行哈希")
 
 
-@router.get("/export", summary="导出审计日志（XLSX 或 CSV）")
+@router.get("/export", summary="导出审计日志（XLSX 或 CSV）", response_class=Response,
+            responses=EXPORT_RESPONSES)
 async def export(
     actor: ActorDep, session: SessionDep, case_id: UUID | None = None, actor_id: UUID | None = None,
     since: Since = None, until: Until = None, format: Literal["xlsx", "csv"] = "xlsx",

@@ -24,6 +24,8 @@ from worker import build_worker
 from workflows.case import CaseWorkflow
 from workflows.visibility import SEARCH_ATTRIBUTES, case_workflow_id
 
+KEY = uuid.uuid4().hex[:8]  # keys are the user's own, kept for good: unique per test run
+
 
 async def _history(api: Api, case: str) -> list[str]:
     return [h["action"] for h in (await api.get(f"/cases/{case}", "jiedao")).json()["history"]]
@@ -31,7 +33,7 @@ async def _history(api: Api, case: str) -> list[str]:
 
 async def test_a_key_reused_for_another_request_is_refused(api: Api) -> None:
     case = await api.open()
-    registered = await api.ok(f"/cases/{case}/registration", "jiedao", {"need_category": "care"}, key="k-reg")
+    registered = await api.ok(f"/cases/{case}/registration", "jiedao", {"need_category": "care"}, key=KEY + "k-reg")
     await api.ok(f"/cases/{case}/survey", "xieliyuan", {
         "visited_on": "2026-11-02", "surveyors": [{"name": "李协理", "role": "assistant"},
                                                   {"name": "刘村干", "role": "village_staff"}],
@@ -39,25 +41,25 @@ async def test_a_key_reused_for_another_request_is_refused(api: Api) -> None:
         "assessments": [{"dimension": d, "score": 2} for d in ("economy", "health", "education", "housing",
                                                                 "employment", "guardianship", "social_integration")],
         "own_requests": "无", "existing_benefits": []})
-    review = await api.post(f"/cases/{case}/review", "jiedao", APPROVE, key="k-reg")
+    review = await api.post(f"/cases/{case}/review", "jiedao", APPROVE, key=KEY + "k-reg")
     assert (review.status_code, review.json()["code"]) == (422, "idempotency_key_reused"), review.text
     assert "Idempotency-Key" in review.json()["message"]
-    plan = await api.post(f"/cases/{case}/plan", "jiedao", PLAN, key="k-reg")  # a provider-only step
+    plan = await api.post(f"/cases/{case}/plan", "jiedao", PLAN, key=KEY + "k-reg")  # a provider-only step
     assert plan.status_code == 422 and plan.json()["code"] == "idempotency_key_reused"
-    again = await api.ok(f"/cases/{case}/registration", "jiedao", {"need_category": "care"}, key="k-reg")
+    again = await api.ok(f"/cases/{case}/registration", "jiedao", {"need_category": "care"}, key=KEY + "k-reg")
     assert again == registered  # the same request: the original answer, as it was then
     assert await _history(api, case) == ["open", "register", "survey"]
     # A key is the user's own: another user may use the same string for their own request.
-    other = await api.post(f"/cases/{case}/review", "jiedaolead", APPROVE, key="k-reg")
+    other = await api.post(f"/cases/{case}/review", "jiedaolead", APPROVE, key=KEY + "k-reg")
     assert other.status_code == 200, other.text
 
 
 async def test_a_create_key_reused_with_another_person_is_refused(api: Api) -> None:
     body = {"channel": "window", "need_description": "需要助洁", "person": new_person()}
-    first = await api.ok("/cases", "jiedao", body, key="k-open")
-    other = await api.post("/cases", "jiedao", {**body, "person": new_person()}, key="k-open")
+    first = await api.ok("/cases", "jiedao", body, key=KEY + "k-open")
+    other = await api.post("/cases", "jiedao", {**body, "person": new_person()}, key=KEY + "k-open")
     assert (other.status_code, other.json()["code"]) == (422, "idempotency_key_reused")
-    same = await api.post("/cases", "jiedao", body, key="k-open")
+    same = await api.post("/cases", "jiedao", body, key=KEY + "k-open")
     assert (same.status_code, same.json()["id"]) == (200, first["id"])
 
 
@@ -87,14 +89,14 @@ async def test_a_key_means_once_across_continue_as_new(short_runs: WorkflowEnvir
         handle = short_runs.client.get_workflow_handle_for(CaseWorkflow.run, case_workflow_id(uuid.UUID(case)))
         first_run = (await handle.describe()).run_id
         suspended = await api.ok(f"/cases/{case}/deadline/suspension", "jiedao", {"reason": "等待申请人补充证明"},
-                                 key="k-suspend")
+                                 key=KEY + "k-suspend")
         await api.ok(f"/cases/{case}/deadline/resumption", "jiedao", {})
         assignees = [str(user_id("jiedao")), str(user_id("jiedaolead"))]
         for i in range(66):  # more than the 64 update ids a case carries from run to run
             await api.ok(f"/cases/{case}/assignee", "jiedaolead", {"assignee_id": assignees[i % 2], "reason": "轮岗"})
         assert (await handle.describe()).run_id != first_run  # the case has continued as new
         again = await api.ok(f"/cases/{case}/deadline/suspension", "jiedao", {"reason": "等待申请人补充证明"},
-                             key="k-suspend")
+                             key=KEY + "k-suspend")
         assert again == suspended  # the original answer (its seq and due date), not the case as it is now
         history = await _history(api, case)
         assert history.count("suspend_deadline") == 1, history

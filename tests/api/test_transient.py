@@ -40,6 +40,9 @@ from workflows.visibility import case_workflow_id
 DOWN = "postgresql+asyncpg://postgres@127.0.0.1:1/assistflow"
 
 
+KEY = uuid.uuid4().hex[:8]  # keys are the user's own, kept for good: unique per test run
+
+
 @asynccontextmanager
 async def app_on(env: WorkflowEnvironment, sessions: Sessions, queue: str,
                  timeout: float = 15.0) -> AsyncIterator[Api]:
@@ -64,24 +67,25 @@ async def test_a_database_outage_answers_503_and_the_same_key_then_works(
 ) -> None:
     queue = f"test-{uuid.uuid4().hex}"
     down = make_engine(DOWN, pool_size=1)
+    care, key = {"need_category": "care"}, KEY + "k-reg"
     async with app_on(dev_env, sessions, queue) as api:
         async with build_worker(dev_env.client, sessions, queue, max_cached_workflows=0):
             case = await api.open()
         async with build_worker(dev_env.client, make_sessions(down), queue, max_cached_workflows=0):
-            r = await api.post(f"/cases/{case}/referral", "jiedao", {"provider_id": str(uuid.uuid4())}, key="k1")
-            failed = await api.post(f"/cases/{case}/registration", "jiedao", {"need_category": "care"}, key="k-reg")
+            r = await api.post(f"/cases/{case}/referral", "jiedao", {"provider_id": str(uuid.uuid4())})
+            failed = await api.post(f"/cases/{case}/registration", "jiedao", care, key=key)
         assert r.status_code in (409, 503)  # wrong step or the outage: never the driver's error
         # The activity's retries ran out (system_unavailable) or the API stopped waiting first (case_unavailable).
         assert failed.status_code == 503, failed.text
         assert failed.json()["code"] in ("system_unavailable", "case_unavailable")
         assert "127.0.0.1" not in failed.text and "Errno" not in failed.text
         async with sessions() as s:
-            assert (await s.execute(select(IDEMPOTENCY_KEYS).where(IDEMPOTENCY_KEYS.c.key == "k-reg"))).first() is None
+            assert (await s.execute(select(IDEMPOTENCY_KEYS).where(IDEMPOTENCY_KEYS.c.key == key))).first() is None
         async with build_worker(dev_env.client, sessions, queue, max_cached_workflows=0):
-            ok = await api.post(f"/cases/{case}/registration", "jiedao", {"need_category": "care"}, key="k-reg")
+            ok = await api.post(f"/cases/{case}/registration", "jiedao", care, key=key)
             assert ok.status_code == 200, ok.text
             assert ok.json()["step"] == "survey"
-            again = await api.ok(f"/cases/{case}/registration", "jiedao", {"need_category": "care"}, key="k-reg")
+            again = await api.ok(f"/cases/{case}/registration", "jiedao", care, key=key)
             assert again == ok.json()
         assert await _registrations(sessions, case) == 1
     await down.dispose()
@@ -92,11 +96,11 @@ async def test_no_worker_answers_503_not_500(dev_env: WorkflowEnvironment, sessi
     async with app_on(dev_env, sessions, queue, timeout=2.0) as api:
         async with build_worker(dev_env.client, sessions, queue):
             case = await api.open()
-        r = await api.post(f"/cases/{case}/registration", "jiedao", {"need_category": "care"}, key="k-late")
+        r = await api.post(f"/cases/{case}/registration", "jiedao", {"need_category": "care"}, key=KEY + "k-late")
         assert r.status_code == 503, r.text
         async with build_worker(dev_env.client, sessions, queue):
             # The attempt that timed out may have been applied meanwhile: the same key answers either way, once.
-            ok = await api.post(f"/cases/{case}/registration", "jiedao", {"need_category": "care"}, key="k-late")
+            ok = await api.post(f"/cases/{case}/registration", "jiedao", {"need_category": "care"}, key=KEY + "k-late")
             assert ok.status_code == 200, ok.text
         assert await _registrations(sessions, case) == 1
 
@@ -143,8 +147,8 @@ async def test_a_case_whose_open_was_lost_is_repaired(api: Api, sessions: Sessio
 
 
 async def test_a_retried_create_opens_the_workflow_its_rows_wait_for(api: Api, sessions: Sessions) -> None:
-    case_id, body = await _row_without_workflow(sessions, key="k-open-lost")
-    r = await api.post("/cases", "jiedao", body, key="k-open-lost")
+    case_id, body = await _row_without_workflow(sessions, key=KEY + "k-open-lost")
+    r = await api.post("/cases", "jiedao", body, key=KEY + "k-open-lost")
     assert r.status_code in (200, 201), r.text
     assert r.json()["id"] == str(case_id)
     assert (await api.state(str(case_id))).position.step is Step.REGISTRATION  # the workflow knows the case now

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.access import load_case
 from api.deps import ActorDep, IdempotencyKey, Resources, ResourcesDep, SessionDep, require
 from api.errors import ApiError
+from api.exports import EXPORT_RESPONSES
 from api.settlement_access import READERS, in_statement_scope, statement_scope
 from api.settlement_reads import fund_check_of
 from api.workflow_calls import Answers, call_workflow, update_id
@@ -122,7 +123,8 @@ async def statement_lines(
     return [StatementLineOut.model_validate(dict(x._mapping)) for x in rows]
 
 
-@router.get("/statements/{statement_id}/files/{kind}", summary="下载支付文件（xlsx 或银行可读的 csv）")
+@router.get("/statements/{statement_id}/files/{kind}", summary="下载支付文件（xlsx 或银行可读的 csv）",
+            response_class=Response, responses=EXPORT_RESPONSES)
 async def download(statement_id: UUID, kind: FileKind, actor: ActorDep, session: SessionDep) -> Response:
     await _load(session, actor, statement_id)
     f = STATEMENT_FILES.c
