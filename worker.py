@@ -80,7 +80,9 @@ def build_worker(client: Client, sessions: Sessions, task_queue: str, **options:
 
 async def run(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
-    client = await connect(settings.temporal_address, settings.temporal_namespace, settings.payload_key)
+    # A worker that starts while the server restarts waits for it rather than exiting.
+    client = await connect(settings.temporal_address, settings.temporal_namespace, settings.payload_key,
+                           wait_seconds=300)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):  # docker stop / Ctrl-C: finish in-flight tasks, then leave

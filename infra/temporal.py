@@ -6,9 +6,11 @@ database and UI in plain text. Search attributes are never encoded, so they carr
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import dataclasses
 import os
+import time
 from collections.abc import Sequence
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -49,5 +51,14 @@ def data_converter(payload_key: str) -> DataConverter:
     return dataclasses.replace(pydantic_data_converter, payload_codec=EncryptionCodec(payload_key))
 
 
-async def connect(address: str, namespace: str, payload_key: str) -> Client:
-    return await Client.connect(address, namespace=namespace, data_converter=data_converter(payload_key))
+async def connect(address: str, namespace: str, payload_key: str, wait_seconds: float = 0.0) -> Client:
+    """The client; with `wait_seconds`, a server not reachable yet (restarting, starting with us) is waited for
+    instead of failing the process at once."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return await Client.connect(address, namespace=namespace, data_converter=data_converter(payload_key))
+        except RuntimeError:
+            if time.monotonic() >= deadline:
+                raise
+            await asyncio.sleep(1.0)
