@@ -36,6 +36,15 @@ def chain(exc: BaseException) -> Iterator[BaseException]:
         current = orig if isinstance(orig, BaseException) else (current.__cause__ or current.__context__)
 
 
+def _in_driver(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        if "asyncpg" in tb.tb_frame.f_code.co_filename:
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def _names(exc: BaseException) -> set[str]:
     return {cls.__name__ for cls in type(exc).__mro__}
 
@@ -56,8 +65,8 @@ def transient(exc: BaseException) -> bool:
             return True
         if isinstance(e, RPCError) and e.status in _UNAVAILABLE_RPC:
             return True
-        if isinstance(e, OSError) and not isinstance(e, FileNotFoundError | PermissionError):
-            return True
+        if isinstance(e, OSError) and (not isinstance(e, FileNotFoundError | PermissionError) or _in_driver(e)):
+            return True  # a missing Unix socket while PostgreSQL restarts is a FileNotFoundError from the driver
         if _names(e) & _TRANSIENT_PG:
             return True
     return False

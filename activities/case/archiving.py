@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from activities.case.saving import claim_step, keep_answer, project
+from activities.case.saving import claim_step, keep_answer, project, written_at
 from activities.deadlines.plan import current_plan
 from infra.db import Sessions
 from models.case_tables import ARCHIVE_FILES, ARCHIVES, Archive, ArchiveDocument
@@ -57,6 +57,7 @@ class ArchivingActivities(CaseActivities):
                     select(ARCHIVES.c.service_no).where(ARCHIVES.c.case_id == t.case_id)
                 )).scalar_one()
                 _, plan = await current_plan(session, t.case_id, t.at)
+                return StepSaved(at=await written_at(session, t), service_no=service_no, deadline=plan)
         return StepSaved(at=t.at, service_no=service_no, deadline=plan)
 
     async def _check_files(self, session: AsyncSession, record: StepRecord[ArchiveForm]) -> None:

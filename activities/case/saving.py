@@ -8,9 +8,10 @@ there and writes nothing again, answering with the deadline as it stands.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -99,7 +100,15 @@ async def save_step(sessions: Sessions, record: StepRecord[Any], writes: Writes 
             plan = await project(session, t, form, **extra)
             saved = StepSaved(at=t.at, deadline=plan)
             await keep_answer(session, record, saved)
-        else:  # written by an earlier attempt: answer with the deadline as it stands
+        else:  # written by an earlier attempt: answer with what it wrote (its time) and the deadline as it stands
             _, plan = await current_plan(session, t.case_id, t.at)
-            saved = StepSaved(at=t.at, deadline=plan)
+            saved = StepSaved(at=await written_at(session, t), deadline=plan)
     return saved
+
+
+async def written_at(session: AsyncSession, t: Transition) -> datetime:
+    """When the step was written: a workflow task re-run after a worker died takes the update again with a new
+    `now`, but the answer (and the client's key) keep the time the step was really written."""
+    at: datetime = (await session.execute(select(AUDIT.c.at).where(
+        AUDIT.c.case_id == t.case_id, AUDIT.c.seq == t.seq))).scalar_one()
+    return at
