@@ -1,4 +1,12 @@
 # The image of the API and the worker (see docker-compose.yml): python:3.11-slim, runs as a non-root user.
+# The console (web/) is built in a first stage and served by the API from web/dist: no CDN, no Node at run time.
+FROM node:20-slim AS console
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web/ ./
+RUN npm run build
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -22,6 +30,7 @@ COPY activities ./activities
 COPY api ./api
 COPY devstack ./devstack
 COPY worker.py ./
+COPY --from=console /web/dist ./web/dist
 
 # Installed in place (-e) rather than into site-packages: infra.migrate and Alembic find alembic.ini and
 # migrations/ next to the package source (models/settings.py PROJECT_ROOT), which `pip install .` leaves out.

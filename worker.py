@@ -22,6 +22,7 @@ from activities.case.review import ReviewActivities
 from activities.case.service import ServiceActivities
 from activities.case.survey import SurveyActivities
 from activities.deadlines.escalation import DeadlineStepActivities, EscalationActivities
+from activities.documents.store import DocumentStore
 from activities.settlement.deadlines import StatementDeadlineActivities
 from activities.settlement.runs import RunActivities
 from activities.settlement.schedule import ensure_schedule
@@ -43,6 +44,8 @@ ACTIVITY_CLASSES = (
     EscalationActivities, DeadlineStepActivities,
     RunActivities, StatementActivities, StatementDeadlineActivities,
 )
+# The classes that also keep documents they generate (payment files, notices): built with the document store.
+WITH_DOCUMENTS = (StatementActivities,)
 # Pure modules shared with the sandbox instead of re-imported for every workflow run (pydantic alone costs
 # tens of milliseconds per uncached workflow). The workflow modules themselves stay sandboxed.
 _PASSTHROUGH = (
@@ -60,18 +63,24 @@ def own_activities(implementation: object) -> list[Callable[..., Any]]:
             if hasattr(fn, "__temporal_activity_definition")]
 
 
-def activities(sessions: Sessions) -> list[Callable[..., Any]]:
-    return [method for cls in ACTIVITY_CLASSES for method in own_activities(cls(sessions))]
+def activities(sessions: Sessions, documents: DocumentStore | None = None) -> list[Callable[..., Any]]:
+    built = [cls(sessions, documents) if cls in WITH_DOCUMENTS else cls(sessions)
+             for cls in ACTIVITY_CLASSES]
+    return [method for instance in built for method in own_activities(instance)]
 
 
-def build_worker(client: Client, sessions: Sessions, task_queue: str, **options: Any) -> Worker:
-    """`options` go to the Worker as they are (tests use max_cached_workflows=0 to replay every task)."""
+def build_worker(client: Client, sessions: Sessions, task_queue: str, documents: DocumentStore | None = None,
+                 **options: Any) -> Worker:
+    """`options` go to the Worker as they are (tests use max_cached_workflows=0 to replay every task).
+    `documents` is where the activities keep the documents they generate (payment files, notices); by default
+    the store the settings name."""
+    documents = documents or DocumentStore.from_settings(get_settings(), sessions)
     return Worker(
         client,
         task_queue=task_queue,
         **options,
         workflows=list(WORKFLOWS),
-        activities=activities(sessions),
+        activities=activities(sessions, documents),
         workflow_runner=SandboxedWorkflowRunner(
             restrictions=SandboxRestrictions.default.with_passthrough_modules(*_PASSTHROUGH)
         ),
@@ -83,6 +92,9 @@ async def run(settings: Settings) -> None:
     # A worker that starts while the server restarts waits for it rather than exiting.
     client = await connect(settings.temporal_address, settings.temporal_namespace, settings.payload_key,
                            wait_seconds=300)
+    sessions = make_sessions(engine)
+    documents = DocumentStore.from_settings(settings, sessions)
+    await documents.objects.prepare()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):  # docker stop / Ctrl-C: finish in-flight tasks, then leave
@@ -90,10 +102,11 @@ async def run(settings: Settings) -> None:
     try:
         if settings.settlement_schedule_enabled:
             await ensure_schedule(client, settings)  # idempotent: creates it, or updates it to the settings
-        async with build_worker(client, make_sessions(engine), settings.task_queue):
+        async with build_worker(client, sessions, settings.task_queue, documents):
             logging.getLogger(__name__).info("worker listening on task queue %s", settings.task_queue)
             await stop.wait()
     finally:
+        await documents.close()
         await engine.dispose()
 
 

@@ -13,6 +13,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
+from activities.documents.store import DocumentStore
 from api import token_store
 from api.errors import ApiError
 from infra.db import Sessions
@@ -30,6 +31,7 @@ class Resources:
     settings: Settings
     sessions: Sessions
     temporal: Client
+    documents: DocumentStore
 
 
 # Dependencies are `async def`: a plain `def` is run in the threadpool, a hop per request for no reason.

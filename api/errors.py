@@ -57,8 +57,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 413:  # api.upload_limit: a body past the upload cap, with its Chinese message
+            return JSONResponse(_body("bad_file_size", str(exc.detail)), status_code=413)
         message = {400: "请求内容无法解析（不是有效的 JSON 或表单）", 404: "请求的资源不存在", 405: "不支持该请求方式",
-                   413: "请求内容过大",
                    415: "不支持的请求内容类型"}.get(exc.status_code, "请求无法处理")
         return JSONResponse(_body(f"http_{exc.status_code}", message), status_code=exc.status_code)
 

@@ -17,6 +17,7 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -27,6 +28,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.documents.store import DocumentStore
 from api.deps import Resources
 from api.main import create_app
 from bench.bare import BareWorkflow
@@ -36,6 +38,7 @@ from infra.db import make_engine, make_sessions, sync_url
 from infra.migrate import upgrade
 from infra.temporal import data_converter
 from models.settings import Settings
+from policy.deadlines import CHINA
 from tests.flow import Api
 from worker import build_worker
 from workflows.visibility import SEARCH_ATTRIBUTES
@@ -126,7 +129,9 @@ async def stack(concurrency: int) -> AsyncIterator[Stack]:
         bare_queue = f"bench-bare-{suffix}"
         await es.enter_async_context(build_worker(env.client, make_sessions(worker_engine), settings.task_queue))
         await es.enter_async_context(Worker(env.client, task_queue=bare_queue, workflows=[BareWorkflow]))
-        resources = Resources(settings=settings, sessions=make_sessions(api_engine), temporal=env.client)
+        api_sessions = make_sessions(api_engine)
+        resources = Resources(settings=settings, sessions=api_sessions, temporal=env.client,
+                              documents=DocumentStore.from_settings(settings, api_sessions))
         base = await es.enter_async_context(serve(resources))
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         http = await es.enter_async_context(
@@ -135,7 +140,8 @@ async def stack(concurrency: int) -> AsyncIterator[Stack]:
         if pgdata is not None:
             postmaster = int((pgdata / "postmaster.pid").read_text().split()[0])
         meta = {"database": "DATABASE_URL" if pgdata is None else "embedded pgserver", "api": base}
-        yield Stack(Api(http, settings, env.client), env.client, bare_queue, meta, postmaster)
+        today = datetime.now(CHINA).date()  # the API's own today: nothing is pinned in a bench
+        yield Stack(Api(http, settings, env.client, today), env.client, bare_queue, meta, postmaster)
 
 
 # ---- CPU accounting from /proc (Linux; elsewhere the meter reports nothing) ---------------------------

@@ -27,6 +27,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.dialects import postgresql
 from temporalio.client import Client
 
+from activities.documents.store import DocumentStore
 from api.deps import Resources
 from api.main import create_app
 from api.supervision_query import (
@@ -120,7 +121,8 @@ async def measure(url: str, requests: int) -> dict[str, Any]:
     await seed_demo(sessions, settings)
     app = create_app(settings)
     # The stuck view never calls Temporal; the bench runs without a server.
-    app.state.resources = Resources(settings=settings, sessions=sessions, temporal=cast(Client, None))
+    app.state.resources = Resources(settings=settings, sessions=sessions, temporal=cast(Client, None),
+                                    documents=DocumentStore.from_settings(settings, sessions))
     raw = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
     out: dict[str, Any] = {}
     try:

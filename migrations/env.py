@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 # Each import registers its tables on SQLModel.metadata.
 import models.case_tables
 import models.deadline_tables
+import models.documents.tables
 import models.security_tables
 import models.settlement.tables
 import models.tables  # noqa: F401

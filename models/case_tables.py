@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.tables import json_column, table_of, tz_column
@@ -134,23 +134,10 @@ class ArchiveDocument(SQLModel, table=True):
     __tablename__ = "archive_documents"
     case_id: UUID = Field(primary_key=True, foreign_key="cases.id")
     kind: str = Field(primary_key=True)
-    file_id: UUID | None = Field(default=None, foreign_key="archive_files.id")
+    # The checklist entry's current version; every earlier version stays in `documents`.
+    file_id: UUID | None = Field(default=None, foreign_key="documents.id")
     missing_reason: str | None = None
     updated_at: datetime = tz_column()
-
-
-class ArchiveFile(SQLModel, table=True):
-    __tablename__ = "archive_files"
-    id: UUID = Field(default_factory=uuid4, primary_key=True)
-    case_id: UUID = Field(foreign_key="cases.id", index=True)
-    kind: str
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    uploaded_by: UUID
-    uploaded_at: datetime = tz_column()
 
 
 class Closure(SQLModel, table=True):
@@ -182,5 +169,4 @@ REFERRALS = table_of(Referral)
 SERVICE_RECORDS = table_of(ServiceRecord)
 ARCHIVES = table_of(Archive)
 ARCHIVE_DOCUMENTS = table_of(ArchiveDocument)
-ARCHIVE_FILES = table_of(ArchiveFile)
 DYNAMIC_REVIEWS = table_of(DynamicReview)

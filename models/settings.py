@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Self
@@ -12,12 +14,17 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
+# The documents' key-encryption key for a laptop (refused outside development, also beside other keys).
+DEV_DOCUMENT_KEY_ID = "dev"
+DEV_DOCUMENT_KEY = "ZGV2LWRvY3VtZW50LWtlay0zMi1ieXRlcy1sb25nISE="
+
 # Laptop-only values: a process outside development refuses to start with any of them.
-DEV_SECRETS = {
+DEV_SECRETS: dict[str, object] = {
     "token_secret": "dev-token-secret-change-me",
     "id_hash_key": "dev-id-hash-key-change-me",
     "id_cipher_key": "ZGV2LWlkLWNpcGhlci1rZXktMzItYnl0ZXMtISEhISE=",
     "payload_key": "ZGV2LXBheWxvYWQta2V5LTMyLWJ5dGVzLWxvbmctISE=",
+    "document_keys": {DEV_DOCUMENT_KEY_ID: DEV_DOCUMENT_KEY},
 }
 
 
@@ -34,13 +41,30 @@ class Settings(BaseSettings):
     task_queue: str = "assistflow-cases"
 
     # Secrets. The dev defaults are for a laptop only; production sets all four.
-    token_secret: str = DEV_SECRETS["token_secret"]
+    token_secret: str = str(DEV_SECRETS["token_secret"])
     # HMAC key for the ID-number lookup hash: the same ID number always maps to the same hash, but a
     # database dump without this key cannot be reversed by enumerating the ~10^9 plausible numbers.
-    id_hash_key: str = DEV_SECRETS["id_hash_key"]
+    id_hash_key: str = str(DEV_SECRETS["id_hash_key"])
     # 32-byte url-safe base64 keys (Fernet / AES-GCM): ID numbers at rest and Temporal payloads.
-    id_cipher_key: str = DEV_SECRETS["id_cipher_key"]
-    payload_key: str = DEV_SECRETS["payload_key"]
+    id_cipher_key: str = str(DEV_SECRETS["id_cipher_key"])
+    payload_key: str = str(DEV_SECRETS["payload_key"])
+
+    # Documents (一人一档): contents live in an object store, never in the rows that queries read.
+    # "filesystem": a folder (`documents_dir`, default DATA_DIR/documents); "s3": an S3-compatible bucket.
+    document_store: Literal["filesystem", "s3"] = "filesystem"
+    documents_dir: Path | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_bucket: str = Field(default="assistflow-documents", min_length=3, max_length=63)
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
+    # Envelope encryption: every object has its own data key, wrapped by a key-encryption key named here.
+    # DOCUMENT_KEYS is a JSON object {"key id": "32-byte url-safe base64"}; new objects use DOCUMENT_KEY_ID;
+    # older ids stay for reading until `python -m activities.documents.rewrap` has moved every object off them.
+    document_keys: dict[str, str] = Field(default_factory=lambda: {DEV_DOCUMENT_KEY_ID: DEV_DOCUMENT_KEY})
+    document_key_id: str = DEV_DOCUMENT_KEY_ID
+    # An object stored by an upload that never committed its row is removed after this long.
+    document_orphan_grace_seconds: int = Field(default=3600, ge=0)
 
     # Access tokens are short-lived; a refresh token (rotated at each use, revoked at logout) keeps a working day
     # going without typing the password again.
@@ -65,6 +89,27 @@ class Settings(BaseSettings):
     settlement_catchup_days: int = Field(default=7, ge=1, le=27)
     settlement_schedule_id: str = "assistflow-monthly-settlement"
     settlement_schedule_enabled: bool = True
+
+    @model_validator(mode="after")
+    def _document_keys_usable(self) -> Self:
+        if self.document_key_id not in self.document_keys:
+            raise ValueError(f"DOCUMENT_KEY_ID {self.document_key_id!r} is not among DOCUMENT_KEYS")
+        for key_id, key in self.document_keys.items():
+            try:
+                raw = base64.urlsafe_b64decode(key)
+            except (binascii.Error, ValueError):
+                raw = b""
+            if len(raw) != 32 or not key_id or len(key_id) > 32:
+                raise ValueError(f"DOCUMENT_KEYS[{key_id!r}] must be 32 bytes in url-safe base64 (id ≤ 32 chars)")
+        if self.environment != "development" and (
+            DEV_DOCUMENT_KEY_ID in self.document_keys or DEV_DOCUMENT_KEY in self.document_keys.values()
+        ):  # the laptop key kept beside real ones would still open (and write) documents
+            raise ValueError(f"ENVIRONMENT={self.environment} needs its own DOCUMENT_KEYS (not the dev key)")
+        return self
+
+    @property
+    def documents_path(self) -> Path:
+        return self.documents_dir or self.data_dir / "documents"
 
 
     @model_validator(mode="after")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
+import shutil
 import sys
 import tempfile
 import uuid
@@ -27,16 +28,23 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.documents.store import DocumentStore
 from devstack import binaries as devtools
 from devstack.seed import seed_demo
 from infra.db import Sessions, make_engine, make_sessions, sync_url
 from infra.migrate import upgrade
 from infra.temporal import data_converter
-from models.settings import Settings
+from models.settings import Settings, get_settings
+from tests.s3server import s3_documents, seaweed  # noqa: F401 - S3 fixtures, for the tests that name them
 from tests.world import World, make_world
 from worker import build_worker
 from workflows.visibility import SEARCH_ATTRIBUTES
 
+# Documents written by tests go to a folder of the session's own, never to the project's .data; so does any
+# store built from get_settings() in this process (build_worker's default).
+TEST_DATA = Path(tempfile.mkdtemp(prefix="assistflow-test-data-"))
+os.environ["DATA_DIR"] = str(TEST_DATA)
+get_settings.cache_clear()
 SETTINGS = Settings()
 
 
@@ -70,6 +78,15 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture(scope="session")
 def sessions(engine: AsyncEngine) -> Sessions:
     return make_sessions(engine)
+
+
+@pytest.fixture(scope="session")
+async def documents(sessions: Sessions) -> AsyncIterator[DocumentStore]:
+    """The filesystem document store under TEST_DATA (the embedded default)."""
+    store = DocumentStore.from_settings(SETTINGS, sessions)
+    await store.objects.prepare()
+    yield store
+    await store.close()
 
 
 @pytest.fixture(scope="session")
@@ -149,8 +166,9 @@ def task_queue() -> str:
 
 
 @pytest.fixture
-async def worker(dev_env: WorkflowEnvironment, sessions: Sessions, task_queue: str) -> AsyncIterator[Worker]:
-    w = build_worker(dev_env.client, sessions, task_queue)
+async def worker(dev_env: WorkflowEnvironment, sessions: Sessions, task_queue: str,
+                 documents: DocumentStore) -> AsyncIterator[Worker]:
+    w = build_worker(dev_env.client, sessions, task_queue, documents)
     async with w:
         yield w
 
@@ -171,6 +189,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     # sdk-python #300: the interpreter can crash at exit after a green run. By now the summary is printed and
     # every fixture (servers included) is torn down: leave with the real status.
+    shutil.rmtree(TEST_DATA, ignore_errors=True)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(_exit_status["code"])

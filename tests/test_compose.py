@@ -20,7 +20,7 @@ COMPOSE: dict[str, Any] = yaml.safe_load(COMPOSE_TEXT)
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
 APP = ("api", "worker")
 # The settings that have laptop-only defaults in Settings: production must set every one of them.
-APP_SECRETS = ("TOKEN_SECRET", "ID_HASH_KEY", "ID_CIPHER_KEY", "PAYLOAD_KEY")
+APP_SECRETS = ("TOKEN_SECRET", "ID_HASH_KEY", "ID_CIPHER_KEY", "PAYLOAD_KEY", "DOCUMENT_KEYS")
 SECRET_NAME = re.compile(r"SECRET|KEY|PASSWORD|PWD|TOKEN")
 
 
@@ -133,6 +133,28 @@ def test_app_services_get_every_secret_settings_defaults(service: str) -> None:
     for name in APP_SECRETS:
         assert name.lower() in defaults  # the name Settings reads
         assert env(service).get(name) == f"${{{name}:?set {name}}}", f"{service} would run on the dev {name}"
+
+
+def test_documents_go_to_the_object_store_service_with_its_credentials() -> None:
+    store = SERVICES["objectstore"]
+    image, _, tag = store["image"].partition(":")
+    assert image == "chrislusf/seaweedfs" and re.fullmatch(r"\$\{SEAWEEDFS_VERSION:-\d+\.\d+\}", tag), tag
+    words = argv("objectstore")
+    assert "-s3" in words and "-s3.port=8333" in words and "-master.telemetry=false" in words
+    assert any(v.endswith(":/data") and v.split(":")[0] in (COMPOSE.get("volumes") or {}) for v in store["volumes"])
+    assert "/healthz" in " ".join(store["healthcheck"]["test"]) and "ports" not in store
+    for service in APP:
+        e = env(service)
+        assert SERVICES[service]["depends_on"]["objectstore"]["condition"] == "service_healthy"
+        settings = Settings(**{k.lower(): v for k, v in e.items() if k in (
+            "DOCUMENT_STORE", "S3_ENDPOINT_URL", "S3_BUCKET")})
+        assert (settings.document_store, settings.s3_endpoint_url) == ("s3", "http://objectstore:8333")
+        assert e["DOCUMENT_KEY_ID"] == "${DOCUMENT_KEY_ID:?set DOCUMENT_KEY_ID}"  # which of DOCUMENT_KEYS writes
+        # The app authenticates with exactly the identity the object store is created with.
+        assert e["S3_ACCESS_KEY_ID"] == env("objectstore")["AWS_ACCESS_KEY_ID"]
+        assert e["S3_SECRET_ACCESS_KEY"] == env("objectstore")["AWS_SECRET_ACCESS_KEY"]
+    with pytest.raises(ValueError, match="needs its own DOCUMENT_KEYS"):
+        Settings(environment="production")
 
 
 def test_dockerfile_builds_python_311_slim_and_runs_as_non_root() -> None:

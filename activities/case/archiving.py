@@ -12,10 +12,12 @@ from temporalio import activity
 from activities.case.saving import claim_step, keep_answer, project, written_at
 from activities.deadlines.plan import current_plan
 from infra.db import Sessions
-from models.case_tables import ARCHIVE_FILES, ARCHIVES, Archive, ArchiveDocument
+from models.case_tables import ARCHIVES, Archive, ArchiveDocument
+from models.documents.tables import DOCUMENTS
 from models.payloads.forms import ArchiveForm
 from models.payloads.jobs import StepRecord, StepSaved
 from models.tables import PROVIDERS
+from vocabulary.documents import DocumentCategory
 from vocabulary.refusal import refuse
 from workflows.case_activities import CaseActivities
 
@@ -65,9 +67,9 @@ class ArchivingActivities(CaseActivities):
         if not wanted:
             return
         rows = (await session.execute(
-            select(ARCHIVE_FILES.c.id, ARCHIVE_FILES.c.kind).where(
-                ARCHIVE_FILES.c.case_id == record.transition.case_id,
-                ARCHIVE_FILES.c.id.in_(list(wanted)),
+            select(DOCUMENTS.c.id, DOCUMENTS.c.kind).where(
+                DOCUMENTS.c.case_id == record.transition.case_id,
+                DOCUMENTS.c.category == DocumentCategory.ARCHIVE.value, DOCUMENTS.c.id.in_(list(wanted)),
             )
         )).all()
         found = {r.id: r.kind for r in rows}

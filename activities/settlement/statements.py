@@ -2,13 +2,12 @@
 
 Each activity is one transaction on the statement's row lock, and idempotent: approving an approved statement,
 returning a returned one or paying a paid one writes nothing and answers with what is there. The audit row is
-written only by the transaction that changed the status. The files are produced once and kept as produced;
-their SHA-256 is of the stored bytes.
+written only by the transaction that changed the status. The files are produced once and kept as produced in
+the document store (encrypted, SHA-256 recorded), idempotent on the statement, kind and version.
 """
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -18,8 +17,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
+from activities.documents.store import DocumentStore
 from activities.settlement.payment_files import DocLine, FundLine, StatementDoc, csv_bytes, xlsx_bytes
 from infra.db import Sessions
+from models.documents.tables import DOCUMENTS
 from models.settlement.payloads import (
     ApproveForm,
     FileRef,
@@ -39,6 +40,7 @@ from models.settlement.tables import (
 from models.tables import AUDIT
 from policy.settlement import work_funds_check
 from vocabulary.china import CHINA
+from vocabulary.documents import GeneratedKind
 from vocabulary.refusal import refuse
 from vocabulary.settlement import FileKind, FundCheckStatus, FundingSource, ServiceUnit, StatementStatus
 from workflows.settlement_activities import SettlementActivities
@@ -46,6 +48,7 @@ from workflows.settlement_activities import SettlementActivities
 _s = STATEMENTS.c
 _CONTENT_TYPE = {FileKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                  FileKind.CSV: "text/csv; charset=utf-8"}
+_DOCUMENT_KIND = {FileKind.XLSX: GeneratedKind.PAYMENT_XLSX, FileKind.CSV: GeneratedKind.PAYMENT_CSV}
 
 
 async def _locked_row(session: AsyncSession, statement_id: UUID) -> Any:
@@ -73,8 +76,9 @@ def _check_version(row: Any, version: int) -> None:
 
 
 class StatementActivities(SettlementActivities):
-    def __init__(self, sessions: Sessions) -> None:
-        self._sessions = sessions
+    def __init__(self, sessions: Sessions, documents: DocumentStore | None = None) -> None:
+        # The worker always hands in the store (worker.WITH_DOCUMENTS); None only where nothing is exported.
+        self._sessions, self._documents = sessions, documents
 
     @activity.defn
     async def statement_approve(self, act: StatementAct[ApproveForm]) -> StatementOutcome:
@@ -153,18 +157,22 @@ class StatementActivities(SettlementActivities):
                 raise refuse("statement_not_approved", "结算单尚未审批，不能生成支付文件")
             doc = await load_document(session, row)
             name = f"{row.statement_no}-v{row.version}"
+            assert self._documents is not None, "StatementActivities built without a document store"
             for kind, content in ((FileKind.XLSX, xlsx_bytes(doc)), (FileKind.CSV, csv_bytes(doc))):
+                ref = await self._documents.save_generated(
+                    session, case_id=None, kind=_DOCUMENT_KIND[kind], filename=f"{name}.{kind.value}",
+                    content_type=_CONTENT_TYPE[kind], data=content, actor_id=row.approved_by,
+                    business_key=f"statement:{statement_id}:{kind.value}:v{row.version}",
+                    division_code=row.purchaser_code)
                 await session.execute(pg_insert(StatementFile).values(
-                    statement_id=statement_id, kind=kind.value, filename=f"{name}.{kind.value}",
-                    content_type=_CONTENT_TYPE[kind], size=len(content),
-                    sha256=hashlib.sha256(content).hexdigest(), content=content, created_at=row.approved_at,
+                    statement_id=statement_id, kind=kind.value, document_id=ref.id, created_at=row.approved_at,
                 ).on_conflict_do_nothing(index_elements=["statement_id", "kind"]))
             return await file_refs(session, statement_id)
 
 
 async def file_refs(session: AsyncSession, statement_id: UUID) -> list[FileRef]:
-    f = STATEMENT_FILES.c
-    rows = (await session.execute(select(f.kind, f.filename, f.sha256, f.size)
+    f, d = STATEMENT_FILES.c, DOCUMENTS.c
+    rows = (await session.execute(select(f.kind, d.filename, d.sha256, d.size).join(DOCUMENTS, d.id == f.document_id)
                                   .where(f.statement_id == statement_id).order_by(f.kind))).all()
     return [FileRef(kind=FileKind(r.kind), filename=r.filename, sha256=r.sha256, size=r.size) for r in rows]
 

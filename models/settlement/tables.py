@@ -22,7 +22,6 @@ from sqlalchemy import (
     Column,
     ForeignKeyConstraint,
     Index,
-    LargeBinary,
     Numeric,
     UniqueConstraint,
 )
@@ -239,16 +238,13 @@ class FundCheckRow(SQLModel, table=True):
 
 
 class StatementFile(SQLModel, table=True):
-    """A payment file of an approved statement, kept as produced, with its content hash."""
+    """A payment file of an approved statement, kept as produced in the document store (name, size and
+    SHA-256 on its `documents` row)."""
 
     __tablename__ = "statement_files"
     statement_id: UUID = Field(primary_key=True, foreign_key="statements.id")
     kind: str = Field(primary_key=True)  # xlsx / csv
-    filename: str
-    content_type: str
-    size: int
-    sha256: str = Field(max_length=64)
-    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    document_id: UUID = Field(foreign_key="documents.id", unique=True)
     created_at: datetime = tz_column()
 
 

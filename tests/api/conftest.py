@@ -11,6 +11,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.documents.store import DocumentStore
 from api.deps import Resources, get_today
 from api.main import create_app
 from infra.db import Sessions
@@ -26,11 +27,12 @@ from workflows.settlement import SettlementWorkflow, settlement_workflow_id
 
 @pytest.fixture
 async def api(
-    dev_env: WorkflowEnvironment, sessions: Sessions, task_queue: str, worker: Worker
+    dev_env: WorkflowEnvironment, sessions: Sessions, task_queue: str, worker: Worker, documents: DocumentStore
 ) -> AsyncIterator[Api]:
     settings = SETTINGS.model_copy(update={"task_queue": task_queue})
     app = create_app(settings)
-    app.state.resources = Resources(settings=settings, sessions=sessions, temporal=dev_env.client)
+    app.state.resources = Resources(settings=settings, sessions=sessions, temporal=dev_env.client,
+                                    documents=documents)
     # One "today" for the whole test: what it writes relative to today, the API measures against the same day,
     # even if midnight in China passes while it runs.
     today = datetime.now(CHINA).date()
@@ -76,11 +78,12 @@ class Http:
 
 @pytest.fixture
 async def http(dev_env: WorkflowEnvironment, sessions: Sessions, task_queue: str,
-               worker: Worker) -> AsyncIterator[Http]:
+               worker: Worker, documents: DocumentStore) -> AsyncIterator[Http]:
     settings = SETTINGS.model_copy(update={"task_queue": task_queue,
                                            "settlement_schedule_id": f"settlement-{task_queue}"})
     app = create_app(settings)
-    app.state.resources = Resources(settings=settings, sessions=sessions, temporal=dev_env.client)
+    app.state.resources = Resources(settings=settings, sessions=sessions, temporal=dev_env.client,
+                                    documents=documents)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield Http(client, settings, dev_env.client)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.document_samples import png_bytes
 from tests.flow import ARCHIVE, Api
 
 RECORD = {"item_code": "cleaning_aid", "started_at": "2026-11-05T14:00:00+08:00", "minutes": 60,
@@ -54,7 +55,7 @@ async def test_archive_refuses_a_file_of_another_case(api: Api) -> None:
     a = await api.walk(until="archiving")
     b = await api.walk(until="archiving")
     up = await api.http.post(f"/cases/{a}/archive/files", headers=api.headers("fuwu"), data={"kind": "id_card"},
-                             files={"file": ("id.png", b"\x89PNG demo", "image/png")})
+                             files={"file": ("id.png", png_bytes(), "image/png")})
     assert up.status_code == 201
     docs = [{"kind": "id_card", "file_id": up.json()["id"]}, *ARCHIVE["documents"][1:]]
     r = await api.post(f"/cases/{b}/archive", "fuwu", {"documents": docs})

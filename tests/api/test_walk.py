@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.document_samples import pdf_bytes
 from tests.flow import APPROVE, ARCHIVE, PLAN, PROVIDER_A, SURVEY, Api, new_person
 
 
@@ -36,7 +37,7 @@ async def test_application_to_service_end_to_end(api: Api) -> None:
 
     upload = await api.http.post(
         f"/cases/{cid}/archive/files", headers=api.headers("fuwu"),
-        data={"kind": "id_card"}, files={"file": ("id.pdf", b"%PDF-1.4 demo", "application/pdf")})
+        data={"kind": "id_card"}, files={"file": ("id.pdf", pdf_bytes(), "application/pdf")})
     assert upload.status_code == 201, upload.text
     docs = [d if d["kind"] != "id_card" else {"kind": "id_card", "file_id": upload.json()["id"]}
             for d in ARCHIVE["documents"]]

@@ -10,13 +10,16 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from activities.settlement.statements import file_refs
 from api.access import load_case
 from api.deps import ActorDep, IdempotencyKey, Resources, ResourcesDep, SessionDep, require
+from api.documents import respond
 from api.errors import ApiError
 from api.exports import EXPORT_RESPONSES
 from api.settlement_access import READERS, in_statement_scope, statement_scope
 from api.settlement_reads import fund_check_of
 from api.workflow_calls import Answers, call_workflow, update_id
+from models.documents.tables import DOCUMENTS
 from models.payloads.actor import Actor, Command
 from models.payloads.base import Payload
 from models.settlement.payloads import ApproveForm, PaymentForm, ReturnStatementForm
@@ -85,11 +88,10 @@ async def list_statements(
 @router.get("/statements/{statement_id}", summary="结算单：合计、按资金来源合计、1%核对、支付文件")
 async def get_statement(statement_id: UUID, actor: ActorDep, session: SessionDep) -> StatementDetail:
     row = await _load(session, actor, statement_id)
-    t, f, r = STATEMENT_FUND_TOTALS.c, STATEMENT_FILES.c, STATEMENT_RECORDS.c
+    t, r = STATEMENT_FUND_TOTALS.c, STATEMENT_RECORDS.c
     funds = (await session.execute(select(STATEMENT_FUND_TOTALS).where(t.statement_id == statement_id)
                                    .order_by(t.funding_source, t.government_funded))).all()
-    files = (await session.execute(select(f.kind, f.filename, f.sha256, f.size).where(f.statement_id == statement_id)
-                                   .order_by(f.kind))).all()
+    files = await file_refs(session, statement_id)
     flagged = (await session.execute(select(r.outcome, func.count()).where(
         r.statement_id == statement_id, r.outcome != "paid").group_by(r.outcome))).all()
     return StatementDetail.model_validate({
@@ -125,15 +127,16 @@ async def statement_lines(
 
 @router.get("/statements/{statement_id}/files/{kind}", summary="下载支付文件（xlsx 或银行可读的 csv）",
             response_class=Response, responses=EXPORT_RESPONSES)
-async def download(statement_id: UUID, kind: FileKind, actor: ActorDep, session: SessionDep) -> Response:
+async def download(statement_id: UUID, kind: FileKind, actor: ActorDep, session: SessionDep,
+                   resources: ResourcesDep) -> Response:
     await _load(session, actor, statement_id)
     f = STATEMENT_FILES.c
-    row = (await session.execute(select(STATEMENT_FILES).where(f.statement_id == statement_id,
-                                                               f.kind == kind.value))).first()
+    row = (await session.execute(select(DOCUMENTS).join(STATEMENT_FILES, f.document_id == DOCUMENTS.c.id)
+                                 .where(f.statement_id == statement_id, f.kind == kind.value))).first()
     if row is None:
         raise ApiError(404, "file_not_ready", "结算单尚未审批，或支付文件正在生成")
-    return Response(row.content, media_type=row.content_type, headers={
-        "Content-Disposition": f'attachment; filename="{row.filename}"', "X-Content-SHA256": row.sha256})
+    # From the document store, the download recorded like every other document's.
+    return await respond(session, resources.documents, actor, row, download=True)
 
 
 _ANSWERS = Answers(_STATUS, ("review_closed", "该结算单的审批流程已结束，请刷新后查看最新状态"),

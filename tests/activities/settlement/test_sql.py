@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from temporalio.exceptions import ApplicationError
 
+from activities.documents.store import DocumentStore
 from activities.settlement.sql import compute_county
 from activities.settlement.statements import StatementActivities
 from devstack.seed import AgreementSeed, configure_county
@@ -210,7 +211,8 @@ async def test_reruns_are_identical_and_locked_statements_never_change(world: Wo
                 await s.execute(text(sql), {"s": before.id})
 
 
-async def test_work_funds_stay_within_one_percent_of_the_pooled_funds(world: World, sessions: Sessions) -> None:
+async def test_work_funds_stay_within_one_percent_of_the_pooled_funds(world: World, sessions: Sessions,
+                                                                    documents: DocumentStore) -> None:
     case = await one_case(sessions, world)
     async with sessions.begin() as s:
         await s.execute(text("UPDATE county_funds SET pooled_assistance_funds = 5000 WHERE county_code = :c"),
@@ -230,7 +232,7 @@ async def test_work_funds_stay_within_one_percent_of_the_pooled_funds(world: Wor
     act = StatementAct[ApproveForm](statement_id=st.id, actor=world.actor(Role.TOWNSHIP_WORKER),
                                     form=ApproveForm(version=st.version), at=datetime.now(UTC), update_id="u1")
     with pytest.raises(ApplicationError) as refused:
-        await StatementActivities(sessions).statement_approve(act)
+        await StatementActivities(sessions, documents).statement_approve(act)
     assert refused.value.type == "work_funds_over_cap" and "1.80%" in refused.value.message
 
     async with sessions.begin() as s:
@@ -238,15 +240,15 @@ async def test_work_funds_stay_within_one_percent_of_the_pooled_funds(world: Wor
     done = await compute(sessions, world, "2026-10", OCT_CUTOFF)
     assert done.fund_check is FundCheckStatus.UNCONFIGURED
     with pytest.raises(ApplicationError, match="未登记"):
-        await StatementActivities(sessions).statement_approve(act)
+        await StatementActivities(sessions, documents).statement_approve(act)
 
     async with sessions.begin() as s:
         await s.execute(text("INSERT INTO county_funds VALUES (:c, 2026, 1000000, :u, now())"),
                         {"c": world.county, "u": uuid4()})
     assert (await compute(sessions, world, "2026-10", OCT_CUTOFF)).fund_check is FundCheckStatus.WITHIN
-    approved = await StatementActivities(sessions).statement_approve(act)
+    approved = await StatementActivities(sessions, documents).statement_approve(act)
     assert approved.status.value == "approved"
-    again = await StatementActivities(sessions).statement_approve(act)  # a retry writes nothing
+    again = await StatementActivities(sessions, documents).statement_approve(act)  # a retry writes nothing
     assert again.status.value == "approved"
     audits = await rows(sessions, "SELECT count(*) AS n FROM audit_log WHERE action = 'statement_approve' "
                                   "AND after->>'statement_id' = :s", s=str(st.id))
