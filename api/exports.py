@@ -19,6 +19,13 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "导出文件", "content": {XLSX: {"schema": {"type": "string", "format": "binary"}},
                                              "text/csv": {"schema": {"type": "string"}}}},
 }
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+PDF_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "PDF 文件", "content": {"application/pdf": _BINARY}},
+}
+DOCUMENT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "材料文件", "content": {t: _BINARY for t in ("application/pdf", "image/jpeg", "image/png")}},
+}
 
 
 def _cell(value: Any) -> Any:

@@ -59,13 +59,16 @@ def document(app: FastAPI) -> dict[str, Any]:
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     schemas["ErrorOut"] = ERROR_SCHEMA
+    shared = doc["components"].setdefault("responses", {})
+    for status, text in _ERRORS.items():
+        shared[f"Error{status}"] = {"description": text, "content": {"application/json": {"schema": _REF}}}
     for item in doc.get("paths", {}).values():
         for method, spec in item.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
             responses = spec.setdefault("responses", {})
-            for status, text in _ERRORS.items():
-                responses[status] = {"description": text, "content": {"application/json": {"schema": _REF}}}
+            for status in _ERRORS:
+                responses[status] = {"$ref": f"#/components/responses/Error{status}"}
     _links(doc.get("paths", {}))
     app.openapi_schema = doc
     return doc

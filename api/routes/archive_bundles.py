@@ -16,6 +16,7 @@ from api.bundles import file_cover
 from api.deps import ActorDep, ResourcesDep, SessionDep
 from api.documents import disposition, record_access, store_call
 from api.errors import ApiError
+from api.exports import PDF_RESPONSES
 from models.case_tables import ARCHIVES
 from models.tables import CASES, PROVIDERS
 from vocabulary.case import Role
@@ -26,7 +27,8 @@ _a = ARCHIVES.c
 
 
 @router.get("/providers/{provider_id}/archive-bundle",
-            summary="服务供给主体的档案合订本：按服务号顺序，每份档案一张封面（分批：after 为上一批最后的服务号）")
+            summary="服务供给主体的档案合订本：按服务号顺序，每份档案一张封面（分批：after 为上一批最后的服务号）",
+            response_class=Response, responses=PDF_RESPONSES)
 async def provider_bundle(
     provider_id: UUID, actor: ActorDep, session: SessionDep, resources: ResourcesDep,
     after: Annotated[str | None, Query(max_length=40, description="从该服务号之后开始")] = None,
