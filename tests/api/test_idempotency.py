@@ -4,25 +4,22 @@ long as the key is kept, across continue-as-new (issue #11, defect 2 and defect 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import datetime
 
 import httpx
-import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from activities.documents.store import DocumentStore
 from api.deps import Resources, get_today
 from api.main import create_app
-from devstack import binaries as devtools
 from devstack.seed import user_id
 from infra.db import Sessions
-from infra.temporal import data_converter
 from tests.conftest import SETTINGS
 from tests.flow import APPROVE, PLAN, Api, new_person
 from vocabulary.china import CHINA
 from worker import build_worker
 from workflows.case import CaseWorkflow
-from workflows.visibility import SEARCH_ATTRIBUTES, case_workflow_id
+from workflows.visibility import case_workflow_id
 
 KEY = uuid.uuid4().hex[:8]  # keys are the user's own, kept for good: unique per test run
 
@@ -63,23 +60,13 @@ async def test_a_create_key_reused_with_another_person_is_refused(api: Api) -> N
     assert (same.status_code, same.json()["id"]) == (200, first["id"])
 
 
-@pytest.fixture(scope="module")
-async def short_runs() -> AsyncIterator[WorkflowEnvironment]:
-    """A dev server that suggests continue-as-new every 20 events: a case moves to a new run every few steps."""
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=devtools.temporal_cli(), search_attributes=SEARCH_ATTRIBUTES,
-        data_converter=data_converter(SETTINGS.payload_key), dev_server_log_level="error",
-        dev_server_extra_args=["--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=20"],
-    )
-    yield env
-    await env.shutdown()
-
-
-async def test_a_key_means_once_across_continue_as_new(short_runs: WorkflowEnvironment, sessions: Sessions) -> None:
+async def test_a_key_means_once_across_continue_as_new(short_runs: WorkflowEnvironment, sessions: Sessions,
+                                                        documents: DocumentStore) -> None:
     queue = f"test-{uuid.uuid4().hex}"
     settings = SETTINGS.model_copy(update={"task_queue": queue})
     app = create_app(settings)
-    app.state.resources = Resources(settings=settings, sessions=sessions, temporal=short_runs.client)
+    app.state.resources = Resources(settings=settings, sessions=sessions, temporal=short_runs.client,
+                                    documents=documents)
     today = datetime.now(CHINA).date()
     app.dependency_overrides[get_today] = lambda: today
     async with build_worker(short_runs.client, sessions, queue), httpx.AsyncClient(

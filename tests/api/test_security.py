@@ -12,6 +12,7 @@ import jwt
 import pytest
 from sqlalchemy import select, text
 
+from activities.documents.store import DocumentStore
 from api.deps import Resources
 from api.main import create_app
 from infra.audit_chain import verify
@@ -34,11 +35,11 @@ async def _user(sessions: Sessions, role: Role = Role.TOWNSHIP_WORKER, active: b
 
 
 @pytest.fixture
-async def http(api: Api, sessions: Sessions) -> AsyncIterator[httpx.AsyncClient]:
+async def http(api: Api, sessions: Sessions, documents: DocumentStore) -> AsyncIterator[httpx.AsyncClient]:
     """The API as a client at its own address (lockouts per address stay with this test)."""
     settings = api.settings.model_copy(update={"login_failures_per_address": 8})
     app = create_app(settings)
-    app.state.resources = Resources(settings=settings, sessions=sessions, temporal=api.temporal)
+    app.state.resources = Resources(settings=settings, sessions=sessions, temporal=api.temporal, documents=documents)
     address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.7"
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(address, 40000))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from temporalio.testing import WorkflowEnvironment
 
 from activities.case.application import ApplicationActivities
+from activities.documents.store import DocumentStore
 from api.deps import Resources, get_today
 from api.idempotency import request_key
 from api.main import create_app
@@ -45,10 +46,11 @@ KEY = uuid.uuid4().hex[:8]  # keys are the user's own, kept for good: unique per
 
 @asynccontextmanager
 async def app_on(env: WorkflowEnvironment, sessions: Sessions, queue: str,
-                 timeout: float = 15.0) -> AsyncIterator[Api]:
+                 timeout: float = 15.0, documents: DocumentStore | None = None) -> AsyncIterator[Api]:
     settings = SETTINGS.model_copy(update={"task_queue": queue, "update_timeout_seconds": timeout})
     app = create_app(settings)
-    app.state.resources = Resources(settings=settings, sessions=sessions, temporal=env.client)
+    store = documents or DocumentStore.from_settings(settings, sessions)
+    app.state.resources = Resources(settings=settings, sessions=sessions, temporal=env.client, documents=store)
     today = datetime.now(CHINA).date()
     app.dependency_overrides[get_today] = lambda: today
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
