@@ -36,7 +36,10 @@ async def provider_bundle(
 ) -> Response:
     if actor.role is Role.APPLICANT or (actor.role is Role.PROVIDER and actor.provider_id != provider_id):
         raise ApiError(404, "provider_not_found", "服务供给主体不存在")
-    provider = (await session.execute(select(PROVIDERS.c.code).where(PROVIDERS.c.id == provider_id))).first()
+    provider = (await session.execute(select(PROVIDERS.c.code).where(
+        PROVIDERS.c.id == provider_id,
+        # Another county's provider answers exactly like one that does not exist (issue #11).
+        PROVIDERS.c.county_code.startswith(actor.jurisdiction[:6], autoescape=True)))).first()
     if provider is None:
         raise ApiError(404, "provider_not_found", "服务供给主体不存在")
     query = (select(_a.case_id, _a.service_no).join(CASES, CASES.c.id == _a.case_id)

@@ -20,6 +20,7 @@ from infra.security import issue_token
 from models.payloads.actor import Actor
 from models.settings import Settings
 from models.settlement.tables import AGREEMENTS, STATEMENTS
+from tests.document_samples import pdf_bytes
 from tests.flow import APPROVE, ARCHIVE, PLAN, SURVEY, new_person
 from tests.world import World, add_cases, add_record, at, make_world
 from vocabulary.case import Role
@@ -61,6 +62,10 @@ class Maker:
         await self.ok("POST", f"/cases/{case}/referral/response", provider, {"accept": True})
         await self.ok("POST", f"/cases/{case}/plan", provider, PLAN)
         record = (await self.ok("POST", f"/cases/{case}/service-records", provider, RECORD))["id"]
+        pdf = {"file": ("id.pdf", pdf_bytes(), "application/pdf")}
+        upload = await self.http.post(f"/cases/{case}/archive/files", headers=self.headers(provider),
+                                      data={"kind": "id_card"}, files=pdf)
+        assert upload.status_code == 201, upload.text
         await self.ok("POST", f"/cases/{case}/archive", provider, ARCHIVE)
         detail = await self.ok("GET", f"/cases/{case}", worker)
         notification = uuid.uuid4()
@@ -72,7 +77,7 @@ class Maker:
                         false, '办理时限已到期', now())"""),
                 {"id": notification, "case": uuid.UUID(case), "user": worker.user_id, "scope": village[:9]})
         return {"case": case, "person": detail["person_id"], "service_record": record,
-                "notification": str(notification)}
+                "notification": str(notification), "document": upload.json()["id"]}
 
     async def other_county(self) -> tuple[World, Objects, Objects]:
         """Another county's objects (foreign to every demo user), and its provider B's (foreign to its provider A)."""
