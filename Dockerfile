@@ -29,11 +29,14 @@ COPY infra ./infra
 COPY activities ./activities
 COPY api ./api
 COPY devstack ./devstack
+COPY admin ./admin
 COPY worker.py ./
 COPY --from=console /web/dist ./web/dist
 
 # Installed in place (-e) rather than into site-packages: infra.migrate and Alembic find alembic.ini and
 # migrations/ next to the package source (models/settings.py PROJECT_ROOT), which `pip install .` leaves out.
+# Without the `stack` extra: the image talks to a Temporal cluster and a PostgreSQL server, so it carries no
+# Temporal dev/test server binaries and no embedded PostgreSQL. `assistflow` (the admin CLI) is on PATH.
 RUN pip install -e .
 
 USER assistflow:assistflow

@@ -27,8 +27,9 @@ from activities.settlement.deadlines import StatementDeadlineActivities
 from activities.settlement.runs import RunActivities
 from activities.settlement.schedule import ensure_schedule
 from activities.settlement.statements import StatementActivities
+from infra import logs, tracing
 from infra.db import Sessions, make_engine, make_sessions
-from infra.temporal import connect
+from infra.temporal import connect, worker_runtime
 from models.settings import Settings, get_settings
 from workflows.calendar_reload import CalendarReloadWorkflow
 from workflows.case import CaseWorkflow
@@ -54,6 +55,8 @@ _PASSTHROUGH = (
     "workflows.process", "workflows.transitions", "workflows.guards", "workflows.effects",
     "workflows.case_activities", "workflows.settlement_activities", "workflows.review_timing",
     "workflows.periods", "workflows.visibility",
+    # The tracing interceptor's workflow side (a no-op when tracing is off).
+    "opentelemetry",
 )
 
 
@@ -89,9 +92,11 @@ def build_worker(client: Client, sessions: Sessions, task_queue: str, documents:
 
 async def run(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
-    # A worker that starts while the server restarts waits for it rather than exiting.
+    # The SDK core's log lines as JSON like ours, and its metrics for Prometheus when an address is set.
+    runtime = worker_runtime(settings.worker_metrics_address)
     client = await connect(settings.temporal_address, settings.temporal_namespace, settings.payload_key,
-                           wait_seconds=300)
+                           interceptors=tracing.interceptors(tracing.configure("assistflow-worker")), runtime=runtime,
+                           wait_seconds=300)  # a worker starting while the server restarts waits for it
     sessions = make_sessions(engine)
     documents = DocumentStore.from_settings(settings, sessions)
     await documents.objects.prepare()
@@ -111,8 +116,9 @@ async def run(settings: Settings) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(run(get_settings()))
+    settings = get_settings()
+    logs.configure("assistflow-worker", settings.log_level)
+    asyncio.run(run(settings))
 
 
 if __name__ == "__main__":

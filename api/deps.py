@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
 from activities.documents.store import DocumentStore
-from api import token_store
+from api import revocation, token_store
 from api.errors import ApiError
 from infra.db import Sessions
 from infra.security import BadToken, Claims, read_claims
@@ -68,6 +68,12 @@ async def get_claims(resources: ResourcesDep, token: Annotated[str | None, Depen
         raise ApiError(401, "invalid_token", "登录已失效，请重新登录") from None
     if await token_store.is_revoked(resources.sessions, claims.jti):  # logged out
         raise ApiError(401, "invalid_token", "登录已失效，请重新登录")
+    # Deactivated users and revoked tokens (password reset) are refused on every request; this check stays when
+    # the token format changes.
+    found = await revocation.standing(resources.sessions, claims.actor.user_id,
+                                      resources.settings.revocation_cache_seconds)
+    if not revocation.allows(found, claims.issued_at):
+        raise ApiError(401, "token_revoked", "账号已停用或登录已失效，请重新登录")
     return claims
 
 

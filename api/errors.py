@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.faults import bad_value, transient
 from api.field_errors import field_errors, summary
+from policy.accounts import Refusal
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,12 @@ STATUS_OF_CODE: dict[str, int] = {
 NOT_FOUND = ("case_not_found", "案件不存在")
 FOREIGN_CODES = frozenset({"out_of_jurisdiction", "not_assigned_provider", "not_own_case", "case_not_found"})
 
+# Status of each refusal of the account rules (policy/accounts.py); any other is 422.
+STATUS_OF_REFUSAL: dict[str, int] = {
+    "wrong_role": 403, "role_not_allowed": 403, "lead_not_allowed": 403, "out_of_jurisdiction": 403,
+    "not_self": 403, "user_not_found": 404, "provider_not_found": 404,
+}
+
 
 class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
@@ -45,14 +52,24 @@ def _body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 
 
 def install(app: FastAPI) -> None:
+    from api.metrics import REFUSALS  # counted here, where every refusal becomes a response
+
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        REFUSALS.labels(exc.code, str(exc.status)).inc()
         return JSONResponse(_body(exc.code, exc.message, exc.details), status_code=exc.status,
                             headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else None)
+
+    @app.exception_handler(Refusal)
+    async def _refusal(_: Request, exc: Refusal) -> JSONResponse:
+        status = STATUS_OF_REFUSAL.get(exc.code, 422)
+        REFUSALS.labels(exc.code, str(status)).inc()
+        return JSONResponse(_body(exc.code, exc.message), status_code=status)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         fields = field_errors(exc)
+        REFUSALS.labels("invalid_input", "422").inc()
         return JSONResponse(_body("invalid_input", summary(fields), fields), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)

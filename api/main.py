@@ -8,12 +8,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from starlette.responses import Response
 
 from activities.documents.store import DocumentStore
 from activities.documents.sweep import sweep
-from api import errors, openapi_doc
-from api.deps import Resources, ResourcesDep
+from api import errors, metrics, openapi_doc
+from api.deps import Resources, ResourcesDep, TodayDep
+from api.health import readiness
+from api.observe import ObserveMiddleware
 from api.routes import (
     archive_bundles,
     archives,
@@ -34,9 +38,11 @@ from api.routes import (
     steps,
     supervision,
 )
+from api.routes.accounts import providers, users
 from api.routes.settlement import agreements, catalog, statements
 from api.routes.settlement import runs as settlement
 from api.upload_limit import UploadLimit
+from infra import logs, tracing
 from infra.db import make_engine, make_sessions
 from infra.temporal import connect
 from models.settings import Settings, get_settings
@@ -69,7 +75,8 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
             yield
             return
         engine = make_engine(settings.database_url)
-        client = await connect(settings.temporal_address, settings.temporal_namespace, settings.payload_key)
+        client = await connect(settings.temporal_address, settings.temporal_namespace, settings.payload_key,
+                               interceptors=tracing.interceptors(tracing.configure("assistflow-api")))
         sessions = make_sessions(engine)
         store = DocumentStore.from_settings(settings, sessions)
         await store.objects.prepare()
@@ -88,21 +95,46 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
     errors.install(app)
     openapi_doc.install(app)
     app.add_middleware(UploadLimit)
+    app.add_middleware(ObserveMiddleware)
     for module in (auth, process, cases, steps, services, archives, documents, archive_bundles, document_access,
                    catalog, inbox, supervision, calendar, agreements, settlement, statements, case_records, case_export,
-                   directory, audit, persons):
+                   directory, users, providers, audit, persons):
         app.include_router(module.router)
 
-    @app.get("/health", tags=["运维"], summary="健康检查")
+    @app.get("/health", tags=["运维"], summary="健康检查（数据库可用）")
     async def health(res: ResourcesDep) -> dict[str, str]:
         async with res.sessions() as session:
             await session.execute(text("SELECT 1"))
         return {"status": "ok"}
+
+    @app.get("/health/live", tags=["运维"], summary="存活检查（进程在运行）")
+    async def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/health/ready", tags=["运维"], summary="就绪检查：数据库、Temporal、工作进程均可用",
+             responses={503: {"description": "有依赖不可用"}})
+    async def ready(res: ResourcesDep) -> JSONResponse:
+        found = await readiness(res.sessions, res.temporal, res.settings.task_queue, res.settings.worker_poll_seconds)
+        return JSONResponse({"status": "ok" if found.ok else "unavailable", "checks": found.checks},
+                            status_code=200 if found.ok else 503)
+
+    @app.get("/metrics", tags=["运维"], summary="Prometheus 指标", include_in_schema=False)
+    async def prometheus(res: ResourcesDep, today: TodayDep) -> Response:
+        await metrics.PROJECTION.refresh(res.sessions, res.settings.metrics_cache_seconds, today)
+        return metrics.render()
 
     console.mount(app)  # last: `/` and `/console/...` only, after every JSON path
     return app
 
 
 def app() -> FastAPI:
-    """uvicorn factory: `uvicorn --factory api.main:app`."""
-    return create_app()
+    """uvicorn factory: `uvicorn --factory api.main:app`. Logs as JSON lines; traces when OTLP is configured."""
+    settings = get_settings()
+    logs.configure("assistflow-api", settings.log_level)
+    application = create_app(settings)
+    provider = tracing.configure("assistflow-api")
+    if provider is not None:
+        from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+        FastAPIInstrumentor.instrument_app(application, tracer_provider=provider, excluded_urls="health,metrics")
+    return application

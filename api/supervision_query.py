@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -27,6 +27,9 @@ from vocabulary.deadlines import StuckReason as Reason
 COUNT_CAP = 10_000
 
 
+# Steps in which a case has a township worker assigned (from registration until the archive is built): a case
+# there without one, or with a deactivated one, was handed back to the queue and waits to be reassigned.
+ASSIGNED_STEPS = (Step.SURVEY, Step.REVIEW, Step.REFERRAL, Step.SERVICE, Step.ARCHIVING)
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,10 @@ def conditions(actor: Actor, f: StuckFilter, cal: WorkCalendar, today: date) -> 
     elif f.reason is Reason.IDLE:
         since = datetime.combine(cal.subtract(today, f.working_days).on, time(0), tzinfo=CHINA)
         where.append(c.updated_at < since)
+    elif f.reason is Reason.UNASSIGNED:
+        inactive = select(USERS.c.id).where(USERS.c.active.is_(False))
+        where += [c.step.in_([s.value for s in ASSIGNED_STEPS]),
+                  or_(c.assignee_id.is_(None), c.assignee_id.in_(inactive))]
     else:
         where.append(c.blocked_at.is_not(None))
     return where
@@ -65,7 +72,8 @@ def conditions(actor: Actor, f: StuckFilter, cal: WorkCalendar, today: date) -> 
 def _order(reason: Reason) -> Any:
     c = CASES.c
     return {Reason.OVERDUE: (c.due_on, c.id), Reason.DUE_SOON: (c.due_on, c.id),
-            Reason.IDLE: (c.updated_at, c.id), Reason.BLOCKED: (c.blocked_at, c.id)}[reason]
+            Reason.IDLE: (c.updated_at, c.id), Reason.BLOCKED: (c.blocked_at, c.id),
+            Reason.UNASSIGNED: (c.updated_at, c.id)}[reason]
 
 
 def stuck_select(actor: Actor, f: StuckFilter, cal: WorkCalendar, today: date) -> Select[Any]:
@@ -86,12 +94,12 @@ def stuck_select(actor: Actor, f: StuckFilter, cal: WorkCalendar, today: date) -
 
 
 def lateness(reason: Reason, row: Any, cal: WorkCalendar, today: date) -> int:
-    """Working days late (overdue), left (due soon) or without a move (idle); 0 for blocked."""
+    """Working days late (overdue), left (due soon) or without a move (idle, unassigned); 0 for blocked."""
     if reason is Reason.OVERDUE:
         return cal.between(row.due_on, today).days
     if reason is Reason.DUE_SOON:
         return cal.between(today, row.due_on).days
-    if reason is Reason.IDLE:
+    if reason in (Reason.IDLE, Reason.UNASSIGNED):
         return cal.between(row.updated_at.astimezone(CHINA).date(), today).days
     return 0
 

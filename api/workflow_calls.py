@@ -23,6 +23,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import Resources
 from api.errors import FOREIGN_CODES, NOT_FOUND, STATUS_OF_CODE, ApiError
+from api.metrics import STEP_ADVANCES
 from models.payloads.actor import Actor, Command, RequestKey
 from models.payloads.base import Payload
 from models.payloads.case import CaseStart, StepResult
@@ -95,7 +96,18 @@ async def take(resources: Resources, case_id: UUID, act: Act[F], actor: Actor, f
                                                          result_type=StepResult)
         return result
 
-    return await call_workflow(resources, call)
+    return await counted(act.action.value, call_workflow(resources, call))
+
+
+async def counted(action: str, answer: Awaitable[StepResult]) -> StepResult:
+    """Count each step the API asks for on /metrics: advanced (with the step it leads to), refused, unavailable."""
+    try:
+        result = await answer
+    except ApiError as err:
+        STEP_ADVANCES.labels(action, "unavailable" if err.status == 503 else "refused", "").inc()
+        raise
+    STEP_ADVANCES.labels(action, "advanced", result.position.step.value).inc()
+    return result
 
 
 async def open_case(resources: Resources, case_id: UUID, actor: Actor, form: OpenForm,
@@ -120,4 +132,4 @@ async def open_case(resources: Resources, case_id: UUID, actor: Actor, form: Ope
         )
         return result
 
-    return await call_workflow(resources, call)
+    return await counted("open", call_workflow(resources, call))

@@ -2,8 +2,12 @@
 this year's settlement configuration (fee standards, funding sources, pooled funds, fictitious bank accounts,
 purchase agreements in 实施 — demo values a county replaces: 001 三(五)1 细化服务事项清单和收费标准).
 
-The county code (341702, 贵池区) is real; the township and village names and codes below it are demo
-values. Idempotent: running it again changes nothing. `python -m devstack.seed` prints the logins.
+Divisions: the county's real 统计用区划代码 down to the townships, from the table the admin CLI ships
+(`assistflow divisions load 341702`); the demo townships 341702001 and 341702002 are the real 池阳街道 and
+秋浦街道. The villages below them are made up (no public village list is shipped) and stored with source
+"demo", so a county loading its real village file replaces them by code. The providers' credit codes are
+synthetic (valid check character). Idempotent: running it again changes nothing.
+`python -m devstack.seed` prints the logins.
 """
 
 from __future__ import annotations
@@ -18,12 +22,13 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.accounts.divisions import DivisionRow, import_rows, shipped_rows
 from infra.db import Sessions, make_engine, make_sessions
 from infra.security import hash_password, seal_id_number
 from models.service_list import DEFAULT_ITEMS
 from models.settings import Settings, get_settings
 from models.settlement.tables import AgreementItem, CountyFunds, FeeStandard, ProviderAccount, PurchaseAgreement
-from models.tables import Division, Person, Provider, ServiceItem, User
+from models.tables import Person, Provider, ServiceItem, User
 from policy import idnumber
 from vocabulary.china import CHINA
 from vocabulary.settlement import AgreementStatus, FundingSource
@@ -35,20 +40,18 @@ OTHER_TOWNSHIP = "341702002"
 VILLAGE = "341702001001"
 OTHER_VILLAGE = "341702002001"
 
-DIVISIONS = (
-    ("34", "安徽省", "province", None),
-    ("3417", "池州市", "city", "34"),
-    (COUNTY, "贵池区", "county", "3417"),
-    (TOWNSHIP, "池阳街道(演示)", "township", COUNTY),
-    (OTHER_TOWNSHIP, "秋浦街道(演示)", "township", COUNTY),
-    (VILLAGE, "杏花村社区(演示)", "village", TOWNSHIP),
-    ("341702001002", "清溪社区(演示)", "village", TOWNSHIP),
-    (OTHER_VILLAGE, "平天湖社区(演示)", "village", OTHER_TOWNSHIP),
+# Made-up villages under the real townships (marked 演示 and stored with source "demo").
+DEMO_VILLAGES = (
+    DivisionRow(VILLAGE, "杏花村社区(演示)"),
+    DivisionRow("341702001002", "清溪社区(演示)"),
+    DivisionRow(OTHER_VILLAGE, "平天湖社区(演示)"),
 )
 
 PROVIDERS = (
-    (UUID("00000000-0000-4000-8000-000000000101"), "GCSG", "贵池区阳光社会工作服务中心", "社会工作服务机构"),
-    (UUID("00000000-0000-4000-8000-000000000102"), "GCHL", "贵池区康乐养老服务中心", "社会福利机构"),
+    (UUID("00000000-0000-4000-8000-000000000101"), "GCSG", "贵池区阳光社会工作服务中心", "社会工作服务机构",
+     "52341702MJA0001011"),
+    (UUID("00000000-0000-4000-8000-000000000102"), "GCHL", "贵池区康乐养老服务中心", "社会福利机构",
+     "52341702MJA0001024"),
 )
 
 DEMO_PERSON_ID = UUID("00000000-0000-4000-8000-000000000201")
@@ -100,10 +103,10 @@ async def seed_demo(sessions: Sessions, settings: Settings) -> None:
     facts = idnumber.parse(number)
     password = hash_password(DEMO_PASSWORD)
     async with sessions.begin() as s:
-        await _upsert(s, Division, [dict(code=c, name=n, level=lv, parent_code=p) for c, n, lv, p in DIVISIONS],
-                      ["code"])
+        await import_rows(s, COUNTY, shipped_rows(COUNTY), source="stats")
+        await import_rows(s, COUNTY, list(DEMO_VILLAGES), source="demo")
         await _upsert(s, Provider, [dict(id=i, code=c, name=n, kind=k, county_code=COUNTY, last_service_no=0,
-                                         active=True) for i, c, n, k in PROVIDERS], ["id"])
+                                         active=True, credit_code=cc) for i, c, n, k, cc in PROVIDERS], ["id"])
         await _upsert(s, ServiceItem, [
             dict(county_code=COUNTY, code=i.code, category=i.category, name=i.name, unit=i.unit,
                  government_funded=i.government_funded, overlaps_benefits=list(i.overlaps_benefits))

@@ -11,7 +11,10 @@ def make_engine(url: str, pool_size: int = 10) -> AsyncEngine:
     # No pre-ping: it costs a round trip on every checkout (a third of a short read). A connection broken by a
     # database restart fails its one request, which is retried by the caller, and the pool drops it; connections
     # are also recycled hourly so none outlives a failover for long.
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=3600)
+    # hide_parameters: a failed statement's message (logged, or in a traceback) never carries the values it was
+    # given, which may be a person's name or free text.
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=3600,
+                               hide_parameters=True)
 
 
 def make_sessions(engine: AsyncEngine) -> Sessions:

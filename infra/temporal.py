@@ -9,15 +9,24 @@ from __future__ import annotations
 import asyncio
 import base64
 import dataclasses
+import logging
 import os
 import time
 from collections.abc import Sequence
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
-from temporalio.client import Client
+from temporalio.client import Client, Interceptor
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, PayloadCodec
+from temporalio.runtime import (
+    LogForwardingConfig,
+    LoggingConfig,
+    PrometheusConfig,
+    Runtime,
+    TelemetryConfig,
+    TelemetryFilter,
+)
 
 _ENCODING = b"binary/encrypted"
 
@@ -51,14 +60,27 @@ def data_converter(payload_key: str) -> DataConverter:
     return dataclasses.replace(pydantic_data_converter, payload_codec=EncryptionCodec(payload_key))
 
 
-async def connect(address: str, namespace: str, payload_key: str, wait_seconds: float = 0.0) -> Client:
-    """The client; with `wait_seconds`, a server not reachable yet (restarting, starting with us) is waited for
-    instead of failing the process at once."""
+async def connect(address: str, namespace: str, payload_key: str, *, interceptors: Sequence[Interceptor] = (),
+                  runtime: Runtime | None = None, wait_seconds: float = 0.0) -> Client:
+    """`interceptors`: tracing (infra/tracing.py), also used by workers built on this client. `runtime`: the
+    worker's, exporting the SDK's metrics to Prometheus. With `wait_seconds`, a server not reachable yet
+    (restarting, starting with us) is waited for instead of failing the process at once."""
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            return await Client.connect(address, namespace=namespace, data_converter=data_converter(payload_key))
+            return await Client.connect(address, namespace=namespace, data_converter=data_converter(payload_key),
+                                        interceptors=interceptors, runtime=runtime)
         except RuntimeError:
             if time.monotonic() >= deadline:
                 raise
             await asyncio.sleep(1.0)
+
+
+def worker_runtime(metrics_address: str | None) -> Runtime:
+    """The worker's Temporal runtime: the SDK core's own log lines (warnings and up) forwarded to Python logging,
+    so they come out as the same JSON lines as everything else, and, when an address is given, the SDK's metrics
+    (task latencies, slots, sticky cache, polls) served at http://<metrics_address>/metrics for Prometheus."""
+    forwarded = LoggingConfig(filter=TelemetryFilter(core_level="WARN", other_level="ERROR"),
+                              forwarding=LogForwardingConfig(logger=logging.getLogger("temporalio.core")))
+    metrics = PrometheusConfig(bind_address=metrics_address) if metrics_address else None
+    return Runtime(telemetry=TelemetryConfig(logging=forwarded, metrics=metrics))

@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     login_failures_per_address: int = Field(default=20, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
+    # How stale an API process's view of a user's standing (active, tokens revoked) may be.
+    revocation_cache_seconds: float = Field(default=5.0, ge=0, le=300)
     # How long the API waits for the case workflow to accept or refuse a step before answering 503.
     update_timeout_seconds: float = 15.0
     max_upload_bytes: int = 10 * 1024 * 1024
@@ -89,6 +91,14 @@ class Settings(BaseSettings):
     settlement_catchup_days: int = Field(default=7, ge=1, le=27)
     settlement_schedule_id: str = "assistflow-monthly-settlement"
     settlement_schedule_enabled: bool = True
+
+    # Operations. Logs are JSON lines at this level; the projection's gauges on /metrics are recomputed at most
+    # this often; the worker serves the Temporal SDK's metrics at this address (host:port, off when empty).
+    log_level: str = "INFO"
+    metrics_cache_seconds: float = Field(default=15.0, ge=0, le=600)
+    worker_metrics_address: str | None = None
+    # /health/ready: how recently a worker must have polled the task queue to count as there.
+    worker_poll_seconds: float = Field(default=120.0, ge=10, le=3600)
 
     @model_validator(mode="after")
     def _document_keys_usable(self) -> Self:

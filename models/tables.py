@@ -32,6 +32,8 @@ class Division(SQLModel, table=True):
     name: str
     level: str  # province / city / county / township / village
     parent_code: str | None = Field(default=None, max_length=12)
+    # stats: 统计用区划代码 as published; demo: the demo county's made-up villages; import: a county's own file.
+    source: str = Field(default="import", max_length=8, sa_column_kwargs={"server_default": "import"})
 
 
 class Provider(SQLModel, table=True):
@@ -41,6 +43,8 @@ class Provider(SQLModel, table=True):
     name: str
     kind: str  # 社会福利机构 / 社会工作服务机构 / 社会组织
     county_code: str = Field(max_length=6, index=True)
+    # 统一社会信用代码 (GB 32100-2015, check character validated); unique among registered providers.
+    credit_code: str | None = Field(default=None, max_length=18, unique=True)
     # Last service number handed out; the archive activity increments it under a row lock.
     last_service_no: int = 0
     active: bool = True
@@ -59,6 +63,8 @@ class User(SQLModel, table=True):
     # A township lead (分管领导) gets the due-date notices of the township's cases.
     is_lead: bool = False
     active: bool = True
+    # Tokens issued before this instant are refused (deactivation, password reset): see api/revocation.py.
+    tokens_valid_after: datetime | None = tz_column(nullable=True)
 
 
 class ServiceItem(SQLModel, table=True):
@@ -109,6 +115,9 @@ class Case(SQLModel, table=True):
         Index("ix_cases_open_township_updated", "township_code", "updated_at", "id",
               postgresql_where=text("status = 'open'")),
         Index("ix_cases_blocked", "county_code", postgresql_where=text("blocked_at IS NOT NULL")),
+        # Cases handed back to the township's queue (their worker was deactivated): the stuck view's "unassigned".
+        Index("ix_cases_open_unassigned", "county_code", "updated_at", "id",
+              postgresql_where=text("status = 'open' AND assignee_id IS NULL")),
     )
     id: UUID = Field(primary_key=True)
     person_id: UUID = Field(foreign_key="persons.id")

@@ -49,11 +49,14 @@ def one_shot_jobs() -> set[str]:
 def test_the_services_a_deployment_needs_are_there() -> None:
     assert {"postgresql", "temporal", "temporal-ui", "api", "worker"} <= set(SERVICES)
     assert SERVICES["postgresql"]["image"].startswith("postgres:16")
-    assert SERVICES["temporal"]["image"].startswith("temporalio/auto-setup:")
+    # Not the deprecated auto-setup image: the server, with admin-tools setting up its schema.
+    assert SERVICES["temporal"]["image"].startswith("temporalio/server:")
+    assert not [s for s in SERVICES.values() if "auto-setup" in str(s.get("image"))]
     assert SERVICES["temporal-ui"]["image"].startswith("temporalio/ui:")
     assert any(v.endswith(":/var/lib/postgresql/data") and not v.startswith((".", "/"))
                for v in SERVICES["postgresql"].get("volumes", [])), "PostgreSQL data must live in a named volume"
-    assert set(COMPOSE.get("volumes") or {}) >= {v.split(":")[0] for v in SERVICES["postgresql"]["volumes"]}
+    named = {v.split(":")[0] for v in SERVICES["postgresql"]["volumes"] if not v.startswith((".", "/"))}
+    assert set(COMPOSE.get("volumes") or {}) >= named
 
 
 @pytest.mark.parametrize("service", sorted(set(SERVICES)))
@@ -79,20 +82,55 @@ def test_app_services_wait_for_healthy_postgresql_and_temporal(service: str) -> 
     assert deps.get(registrar, {}).get("condition") == "service_completed_successfully"
 
 
-def test_api_migrates_before_serving_and_is_checked_on_health() -> None:
-    command = " ".join(argv("api"))
-    assert "alembic upgrade head" in command and "&&" in command
-    assert command.index("alembic upgrade head") < command.index("uvicorn")
-    assert "/health" in " ".join(SERVICES["api"]["healthcheck"]["test"])
+def test_migrations_run_once_before_api_and_worker_and_health_uses_the_new_endpoints() -> None:
+    assert argv("migrate") == ["assistflow", "migrate"]  # all heads, via infra.migrate
+    for service in APP:
+        assert SERVICES[service]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        assert "alembic" not in " ".join(argv(service))  # no replica migrates on its own
+    assert "/health/ready" in " ".join(SERVICES["api"]["healthcheck"]["test"])
     assert "worker" in " ".join(argv("worker"))
-    assert "worker" in " ".join(SERVICES["worker"]["healthcheck"]["test"])
+    assert SERVICES["worker"]["healthcheck"]["test"][1:] == ["assistflow", "health", "--worker-here"]
 
 
-def test_temporal_runs_on_the_postgresql_service() -> None:
+def test_api_runs_several_workers_sharing_metrics_and_the_worker_scales() -> None:
+    command = " ".join(argv("api"))
+    assert "--workers" in command and "--factory api.main:app" in command and "--no-access-log" in command
+    multiproc = env("api")["PROMETHEUS_MULTIPROC_DIR"]
+    assert multiproc in SERVICES["api"]["tmpfs"] and f"rm -rf {multiproc}/*" in command
+    # `--scale worker=N`: no fixed container name or host port on the worker.
+    assert "container_name" not in SERVICES["worker"] and "ports" not in SERVICES["worker"]
+    assert env("worker")["WORKER_METRICS_ADDRESS"].endswith(":9464")
+    assert env("worker")["OTEL_EXPORTER_OTLP_ENDPOINT"] == "${OTEL_EXPORTER_OTLP_ENDPOINT:-}"  # off when unset
+
+
+def test_every_image_is_pinned() -> None:
+    for name, svc in SERVICES.items():
+        if "build" in svc:
+            continue
+        _, _, tag = svc["image"].partition(":")
+        # A literal version, or a pinned default an operator may override (${SEAWEEDFS_VERSION:-4.07}).
+        assert re.fullmatch(r"\d[\w.-]*|\$\{\w+:-\d[\w.-]*\}", tag), f"{name}: {svc['image']}"
+
+
+def test_the_scripts_the_compose_file_mounts_exist() -> None:
+    for svc in SERVICES.values():
+        for volume in svc.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("./"):
+                assert (PROJECT_ROOT / source).exists(), source
+
+
+def test_temporal_runs_on_the_postgresql_service_after_its_schema_is_set_up() -> None:
     e = env("temporal")
     assert e["DB"] in ("postgres12", "postgres12_pgx")
     assert e["POSTGRES_SEEDS"] == "postgresql"
-    assert SERVICES["temporal"]["depends_on"]["postgresql"]["condition"] == "service_healthy"
+    assert SERVICES["temporal"]["depends_on"]["temporal-schema"]["condition"] == "service_completed_successfully"
+    schema = SERVICES["temporal-schema"]
+    assert schema["image"].startswith("temporalio/admin-tools:")
+    assert schema["depends_on"]["postgresql"]["condition"] == "service_healthy"
+    assert env("temporal-schema")["POSTGRES_USER"] == e["POSTGRES_USER"] == "temporal"
+    script = (PROJECT_ROOT / "deploy" / "temporal-schema.sh").read_text()
+    assert "setup-schema" in script and "update-schema" in script
     assert env("temporal-ui")["TEMPORAL_ADDRESS"] == "temporal:7233"
     for service in APP:
         assert env(service)["TEMPORAL_ADDRESS"] == "temporal:7233"
@@ -112,7 +150,6 @@ def test_registered_search_attributes_are_exactly_the_workflows() -> None:
     types = [words[i + 1] for i, w in enumerate(words) if w == "--type"]
     assert dict(zip(names, types, strict=True)) == search_attribute_types()
     assert set(names) == {key.name for key in SEARCH_ATTRIBUTES}
-    assert env("temporal").get("SKIP_ADD_CUSTOM_SEARCH_ATTRIBUTES") == "true"
 
 
 def test_no_secret_has_a_literal_or_default_value() -> None:

@@ -24,3 +24,4 @@ class StuckReason(Labelled):
     DUE_SOON = "due_soon", "即将到期"
     IDLE = "idle", "长时间未办理"
     BLOCKED = "blocked", "自动处理受阻"
+    UNASSIGNED = "unassigned", "待重新分派"  # its worker was deactivated: back in the township's queue

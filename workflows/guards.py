@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from models.payloads.actor import Actor
 from models.payloads.case import CaseState
-from models.payloads.forms import PlanForm, ReferForm
+from models.payloads.forms import PlanForm, ReassignForm, ReferForm
 from vocabulary.case import Role
 from vocabulary.refusal import refuse
 
@@ -56,8 +56,9 @@ def lead_or_county(state: CaseState, actor: Actor) -> None:
         raise refuse("wrong_role", "改派经办人应由乡镇(街道)分管领导或县级民政部门办理")
 
 
-def held_by_township_worker(state: CaseState, actor: Actor) -> None:
-    if state.position.holder_role is not Role.TOWNSHIP_WORKER:
+def township_worker_to_change(state: CaseState, actor: Actor) -> None:
+    """A township worker holds the case (it can get a new one), or one is assigned (it can go back to the queue)."""
+    if state.position.holder_role is not Role.TOWNSHIP_WORKER and state.position.assignee_id is None:
         raise refuse("wrong_step", "案件当前不由乡镇(街道)工作人员经办，不能改派")
 
 
@@ -67,6 +68,14 @@ def automatic_work_blocked(state: CaseState, actor: Actor) -> None:
 
 
 # ---- checks of the form -------------------------------------------------------------------------------------
+
+
+def reassignment_fits(state: CaseState, form: ReassignForm) -> None:
+    """A named assignee only while a township worker holds the case; back to the queue from any step."""
+    if form.assignee_id is not None and state.position.holder_role is not Role.TOWNSHIP_WORKER:
+        raise refuse("wrong_step", "案件当前不由乡镇(街道)工作人员经办，不能改派")
+    if form.assignee_id is None and state.position.assignee_id is None:
+        raise refuse("not_assigned", "案件已在乡镇(街道)待办队列中，没有经办人")
 
 
 def provider_has_not_declined(state: CaseState, form: ReferForm) -> None:

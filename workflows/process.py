@@ -121,7 +121,7 @@ RESUME = Act(Action.RESUME, ResumeForm, BEFORE_DECISION, by(T), (stay(),), write
 EXTEND = Act(Action.EXTEND, ExtendForm, TIMED, by(C), (stay(),), writes.extend_deadline,
              requires=(must.deadline_not_extended,), while_awaiting_applicant=True)
 REASSIGN = Act(Action.REASSIGN, ReassignForm, ANY_OPEN, by(T, C), (stay(do.assign_to_named),), writes.reassign,
-               requires=(must.lead_or_county, must.held_by_township_worker))
+               requires=(must.lead_or_county, must.township_worker_to_change), checks=(must.reassignment_fits,))
 RETRY = Act(Action.RETRY, RetryForm, ANY_OPEN, by(T, C), (stay(do.clear_blocked),), writes.retry_blocked,
             requires=(must.automatic_work_blocked,), while_awaiting_applicant=True)
 

@@ -124,6 +124,8 @@ class DeadlineStepActivities(CaseActivities):
         t, form = record.transition, record.form
 
         async def check_assignee(session: AsyncSession) -> None:
+            if form.assignee_id is None:
+                return  # back to the township's queue: nobody to check
             village = (await session.execute(select(CASES.c.village_code).where(CASES.c.id == t.case_id))).scalar_one()
             user = (await session.execute(select(USERS.c.role, USERS.c.jurisdiction, USERS.c.active).where(
                 USERS.c.id == form.assignee_id))).first()

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import workflow_calls
 from api.access import case_scope, check_village, in_scope, load_case
+from api.accounts.divisions import require_division
 from api.case_actions import available_actions
 from api.case_rows import CASE_COLUMNS, public, read_case
 from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, require
@@ -47,6 +48,7 @@ async def create_case(
         if body.channel is Channel.DISCOVERY and actor.role is not Role.VILLAGE_ASSISTANT:
             raise ApiError(403, "wrong_role", "主动发现应由村(社区)社会救助协理员上报")
         check_village(actor, body.person.village_code)
+        await require_division(session, body.person.village_code)  # no case in a phantom village
         person_id = await register_person(session, resources.settings, body.person)
         village = body.person.village_code
     await _refuse_a_second_open_case(session, actor, person_id, case_id)

@@ -177,7 +177,9 @@ class ExtendForm(Payload):
 
 
 class ReassignForm(Payload):
-    assignee_id: UUID
+    # None hands the case back to the township's queue (its worker was deactivated): any township worker of the
+    # township may take it, and the supervisor's stuck view lists it as unassigned.
+    assignee_id: UUID | None
     reason: Text | None = None
 
 

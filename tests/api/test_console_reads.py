@@ -36,7 +36,8 @@ async def test_a_cases_records_show_each_step_to_those_who_see_the_case(api: Api
 
 async def test_divisions_are_the_users_county(api: Api) -> None:
     names = {d["code"]: d["name"] for d in (await api.get("/divisions", "fuwu")).json()}
-    assert names["341702001"] == "池阳街道(演示)" and names["341702001001"] == "杏花村社区(演示)"
+    # The townships are the real 统计用区划代码 (shipped table); the villages are the seed's demo ones.
+    assert names["341702001"] == "池阳街道" and names["341702001001"] == "杏花村社区(演示)"
     assert "341702" not in names and all(code.startswith("341702") for code in names)
 
 

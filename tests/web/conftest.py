@@ -91,7 +91,13 @@ class Person:
     def pick(self, select: Any, option: str) -> None:
         """Choose `option` in an Element Plus select (its list opens in a popper at the end of the page)."""
         select.click()
-        self.page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()
+        # The select's own list (its input names it in aria-controls): a list still fading out of an earlier
+        # pick is visible for a moment too, and clicking into it times out when the machine is busy.
+        listbox = select.locator("input[aria-controls]").first.get_attribute("aria-controls")
+        scope = self.page.locator(f"[id='{listbox}']") if listbox else self.page.locator(".el-select-dropdown").last
+        item = scope.locator(".el-select-dropdown__item", has_text=option).first
+        item.scroll_into_view_if_needed()
+        item.click()
 
     def close(self) -> None:
         self.context.close()
