@@ -111,8 +111,13 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
     async def live() -> dict[str, str]:
         return {"status": "ok"}
 
+    ready_body = {"application/json": {"schema": {
+        "type": "object", "required": ["status", "checks"],
+        "properties": {"status": {"type": "string"}, "checks": {"type": "object"}}}}}
+
     @app.get("/health/ready", tags=["运维"], summary="就绪检查：数据库、Temporal、工作进程均可用",
-             responses={503: {"description": "有依赖不可用"}})
+             response_class=JSONResponse, responses={200: {"description": "均可用", "content": ready_body},
+                                                     503: {"description": "有依赖不可用", "content": ready_body}})
     async def ready(res: ResourcesDep) -> JSONResponse:
         found = await readiness(res.sessions, res.temporal, res.settings.task_queue, res.settings.worker_poll_seconds)
         return JSONResponse({"status": "ok" if found.ok else "unavailable", "checks": found.checks},

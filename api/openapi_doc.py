@@ -68,6 +68,8 @@ def document(app: FastAPI) -> dict[str, Any]:
                 continue
             responses = spec.setdefault("responses", {})
             for status in _ERRORS:
+                if status in responses and status != "422":
+                    continue  # the route says itself what it answers (e.g. readiness: its checks)
                 responses[status] = {"$ref": f"#/components/responses/Error{status}"}
     _links(doc.get("paths", {}))
     app.openapi_schema = doc

@@ -7335,13 +7335,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description 均可用 */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        status: string;
+                        checks: Record<string, never>;
+                    };
                 };
             };
             400: components["responses"]["Error400"];
@@ -7353,7 +7356,18 @@ export interface operations {
             415: components["responses"]["Error415"];
             422: components["responses"]["Error422"];
             429: components["responses"]["Error429"];
-            503: components["responses"]["Error503"];
+            /** @description 有依赖不可用 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status: string;
+                        checks: Record<string, never>;
+                    };
+                };
+            };
         };
     };
 }
