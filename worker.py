@@ -15,7 +15,6 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.case.application import ApplicationActivities
 from activities.case.archiving import ArchivingActivities
 from activities.case.closing import ClosingActivities
-from activities.case.dynamic_management import DynamicManagementActivities
 from activities.case.referral import ReferralActivities
 from activities.case.registration import RegistrationActivities
 from activities.case.review import ReviewActivities
@@ -23,38 +22,49 @@ from activities.case.service import ServiceActivities
 from activities.case.survey import SurveyActivities
 from activities.deadlines.escalation import DeadlineStepActivities, EscalationActivities
 from activities.documents.store import DocumentStore
+from activities.dynamic.events import DynamicEventActivities
+from activities.dynamic.hearings import HearingActivities
+from activities.dynamic.roster import RosterActivities
 from activities.settlement.deadlines import StatementDeadlineActivities
 from activities.settlement.runs import RunActivities
 from activities.settlement.schedule import ensure_schedule
 from activities.settlement.statements import StatementActivities
+from activities.tasks.arming import arm_pending
+from activities.tasks.deadlines import TaskDeadlineActivities
 from infra import logs, tracing
 from infra.db import Sessions, make_engine, make_sessions
 from infra.temporal import connect, worker_runtime
 from models.settings import Settings, get_settings
 from workflows.calendar_reload import CalendarReloadWorkflow
 from workflows.case import CaseWorkflow
+from workflows.dynamic import RosterImportWorkflow
 from workflows.settlement import SettlementTickWorkflow, SettlementWorkflow
 from workflows.settlement_statement import StatementWorkflow
+from workflows.task import TaskWorkflow
 
-WORKFLOWS = (CaseWorkflow, CalendarReloadWorkflow, SettlementTickWorkflow, SettlementWorkflow, StatementWorkflow)
+WORKFLOWS = (CaseWorkflow, CalendarReloadWorkflow, RosterImportWorkflow, SettlementTickWorkflow, SettlementWorkflow,
+             StatementWorkflow, TaskWorkflow)
 # Every class of activities, each built with its dependencies; each implements some of the methods the
-# workflows call by reference (workflows/case_activities.py, workflows/settlement_activities.py).
+# workflows call by reference (workflows/case_activities.py, workflows/settlement_activities.py,
+# workflows/task_activities.py).
 ACTIVITY_CLASSES = (
     ApplicationActivities, RegistrationActivities, SurveyActivities, ReviewActivities, ReferralActivities,
-    ServiceActivities, ArchivingActivities, ClosingActivities, DynamicManagementActivities,
+    ServiceActivities, ArchivingActivities, ClosingActivities, DynamicEventActivities, HearingActivities,
     EscalationActivities, DeadlineStepActivities,
-    RunActivities, StatementActivities, StatementDeadlineActivities,
+    RunActivities, StatementActivities, StatementDeadlineActivities, RosterActivities,
+    TaskDeadlineActivities,
 )
 # The classes that also keep documents they generate (payment files, notices): built with the document store.
-WITH_DOCUMENTS = (StatementActivities,)
+WITH_DOCUMENTS = (StatementActivities, HearingActivities, ReviewActivities)
 # Pure modules shared with the sandbox instead of re-imported for every workflow run (pydantic alone costs
 # tens of milliseconds per uncached workflow). The workflow modules themselves stay sandboxed.
 _PASSTHROUGH = (
     "pydantic", "pydantic_core", "annotated_types", "typing_inspection",
-    "vocabulary", "models.payloads", "models.settlement.payloads",
+    "vocabulary", "models.payloads", "models.settlement.payloads", "models.tasks.payloads",
     "workflows.process", "workflows.transitions", "workflows.guards", "workflows.effects",
-    "workflows.case_activities", "workflows.settlement_activities", "workflows.review_timing",
-    "workflows.periods", "workflows.visibility",
+    "workflows.case_activities", "workflows.settlement_activities", "workflows.task_activities",
+    "workflows.review_timing", "workflows.periods", "workflows.visibility", "workflows.hearing",
+    "workflows.case_timers", "workflows.dynamic_activities",
     # The tracing interceptor's workflow side (a no-op when tracing is off).
     "opentelemetry",
 )
@@ -108,6 +118,9 @@ async def run(settings: Settings) -> None:
         if settings.settlement_schedule_enabled:
             await ensure_schedule(client, settings)  # idempotent: creates it, or updates it to the settings
         async with build_worker(client, sessions, settings.task_queue, documents):
+            armed = await arm_pending(client, sessions, settings.task_queue)  # tasks saved while Temporal was away
+            if armed:
+                logging.getLogger(__name__).info("armed %d task deadlines", armed)
             logging.getLogger(__name__).info("worker listening on task queue %s", settings.task_queue)
             await stop.wait()
     finally:

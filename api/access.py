@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import NOT_FOUND, ApiError
+from models.dynamic.tables import CASE_TRANSFERS
 from models.payloads.actor import Actor
 from models.tables import CASES, Case
 from vocabulary.case import Role
@@ -38,12 +39,23 @@ def in_scope(actor: Actor, case: Any) -> bool:
     return str(case.village_code).startswith(actor.jurisdiction)
 
 
-async def load_case(session: AsyncSession, actor: Actor, case_id: UUID) -> Case:
-    """The case, if it exists and the actor may see it; otherwise 404, the same answer either way."""
+async def load_case(session: AsyncSession, actor: Actor, case_id: UUID, *, former_ok: bool = False) -> Case:
+    """The case if `actor` may see it; otherwise 404, the same answer whether it exists or not. `former_ok`: a
+    township a case was transferred away from (a move within the county) still reads it, and its history."""
     case = (await session.execute(select(Case).where(_cases.id == case_id))).scalar_one_or_none()
-    if case is None or not in_scope(actor, case):
+    if case is None or (not in_scope(actor, case)
+                        and not (former_ok and await _held_before(session, actor, case_id))):
         raise ApiError(404, *NOT_FOUND)
     return case
+
+
+async def _held_before(session: AsyncSession, actor: Actor, case_id: UUID) -> bool:
+    if actor.role in (Role.PROVIDER, Role.APPLICANT):
+        return False
+    t = CASE_TRANSFERS.c
+    found = (await session.execute(select(t.case_id).where(
+        t.case_id == case_id, t.from_village.startswith(actor.jurisdiction, autoescape=True)).limit(1))).first()
+    return found is not None
 
 
 def check_village(actor: Actor, village_code: str) -> None:

@@ -39,6 +39,19 @@ from api.routes import (
     supervision,
 )
 from api.routes.accounts import providers, users
+from api.routes.dynamic import cases as dynamic_cases
+from api.routes.dynamic import roster, screenings
+from api.routes.oversight import (
+    checks,
+    complaints,
+    evaluations,
+    ledger,
+    notices,
+    objections,
+    overview,
+    rectifications,
+    visits,
+)
 from api.routes.settlement import agreements, catalog, statements
 from api.routes.settlement import runs as settlement
 from api.upload_limit import UploadLimit
@@ -98,7 +111,8 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
     app.add_middleware(ObserveMiddleware)
     for module in (auth, process, cases, steps, services, archives, documents, archive_bundles, document_access,
                    catalog, inbox, supervision, calendar, agreements, settlement, statements, case_records, case_export,
-                   directory, users, providers, audit, persons):
+                   directory, users, providers, dynamic_cases, roster, screenings, notices, objections, checks,
+                   rectifications, complaints, visits, evaluations, ledger, overview, audit, persons):
         app.include_router(module.router)
 
     @app.get("/health", tags=["运维"], summary="健康检查（数据库可用）")

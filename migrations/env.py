@@ -10,9 +10,13 @@ from sqlmodel import SQLModel
 import models.case_tables
 import models.deadline_tables
 import models.documents.tables
+import models.dynamic.tables
+import models.oversight.complaint_tables
+import models.oversight.tables
 import models.security_tables
 import models.settlement.tables
-import models.tables  # noqa: F401
+import models.tables
+import models.tasks.tables  # noqa: F401
 from infra.db import sync_url
 from models.settings import get_settings
 

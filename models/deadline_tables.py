@@ -46,11 +46,13 @@ class Notification(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("case_id", "deadline_seq", "rung", name="uq_notification_rung"),
         UniqueConstraint("statement_id", "rung", name="uq_notification_statement_rung"),
+        UniqueConstraint("task_id", "deadline_seq", "rung", name="uq_notification_task_rung"),
     )
     id: UUID = Field(default_factory=uuid4, primary_key=True)
-    # About a case, or about a monthly statement awaiting approval.
+    # About a case, a monthly statement awaiting approval, or a task outside any case (models/tasks/tables.py).
     case_id: UUID | None = Field(default=None, foreign_key="cases.id", index=True)
     statement_id: UUID | None = Field(default=None, index=True)
+    task_id: UUID | None = Field(default=None, index=True)
     deadline_seq: int
     rung: str  # reminder / due / overdue
     step: str

@@ -156,6 +156,8 @@ class CaseDetail(CasePublic):
     closure: ClosureOut | None
     # What the asking user may do to the case now (from the process table the workflow runs).
     available_actions: list[ActionOut]
+    # The person's earlier cases (e.g. services stopped, then applied again), newest first.
+    earlier_cases: list[UUID] = []
 
 
 class CasePage(Out):

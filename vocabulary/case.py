@@ -46,6 +46,7 @@ class Outcome(Labelled):
     WITHDRAWN = "withdrawn", "申请人撤回"
     NO_PROVIDER = "no_provider", "无服务供给主体承接"
     STOPPED = "stopped", "动态管理停止服务"
+    DECEASED = "deceased", "服务对象死亡，终止服务"
 
 
 class Action(Labelled):
@@ -64,7 +65,13 @@ class Action(Labelled):
     BUILD_ARCHIVE = "build_archive", "建立服务档案"
     WITHDRAW = "withdraw", "撤回申请"
     CLOSE = "close", "无承接主体结案"
-    STOP = "stop_services", "停止服务"
+    STOP = "stop_services", "依本人书面申请停止服务"
+    DISMISS_TASK = "dismiss_task", "核实身份变动：无需变更服务"
+    PROPOSE = "propose_change", "拟变更或拟终止服务(告知)"
+    RECORD_STATEMENT = "record_statement", "记录陈述申辩"
+    DECIDE = "decide_change", "作出变更或终止服务决定"
+    ACKNOWLEDGE = "acknowledge_change", "服务供给主体确认服务变更"
+    TRANSFER = "transfer", "县内迁移：转至新乡镇(街道)"
     SUSPEND = "suspend_deadline", "办理时限暂停(等待申请人)"
     RESUME = "resume_deadline", "办理时限恢复计算"
     EXTEND = "extend_deadline", "办理时限延长"
@@ -75,12 +82,15 @@ class Action(Labelled):
     ESCALATE = "escalate", "时限提醒"
     RECOMPUTE = "recompute_deadline", "重算办理时限"
     MARK_BLOCKED = "mark_blocked", "自动处理受阻"
+    OPEN_TASK = "status_event", "身份变动：动态管理任务"
+    HEARING_LAPSED = "hearing_lapsed", "陈述申辩期限届满"
 
 
 class Channel(Labelled):
     WINDOW = "window", "乡镇(街道)窗口申请"
     ONLINE = "online", "线上申请"
     DISCOVERY = "discovery", "协理员主动发现"
+    MONITORING = "monitoring", "动态监测新纳入对象需求摸排"
 
 
 class NeedCategory(Labelled):

@@ -16,6 +16,18 @@ class DeadlineRule(Labelled):
     SERVICE_PLAN = "service_plan", "开展服务(制定服务方案)"
     ARCHIVING = "archiving", "建立档案"
     SETTLEMENT_APPROVAL = "settlement_approval", "资金结算(结算单审核)"
+    OBJECTION_VERIFICATION = "objection_verification", "监督管理(公示异议核实)"
+    OBJECTION_CHANGE = "objection_change", "监督管理(异议成立后启动变更)"
+    RECTIFICATION = "rectification", "监督管理(服务供给主体整改)"
+    RECTIFICATION_REVIEW = "rectification_review", "监督管理(县级核验整改)"
+    COMPLAINT_ACCEPTANCE = "complaint_acceptance", "投诉受理"
+    COMPLAINT_RESOLUTION = "complaint_resolution", "投诉办理答复"
+    COMPLAINT_RETURN_VISIT = "complaint_return_visit", "投诉回访"
+    COMPLAINT_EXTENSION_MAX = "complaint_extension_max", "投诉办理延期上限"
+    DYNAMIC_TASK = "dynamic_task", "动态管理(核实身份变动)"
+    HEARING_PERIOD = "hearing_period", "陈述申辩期限"
+    DYNAMIC_DECISION = "dynamic_decision", "动态管理(作出书面决定)"
+    SCREENING = "screening", "新纳入对象需求摸排"
     REMINDER_BEFORE = "reminder_before", "到期前提醒提前天数"
 
 

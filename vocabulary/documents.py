@@ -24,6 +24,7 @@ class DocumentCategory(Labelled):
     ARCHIVE = "archive", "服务档案材料"  # the checklist (001 四(七)), uploaded by the provider
     SURVEY = "survey", "入户调查附件"  # photos and signed forms of the home survey, from a tablet
     GENERATED = "generated", "系统生成文书"  # letters, notices, decisions, payment files
+    OVERSIGHT = "oversight", "监督检查材料"  # evidence of a county spot check (抽查佐证)
 
 
 class SurveyAttachmentKind(Labelled):

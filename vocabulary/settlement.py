@@ -61,3 +61,20 @@ class UnpaidReason(Labelled):
     NO_AGREEMENT = "no_agreement", "服务日期无有效的政府购买服务协议"
     NO_FEE_STANDARD = "no_fee_standard", "服务日期无适用的收费标准"
     STATEMENT_LOCKED = "statement_locked", "当期结算单已审批锁定，转入下期结算"
+
+
+class LineKind(Labelled):
+    REGULAR = "regular", "本月"
+    ADJUSTMENT = "adjustment", "补结"
+    CLAWBACK = "clawback", "追回"  # a paid record a later decision or a spot check disallowed (negative)
+
+
+class RecordOutcome(Labelled):
+    """How the ledger settled one service record."""
+
+    PAID = "paid", "已结算"
+    OVER_PLAN = "over_plan", "超出服务方案数量，不予结算"
+    PARTLY_OVER_PLAN = "partly_over_plan", "部分超出服务方案数量"
+    DUPLICATE = "duplicate", "重复记录，不予结算"
+    NOT_ALLOWED = "not_allowed", "服务变更或停止决定生效后的服务，不予结算"
+    DISALLOWED = "disallowed", "经核查不予结算"

@@ -6,23 +6,26 @@ jurisdiction, provider or form before anything is written, and the accepted upda
 reference — a local activity writing the record, the case projection, the audit row and the next deadline in
 one transaction, idempotent on (case_id, seq) — and only then moves the state to where the table leads.
 
-Between updates the case sleeps until its next deadline rung or, in service, its monthly review, after which it
-continues-as-new, so its history stays bounded however many years it runs.
+Between updates the case sleeps until its next deadline rung, the end of a hearing period (陈述申辩) or, in service,
+its monthly review (then it continues-as-new: its history stays bounded however many years it runs). Status
+events (动态管理) arrive as signals, taken in one at a time (workflows/hearing.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
-from datetime import datetime, timedelta
-from typing import Any, cast
+from datetime import timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RawValue, RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from models.payloads.actor import Command
+from models.payloads.actor import Actor, Command
 from models.payloads.case import CaseStart, CaseState, DeadlinePlan, Position, StepResult
+from models.payloads.dynamic import EventRef
 from models.payloads.jobs import (
     BlockedInput,
     EscalateInput,
@@ -33,10 +36,11 @@ from models.payloads.jobs import (
     StepSaved,
     Transition,
 )
-from vocabulary.case import Action, Role, Rung, Step
+from vocabulary.case import Action, Role, Rung
 from vocabulary.refusal import refuse
-from workflows import process, transitions
+from workflows import hearing, process, transitions
 from workflows.case_activities import CaseActivities
+from workflows.case_timers import answer, decode, next_wake, update_id, wake_delay
 from workflows.review_timing import next_review_at, period_of
 from workflows.transitions import Act
 from workflows.visibility import case_id_of, search_attributes
@@ -52,31 +56,7 @@ _BACKGROUND_RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), backoff_c
 # Marking blocked must itself get through eventually (e.g. the database was the thing that failed).
 _MARK_RETRY = RetryPolicy(initial_interval=timedelta(seconds=5), maximum_interval=timedelta(minutes=10))
 _CLOSED = object()  # what automatic work answers when the case closed while it was blocked
-
-
-def _update_id() -> str:
-    info = workflow.current_update_info()
-    assert info is not None, "called outside an update handler or validator"
-    return info.id
-
-
-def _decode(name: str, args: Sequence[RawValue]) -> tuple[Act[Any], Command[Any]]:
-    """The table's row for this update, and its input as that row's form: nothing else is accepted."""
-    act = process.BY_NAME.get(name)
-    if act is None:
-        raise refuse("unknown_action", "不支持的办理操作")
-    if len(args) != 1:
-        raise refuse("invalid_input", "办理请求的内容有误")
-    try:
-        cmd = workflow.payload_converter().from_payload(args[0].payload, cast(Any, Command)[act.form])
-    except Exception:
-        raise refuse("invalid_input", "办理请求的内容有误") from None
-    return act, cmd
-
-
-def _wake_delay(at: datetime) -> timedelta:
-    """Time until `at`; never zero or negative (a zero timeout means no timeout at all)."""
-    return max(at - workflow.now(), timedelta(milliseconds=1))
+_AGAIN_AFTER = timedelta(minutes=1)  # before a transition of its own that could not be written is tried again
 
 
 @workflow.defn
@@ -84,6 +64,7 @@ class CaseWorkflow:
     @workflow.init
     def __init__(self, start: CaseStart) -> None:
         self._state = start.state
+        self._events: list[EventRef] = list(start.state.pending_events) if start.state else []
         self._open_failed = False
         self._recompute = False
         self._lock = asyncio.Lock()
@@ -105,34 +86,44 @@ class CaseWorkflow:
         """Sent when a year's calendar is loaded: provisional deadlines become final."""
         self._recompute = True
 
+    @workflow.signal
+    def status_event(self, event: EventRef) -> None:
+        """A recorded status change of the recipient (动态管理); taken in by the loop, once per event."""
+        if all(e.event_id != event.event_id for e in self._events):
+            self._events.append(event)
+
     # ---- a person's action: one update per row of the process table ---------------------------------------
 
     @workflow.update(dynamic=True)
     async def take(self, name: str, args: Sequence[RawValue]) -> StepResult:
-        act, cmd = _decode(name, args)
+        act, cmd = decode(name, args)
         async with self._lock:  # an earlier update may have moved the case while this one waited
             if act.opens:
                 return await self._open(act, cmd)
             state = self._known()
-            if _update_id() in state.recent_update_ids:  # a retried request already applied: no new write
+            if update_id() in state.recent_update_ids:  # a retried request already applied: no new write
                 return StepResult(case_id=state.case_id, seq=state.seq, position=state.position, at=workflow.now())
             transitions.check(act, state, cmd)
             moved = transitions.move(act, state, cmd, workflow.now())
             t = Transition(case_id=state.case_id, seq=state.seq + 1, action=act.action, actor=cmd.actor,
                            before=state.position, after=moved.position, at=workflow.now())
-            saved = await self._write(act, StepRecord[Any](transition=t, form=cmd.form, request=cmd.request))
-            recent = [*state.recent_update_ids, _update_id()][-RECENT_UPDATES:]
+            saved = await self._write(act.writes, StepRecord[Any](transition=t, form=cmd.form,
+                                                                     request=cmd.request))
+            if saved.hearing_until is not None and moved.proposal is not None:  # the notice went out
+                moved = moved.model_copy(update={"proposal": moved.proposal.model_copy(
+                    update={"hearing_until": saved.hearing_until})})
+            recent = [*state.recent_update_ids, update_id()][-RECENT_UPDATES:]
             self._set_state(moved.model_copy(update={"seq": t.seq, "recent_update_ids": recent}), saved.deadline)
-            return _answer(t, saved)
+            return answer(t, saved)
 
     @take.validator
     def _validate(self, name: str, args: Sequence[RawValue]) -> None:
-        act, cmd = _decode(name, args)
+        act, cmd = decode(name, args)
         if act.opens:
             self._check_open(cmd)
             return
         state = self._known()
-        if _update_id() not in state.recent_update_ids:
+        if update_id() not in state.recent_update_ids:
             transitions.check(act, state, cmd)
 
     def _known(self) -> CaseState:
@@ -156,21 +147,18 @@ class CaseWorkflow:
         t = Transition(case_id=state.case_id, seq=1, action=act.action, actor=cmd.actor, before=None,
                        after=state.position, at=workflow.now())
         try:
-            saved = await self._write(act, StepRecord[Any](transition=t, form=cmd.form, request=cmd.request))
-        except ApplicationError as refusal:
-            # e.g. the person already has an open case: this workflow ends empty. A transient failure leaves it
-            # waiting, so the client's retry (the same case id) opens it.
+            saved = await self._write(act.writes, StepRecord[Any](transition=t, form=cmd.form,
+                                                                  request=cmd.request))
+        except ApplicationError as refusal:  # e.g. an open case already: it ends empty; transient: a retry opens
             self._open_failed = refusal.type != UNAVAILABLE
             raise
-        self._set_state(state.model_copy(update={"recent_update_ids": [_update_id()]}), saved.deadline)
-        return _answer(t, saved)
+        self._set_state(state.model_copy(update={"recent_update_ids": [update_id()]}), saved.deadline)
+        return answer(t, saved)
 
-    async def _write(self, act: Act[Any], record: StepRecord[Any]) -> StepSaved:
+    async def _write(self, writes: Any, record: StepRecord[Any]) -> StepSaved:
         try:
             saved: StepSaved = await workflow.execute_local_activity_method(
-                act.writes, record, start_to_close_timeout=timedelta(seconds=10),
-                retry_policy=_STEP_RETRY,
-            )
+                writes, record, start_to_close_timeout=timedelta(seconds=10), retry_policy=_STEP_RETRY)
             return saved
         except ActivityError as err:
             # Fail only this update: the case stays where it was and the caller sees why.
@@ -186,29 +174,70 @@ class CaseWorkflow:
         self._state = state.model_copy(update={"deadline": plan, "fired": state.fired if same else []})
         workflow.upsert_search_attributes(search_attributes(self._state))
 
+    # ---- the workflow's own transitions (动态管理): a status event, a lapsed hearing -------------------------
+
+    async def _own_step(self, action: Action, writes: Any, form: Any, moved: CaseState, actor: Actor) -> None:
+        """Write and take a transition of the workflow's own, as an update would; a refusal (e.g. the event was
+        taken in already) drops it, a failure to write waits a minute and lets the loop try again."""
+        state = self._known()
+        t = Transition(case_id=state.case_id, seq=state.seq + 1, action=action, actor=actor,
+                       before=state.position, after=moved.position, at=workflow.now())
+        try:
+            saved = await self._write(writes, StepRecord[Any](transition=t, form=form))
+        except ApplicationError as refusal:
+            if refusal.type == "system_unavailable":
+                await workflow.sleep(_AGAIN_AFTER)
+                raise
+            return
+        self._set_state(moved.model_copy(update={"seq": t.seq}), saved.deadline)
+
+    async def _take_event(self, event: EventRef) -> None:
+        async with self._lock:
+            state = self._known()
+            try:
+                if state.position.outcome is None and event.event_id not in state.task_events:
+                    await self._own_step(Action.OPEN_TASK, CaseActivities.take_status_event, event,
+                                         hearing.after_event(state, event), event.actor)
+            except ApplicationError:
+                return  # kept: the loop takes it in again
+            self._events = [e for e in self._events if e.event_id != event.event_id]
+
+    async def _lapse(self) -> None:
+        async with self._lock:
+            state = self._known()
+            if state.proposal is None or hearing.hearing_due(state) is None:
+                return
+            with contextlib.suppress(ApplicationError):  # not written: the loop tries again
+                await self._own_step(Action.HEARING_LAPSED, CaseActivities.hearing_lapsed, state.proposal,
+                                     hearing.after_lapse(state), hearing.system_actor(state.village_code))
+
     # ---- the workflow's own work: deadline rungs, the monthly review, recomputation -------------------------
 
     async def _sleep_then_do_what_is_due(self, state: CaseState) -> None:
         if self._recompute:
             await self._recompute_deadline()
             return
-        rung = _next_rung(state)
-        review = state.next_review if state.position.step is Step.DYNAMIC_MANAGEMENT else None
-        wake = min((t for t in (rung[1] if rung else None, review) if t is not None), default=None)
-        if wake is not None and wake <= workflow.now():
-            if wake == review:
+        if self._events:
+            await self._take_event(self._events[0])
+            return
+        wake = next_wake(state)
+        if wake is not None and wake[1] <= workflow.now():
+            if wake[0] == "hearing":
+                await self._lapse()
+            elif wake[0] == "review":
                 await self._review()
-            elif rung is not None:
-                await self._escalate(rung[0])
+            else:
+                await self._escalate(Rung(wake[0]))
             return
         try:
             await workflow.wait_condition(
-                lambda: self._state is not state or self._recompute or workflow.info().is_continue_as_new_suggested(),
-                timeout=_wake_delay(wake) if wake is not None else None,
+                lambda: self._state is not state or self._recompute or bool(self._events)
+                or workflow.info().is_continue_as_new_suggested(),
+                timeout=wake_delay(wake[1]) if wake is not None else None,
             )
         except TimeoutError:
             return  # due now: the next round does it
-        if self._state is state and not self._recompute:
+        if self._state is state and not self._recompute and not self._events:
             await self._continue()  # nothing moved: the history is long, start a fresh run
 
     async def _review(self) -> None:
@@ -217,9 +246,11 @@ class CaseWorkflow:
         period = period_of(now)
         if state.last_review_period != period:
             job = ReviewDue(case_id=state.case_id, period=period, at=now)
-            if not isinstance(await self._automatically(Action.MONTHLY_REVIEW, CaseActivities.monthly_review, job),
-                              ReviewOutcome):
+            outcome = await self._automatically(Action.MONTHLY_REVIEW, CaseActivities.monthly_review, job)
+            if not isinstance(outcome, ReviewOutcome):
                 return
+            if outcome.event is not None:  # no longer eligible: the township's task opens in the next run
+                self.status_event(outcome.event)
         current = self._known()
         self._state = current.model_copy(update={
             "last_review_period": period, "next_review": next_review_at(current.case_id, now)})
@@ -266,20 +297,5 @@ class CaseWorkflow:
 
     async def _continue(self) -> None:
         await workflow.wait_condition(workflow.all_handlers_finished)
-        state = self._known()
+        state = self._known().model_copy(update={"pending_events": self._events})
         workflow.continue_as_new(CaseStart(case_id=state.case_id, state=state))
-
-
-def _next_rung(state: CaseState) -> tuple[Rung, datetime] | None:
-    """The earliest rung of the running deadline not fired yet (none while the clock is suspended)."""
-    plan = state.deadline
-    if plan is None or plan.suspended:
-        return None
-    pending = [(r.rung, r.at) for r in plan.rungs if r.rung not in state.fired]
-    return min(pending, key=lambda r: r[1], default=None)
-
-
-def _answer(t: Transition, saved: StepSaved) -> StepResult:
-    plan = saved.deadline
-    return StepResult(case_id=t.case_id, seq=t.seq, position=t.after, at=saved.at, service_no=saved.service_no,
-                      due_on=plan.due_on if plan else None, due_provisional=bool(plan and plan.provisional))

@@ -12,6 +12,17 @@ from __future__ import annotations
 from temporalio import activity
 
 from models.payloads.case import DeadlinePlan
+from models.payloads.dynamic import (
+    AcknowledgeForm,
+    DecideForm,
+    DismissForm,
+    EventRef,
+    Proposal,
+    ProposeForm,
+    StatementForm,
+    StopForm,
+    TransferForm,
+)
 from models.payloads.forms import (
     ArchiveForm,
     CloseForm,
@@ -27,7 +38,6 @@ from models.payloads.forms import (
     RetryForm,
     ReturnForm,
     ReviewForm,
-    StopForm,
     SurveyForm,
     SuspendForm,
     WithdrawForm,
@@ -103,6 +113,30 @@ class CaseActivities:
         raise NotImplementedError(_NOT_HERE)
 
     @activity.defn
+    async def dismiss_task(self, record: StepRecord[DismissForm]) -> StepSaved:
+        raise NotImplementedError(_NOT_HERE)
+
+    @activity.defn
+    async def propose_change(self, record: StepRecord[ProposeForm]) -> StepSaved:
+        raise NotImplementedError(_NOT_HERE)
+
+    @activity.defn
+    async def record_statement(self, record: StepRecord[StatementForm]) -> StepSaved:
+        raise NotImplementedError(_NOT_HERE)
+
+    @activity.defn
+    async def decide_change(self, record: StepRecord[DecideForm]) -> StepSaved:
+        raise NotImplementedError(_NOT_HERE)
+
+    @activity.defn
+    async def acknowledge_change(self, record: StepRecord[AcknowledgeForm]) -> StepSaved:
+        raise NotImplementedError(_NOT_HERE)
+
+    @activity.defn
+    async def transfer(self, record: StepRecord[TransferForm]) -> StepSaved:
+        raise NotImplementedError(_NOT_HERE)
+
+    @activity.defn
     async def suspend_deadline(self, record: StepRecord[SuspendForm]) -> StepSaved:
         raise NotImplementedError(_NOT_HERE)
 
@@ -120,6 +154,16 @@ class CaseActivities:
 
     @activity.defn
     async def retry_blocked(self, record: StepRecord[RetryForm]) -> StepSaved:
+        raise NotImplementedError(_NOT_HERE)
+
+    # ---- the workflow's own transitions in 动态管理 (local activities, like a person's step) ------------------
+
+    @activity.defn
+    async def take_status_event(self, record: StepRecord[EventRef]) -> StepSaved:
+        raise NotImplementedError(_NOT_HERE)
+
+    @activity.defn
+    async def hearing_lapsed(self, record: StepRecord[Proposal]) -> StepSaved:
         raise NotImplementedError(_NOT_HERE)
 
     # ---- the workflow's own work (activities with retries; blocked after BACKGROUND_ATTEMPTS) ---------------

@@ -8,6 +8,9 @@ from typing import Any
 
 from models.payloads.actor import Command
 from models.payloads.case import CaseState
+from models.payloads.dynamic import Proposal
+from vocabulary.case import Role
+from vocabulary.dynamic import DecisionResult
 from workflows.review_timing import next_review_at
 
 
@@ -52,3 +55,45 @@ def schedule_monthly_review(state: CaseState, cmd: Command[Any], now: datetime) 
 
 def clear_blocked(state: CaseState, cmd: Command[Any], now: datetime) -> CaseState:
     return state.model_copy(update={"blocked": None})
+
+
+# ---- 动态管理 ------------------------------------------------------------------------------------------
+
+
+def quiet_unless_task(state: CaseState, cmd: Command[Any], now: datetime) -> CaseState:
+    """In service a case waits on nobody, unless a status change came in meanwhile (then the township)."""
+    return _position(state, holder_role=Role.TOWNSHIP_WORKER if state.task_events else None)
+
+
+def start_proposal(state: CaseState, cmd: Command[Any], now: datetime) -> CaseState:
+    """The notice goes out with this step; the hearing period's end comes back from its activity."""
+    form = cmd.form
+    return state.model_copy(update={"proposal": Proposal(
+        seq=state.seq + 1, kind=form.kind, items=form.items, effective_on=form.effective_on)})
+
+
+def statement_recorded(state: CaseState, cmd: Command[Any], now: datetime) -> CaseState:
+    assert state.proposal is not None
+    return state.model_copy(update={"proposal": state.proposal.model_copy(update={"stated": True})})
+
+
+def apply_decision(state: CaseState, cmd: Command[Any], now: datetime) -> CaseState:
+    """The proposal and the task are settled; a change becomes the plan and waits for the provider's word."""
+    update: dict[str, Any] = {"proposal": None, "task_events": []}
+    if cmd.form.result is DecisionResult.CHANGE and state.proposal is not None:
+        update |= {"approved": state.proposal.items, "unacknowledged": state.seq + 1}
+    return state.model_copy(update=update)
+
+
+def close_task(state: CaseState, cmd: Command[Any], now: datetime) -> CaseState:
+    return state.model_copy(update={"task_events": []})
+
+
+def acknowledged(state: CaseState, cmd: Command[Any], now: datetime) -> CaseState:
+    return state.model_copy(update={"unacknowledged": None})
+
+
+def move_village(state: CaseState, cmd: Command[Any], now: datetime) -> CaseState:
+    """The new township's worker takes the task over (its deadline restarts)."""
+    moved = _position(state, assignee_id=None)
+    return moved.model_copy(update={"village_code": cmd.form.to_village})

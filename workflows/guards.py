@@ -3,10 +3,15 @@ plain function that raises a refusal with a code and a Chinese message. Named in
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from models.payloads.actor import Actor
 from models.payloads.case import CaseState
+from models.payloads.dynamic import DecideForm, ProposeForm, TransferForm
 from models.payloads.forms import PlanForm, ReassignForm, ReferForm
 from vocabulary.case import Role
+from vocabulary.china import CHINA
+from vocabulary.dynamic import ChangeKind, DecisionResult
 from vocabulary.refusal import refuse
 
 # ---- requirements over the case -------------------------------------------------------------------------
@@ -90,3 +95,72 @@ def plan_within_approval(state: CaseState, form: PlanForm) -> None:
             raise refuse("item_not_approved", f"服务项目“{item.item_code}”不在审核确认的服务事项中")
         if item.quantity_per_month > approved[item.item_code]:
             raise refuse("plan_exceeds_approval", f"服务项目“{item.item_code}”每月数量超过审核确认的数量")
+
+
+# ---- 动态管理: the task, the proposal, the hearing ---------------------------------------------------------
+
+
+def task_open(state: CaseState, actor: Actor) -> None:
+    if not state.task_events:
+        raise refuse("no_task", "案件没有待核实的身份变动")
+
+
+def no_proposal(state: CaseState, actor: Actor) -> None:
+    if state.proposal is not None:
+        raise refuse("proposal_pending", "已告知拟变更或拟终止服务，请先作出决定")
+
+
+def proposal_pending(state: CaseState, actor: Actor) -> None:
+    if state.proposal is None:
+        raise refuse("no_proposal", "没有待决定的拟变更或拟终止事项，请先告知服务对象")
+
+
+def hearing_open(state: CaseState, actor: Actor) -> None:
+    p = state.proposal
+    if p is None or p.hearing_until is None or p.stated or p.lapsed:
+        raise refuse("no_hearing", "当前没有正在进行的陈述申辩期")
+
+
+def heard(state: CaseState, actor: Actor) -> None:
+    """The decision waits for the recipient's statement, or for the hearing period to end without one."""
+    p = state.proposal
+    if p is not None and not p.heard and p.hearing_until is not None:
+        until = p.hearing_until.astimezone(CHINA) - timedelta(seconds=1)
+        raise refuse("hearing_not_over",
+                     f"陈述申辩期限至{until:%Y年%m月%d日}届满；期满前未记录服务对象的陈述申辩意见，不能作出决定")
+
+
+def change_unacknowledged(state: CaseState, actor: Actor) -> None:
+    if state.unacknowledged is None:
+        raise refuse("nothing_to_acknowledge", "没有待确认的服务变更")
+
+
+def decision_matches_proposal(state: CaseState, form: DecideForm) -> None:
+    p = state.proposal
+    if p is None:
+        return
+    if form.result is DecisionResult.STOP and p.kind is not ChangeKind.STOP:
+        raise refuse("decision_mismatch", "告知的是拟变更服务，不能直接作出终止决定；请重新告知")
+    if form.result is DecisionResult.CHANGE and p.kind is ChangeKind.STOP:
+        raise refuse("decision_mismatch", "告知的是拟终止服务，请作出终止或维持原服务的决定")
+
+
+def change_fits_kind(state: CaseState, form: ProposeForm) -> None:
+    """The proposed plan is what its kind says: fewer of the same, fewer items, or more items."""
+    now = {i.item_code: i.quantity_per_month for i in state.approved}
+    new = {i.item_code: i.quantity_per_month for i in form.items}
+    ok = {
+        ChangeKind.STOP: True,
+        ChangeKind.REDUCE: set(new) == set(now) and all(new[c] <= now[c] for c in new) and new != now,
+        ChangeKind.REMOVE_ITEMS: set(new) < set(now) and all(new[c] <= now[c] for c in new),
+        ChangeKind.ADD_ITEMS: set(new) > set(now) and all(new[c] >= now[c] for c in now),
+    }[form.kind]
+    if not ok:
+        raise refuse("change_not_of_kind", f"拟定的服务事项与“{form.kind.zh}”不符，请核对变更后的服务事项和数量")
+
+
+def transfer_within_county(state: CaseState, form: TransferForm) -> None:
+    if form.to_village[:6] != state.village_code[:6]:
+        raise refuse("not_in_county", "迁入地不在本县(区)：迁出本县的，应告知后作出终止服务决定")
+    if form.to_village[:9] == state.village_code[:9]:
+        raise refuse("same_township", "迁入地与现所在乡镇(街道)相同，无需转移")

@@ -18,6 +18,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from models.payloads.dynamic import (
+    AcknowledgeForm,
+    DecideForm,
+    DismissForm,
+    ProposeForm,
+    StatementForm,
+    StopForm,
+    TransferForm,
+)
 from models.payloads.forms import (
     ArchiveForm,
     CloseForm,
@@ -33,12 +42,12 @@ from models.payloads.forms import (
     RetryForm,
     ReturnForm,
     ReviewForm,
-    StopForm,
     SurveyForm,
     SuspendForm,
     WithdrawForm,
 )
 from vocabulary.case import Action, Outcome, ReviewDecision, Role, Step
+from vocabulary.dynamic import DecisionResult
 from workflows import effects as do
 from workflows import guards as must
 from workflows.case_activities import CaseActivities as writes
@@ -64,7 +73,7 @@ NEW: frozenset[Step] = frozenset()  # the opening action needs no case yet
 BEFORE_DECISION = frozenset({S.REGISTRATION, S.SURVEY, S.REVIEW})  # still withdrawable; the intake clock runs
 IN_SERVICE = frozenset({S.ARCHIVING, S.DYNAMIC_MANAGEMENT})  # services delivered and recorded
 ANY_OPEN = frozenset(spec.step for spec in STEPS if spec.holds_cases)
-TIMED = frozenset({S.REGISTRATION, S.SURVEY, S.REVIEW, S.REFERRAL, S.SERVICE, S.ARCHIVING})
+TIMED = frozenset({S.REGISTRATION, S.SURVEY, S.REVIEW, S.REFERRAL, S.SERVICE, S.ARCHIVING, S.DYNAMIC_MANAGEMENT})
 
 
 def _refused(form: ReviewForm) -> bool:
@@ -73,6 +82,14 @@ def _refused(form: ReviewForm) -> bool:
 
 def _accepted(form: RespondForm) -> bool:
     return form.accept
+
+
+def _heard_first(form: ProposeForm) -> bool:
+    return form.kind.needs_hearing
+
+
+def _stops(form: DecideForm) -> bool:
+    return form.result is DecisionResult.STOP
 
 
 def at(*steps: Step) -> frozenset[Step]:
@@ -106,13 +123,35 @@ RESPOND = Act(Action.RESPOND, RespondForm, at(S.REFERRAL), by(P),
 FILE_PLAN = Act(Action.FILE_PLAN, PlanForm, at(S.SERVICE), by(P), (go(S.ARCHIVING, P),), writes.file_plan,
                 checks=(must.plan_within_approval,))
 BUILD_ARCHIVE = Act(Action.BUILD_ARCHIVE, ArchiveForm, at(S.ARCHIVING), by(P),
-                    (go(S.DYNAMIC_MANAGEMENT, T, do.unassign, do.schedule_monthly_review),), writes.build_archive)
+                    (go(S.DYNAMIC_MANAGEMENT, T, do.unassign, do.schedule_monthly_review, do.quiet_unless_task),),
+                    writes.build_archive)
 WITHDRAW = Act(Action.WITHDRAW, WithdrawForm, BEFORE_DECISION, by(T, A), (end(Outcome.WITHDRAWN),),
                writes.withdraw, while_awaiting_applicant=True)
 CLOSE = Act(Action.CLOSE, CloseForm, at(S.REFERRAL), by(T), (end(Outcome.NO_PROVIDER),), writes.close_case,
             requires=(must.not_with_provider,))
+# 动态管理 (step 9). A status change (an event, or the monthly review) opens a task for the township: the case's
+# own deadline (workflows/case.py takes events in; that is the workflow's work, not a row). The township finds
+# no change needed, or proposes one: a reduction or stop is first told to the recipient, who holds the case
+# while heard (陈述申辩, a durable timer); the decision comes after the statement or after the period lapsed.
+DM = S.DYNAMIC_MANAGEMENT
 STOP = Act(Action.STOP, StopForm, at(S.SERVICE) | IN_SERVICE, by(T), (end(Outcome.STOPPED),),
            writes.stop_services)
+DISMISS_TASK = Act(Action.DISMISS_TASK, DismissForm, at(DM), by(T), (go(DM, None, do.close_task),),
+                   writes.dismiss_task, requires=(must.task_open, must.no_proposal))
+PROPOSE = Act(Action.PROPOSE, ProposeForm, at(DM), by(T),
+              (go(DM, A, do.start_proposal, when=_heard_first, label="告知，听取陈述申辩"),
+               go(DM, T, do.start_proposal, label="增加服务事项")),
+              writes.propose_change, requires=(must.no_proposal,), checks=(must.change_fits_kind,))
+RECORD_STATEMENT = Act(Action.RECORD_STATEMENT, StatementForm, at(DM), by(A, V, T),
+                       (go(DM, T, do.statement_recorded),), writes.record_statement, requires=(must.hearing_open,))
+DECIDE = Act(Action.DECIDE, DecideForm, at(DM), by(T),
+             (end(Outcome.STOPPED, when=_stops, label="终止"), go(DM, None, do.apply_decision, label="变更或维持")),
+             writes.decide_change, requires=(must.proposal_pending, must.heard),
+             checks=(must.decision_matches_proposal,))
+ACKNOWLEDGE = Act(Action.ACKNOWLEDGE, AcknowledgeForm, at(DM), by(P), (stay(do.acknowledged),),
+                  writes.acknowledge_change, requires=(must.change_unacknowledged,))
+TRANSFER = Act(Action.TRANSFER, TransferForm, at(DM), by(T), (go(DM, T, do.move_village),), writes.transfer,
+               requires=(must.no_proposal,), checks=(must.transfer_within_county,))
 # A supervisor's moves on a running deadline or a blocked case: the case stays where it is.
 SUSPEND = Act(Action.SUSPEND, SuspendForm, BEFORE_DECISION, by(T), (stay(),), writes.suspend_deadline,
               requires=(must.deadline_not_suspended,))
@@ -127,7 +166,8 @@ RETRY = Act(Action.RETRY, RetryForm, ANY_OPEN, by(T, C), (stay(do.clear_blocked)
 
 ACTIONS: tuple[Act[Any], ...] = (
     OPEN, REGISTER, RETURN_INCOMPLETE, RESUBMIT, SURVEY, REVIEW, REFER, RESPOND, FILE_PLAN, BUILD_ARCHIVE,
-    WITHDRAW, CLOSE, STOP, SUSPEND, RESUME, EXTEND, REASSIGN, RETRY,
+    WITHDRAW, CLOSE, STOP, DISMISS_TASK, PROPOSE, RECORD_STATEMENT, DECIDE, ACKNOWLEDGE, TRANSFER,
+    SUSPEND, RESUME, EXTEND, REASSIGN, RETRY,
 )
 BY_NAME: dict[str, Act[Any]] = {a.action.value: a for a in ACTIONS}
 STEP_OF: dict[Step, StepSpec] = {spec.step: spec for spec in STEPS}

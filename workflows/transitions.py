@@ -54,7 +54,7 @@ class Lead:
     effects: tuple[Effect, ...] = ()
 
 
-def go(step: Step, holder: Role, *effects: Effect, when: Callable[[Any], bool] | None = None,
+def go(step: Step, holder: Role | None, *effects: Effect, when: Callable[[Any], bool] | None = None,
        label: str | None = None) -> Lead:
     return Lead(step, holder, when=when, label=label, effects=effects)
 

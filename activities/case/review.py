@@ -15,11 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
 from activities.case.saving import save_step
+from activities.documents.store import DocumentStore
+from activities.dynamic import documents as docs
+from activities.dynamic.context import case_facts, save_letter
 from infra.db import Sessions
 from models.case_tables import SURVEYS, ApprovedItem, Closure, Review
-from models.payloads.forms import ReviewForm
+from models.payloads.forms import ItemQuantity, ReviewForm
 from models.payloads.jobs import StepRecord, StepSaved, Transition
 from models.tables import CASES, PERSONS, SERVICE_ITEMS, ServiceItem
+from policy.dynamic import remedies
 from policy.eligibility import Eligibility, assess
 from vocabulary.case import Benefit, Outcome, ReviewDecision
 from vocabulary.china import china_day
@@ -39,8 +43,8 @@ async def current_eligibility(session: AsyncSession, case_id: Any, on: date) -> 
 
 
 class ReviewActivities(CaseActivities):
-    def __init__(self, sessions: Sessions) -> None:
-        self._sessions = sessions
+    def __init__(self, sessions: Sessions, documents: DocumentStore | None = None) -> None:
+        self._sessions, self._documents = sessions, documents
 
     @activity.defn
     async def review(self, record: StepRecord[ReviewForm]) -> StepSaved:
@@ -51,7 +55,7 @@ class ReviewActivities(CaseActivities):
             if form.decision is ReviewDecision.APPROVE:
                 if not eligibility.eligible:
                     raise refuse("not_eligible", f"不符合服务类社会救助对象条件：{eligibility.basis}")
-                await _check_items(session, t, form)
+                await check_items(session, t, form.items)
             session.add(Review(
                 case_id=t.case_id, decision=form.decision.value, reasons=form.reasons,
                 eligibility_basis=eligibility.basis, difficulty_type=form.difficulty_type,
@@ -63,13 +67,15 @@ class ReviewActivities(CaseActivities):
             if form.decision is ReviewDecision.REFUSE:
                 session.add(Closure(case_id=t.case_id, outcome=Outcome.REFUSED.value, reason=form.reasons,
                                     decided_by=t.actor.user_id, decided_at=t.at))
+                await _refusal_letter(self._documents, session, t, form.reasons, eligibility.basis)
 
         return await save_step(self._sessions, record, writes)
 
 
-async def _check_items(session: AsyncSession, t: Transition, form: ReviewForm) -> None:
+async def check_items(session: AsyncSession, t: Transition, items: list[ItemQuantity]) -> None:
+    """The items are on the county's service list and meet no need an existing benefit already meets."""
     county = (await session.execute(select(CASES.c.county_code).where(CASES.c.id == t.case_id))).scalar_one()
-    codes = [i.item_code for i in form.items]
+    codes = [i.item_code for i in items]
     listed = {
         row.code: row for row in (await session.execute(
             select(ServiceItem).where(SERVICE_ITEMS.c.county_code == county, SERVICE_ITEMS.c.code.in_(codes))
@@ -88,3 +94,14 @@ async def _check_items(session: AsyncSession, t: Transition, form: ReviewForm) -
                     "duplicate_service",
                     f"服务事项“{listed[code].name}”已通过{Benefit.label(overlap)}保障，不得重复提供",
                 )
+
+
+async def _refusal_letter(documents: DocumentStore | None, session: AsyncSession, t: Transition, reasons: str,
+                          basis: str) -> None:
+    """不予救助决定书: the refusal in writing, with reasons and the remedies (a PDF listed on the case)."""
+    facts = await case_facts(session, t.case_id)
+    today = china_day(t.at)
+    letter = docs.refusal(number=facts.number(t.seq, today), addressee=facts.person_name, authority=facts.authority,
+                          dated=today, applied_on=china_day(facts.opened_at), reasons=reasons, basis=basis,
+                          remedies=remedies(today), county_name=facts.county)
+    await save_letter(documents, session, t.case_id, letter, t.actor.user_id, f"refusal:{t.case_id}:{t.seq}")

@@ -27,7 +27,9 @@ _cache: tuple[float, WorkCalendar] | None = None
 # Transitions that keep the running deadline instead of starting a new one.
 _SUSPENDS = frozenset({Action.RETURN_INCOMPLETE, Action.SUSPEND})
 _RESUMES = frozenset({Action.RESUBMIT, Action.RESUME})
-_KEEPS = frozenset({Action.REASSIGN, Action.RETRY, Action.RECOMPUTE, Action.EXTEND}) | _SUSPENDS | _RESUMES
+# A status event or the provider's acknowledgement joins a task already running (a quiet case starts one).
+_KEEPS = frozenset({Action.REASSIGN, Action.RETRY, Action.RECOMPUTE, Action.EXTEND, Action.OPEN_TASK,
+                    Action.ACKNOWLEDGE}) | _SUSPENDS | _RESUMES
 
 
 async def work_calendar(session: AsyncSession, fresh: bool = False) -> WorkCalendar:
@@ -100,7 +102,7 @@ async def next_deadline(
 ) -> tuple[dict[str, Any], DeadlinePlan | None]:
     """Projection columns for the deadline after transition `t`, and the plan the workflow arms."""
     p = t.after
-    key = policy.rule_key(p.step, p.holder_role)
+    key = policy.rule_key(p.step, p.holder_role, t.action)
     if p.outcome is not None or key is None:
         return {"due_on": None, "due_provisional": False, "deadline_seq": None, "suspended_on": None}, None
     row = (await session.execute(select(CASES).where(CASES.c.id == t.case_id))).one()

@@ -71,13 +71,21 @@ class StatementDoc:
     fund_check: str
     funds: tuple[FundLine, ...]
     lines: tuple[DocLine, ...]
+    clawback: Decimal = Decimal(0)  # zero or negative: paid records taken back (追回)
 
     def payments(self) -> list[tuple[str, Decimal]]:
-        """One payment per funding source with money on it."""
+        """One payment per funding source with money on it (a source netted below zero by clawbacks pays nothing:
+        `recoveries` lists what the provider owes back on it)."""
         by_source: dict[str, Decimal] = {}
         for fund in self.funds:
             by_source[fund.funding_zh] = by_source.get(fund.funding_zh, Decimal(0)) + fund.amount
         return [(source, amount) for source, amount in sorted(by_source.items()) if amount > 0]
+
+    def recoveries(self) -> list[tuple[str, Decimal]]:
+        by_source: dict[str, Decimal] = {}
+        for fund in self.funds:
+            by_source[fund.funding_zh] = by_source.get(fund.funding_zh, Decimal(0)) + fund.amount
+        return [(source, -amount) for source, amount in sorted(by_source.items()) if amount < 0]
 
     @property
     def purpose(self) -> str:
@@ -128,6 +136,8 @@ def _summary(ws: Worksheet, doc: StatementDoc) -> None:
         ("审批人", doc.approved_by), ("审批时间", doc.approved_at.strftime("%Y-%m-%d %H:%M")),
         ("结算金额合计(元)", doc.total), ("其中：政府承担(元)", doc.government),
         ("其中：社会力量承担(元)", doc.social), ("其中：补结金额(元)", doc.adjustment),
+        ("其中：追回金额(元)", doc.clawback),
+        *((f"应退回({source})(元)", amount) for source, amount in doc.recoveries()),
         ("1%上限核对", doc.fund_check),
     ]
     for row in rows:

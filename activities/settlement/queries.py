@@ -14,6 +14,13 @@ from which the ledger, the lines and the exceptions are inserted.
   paid for the same case, item and service month. Plan quantities: per case x item x service month, counting
   what earlier statements paid for that month; what is beyond the plan is flagged and not paid (partly, when
   a record straddles the limit).
+- The plan is the one in force on the record's day: the filed service plan, then each decision's change from
+  its effective date (动态管理, plan_changes). A record of a day after a stop, or of an item a change removed, is
+  flagged `not_allowed`; a record disallowed (activities/settlement/disallow.py) is flagged `disallowed`. Both
+  are final and paid nothing.
+- Clawbacks: a disallowed record already paid on an approved or paid statement is taken back on this period's
+  statement of the same purchaser x provider (a negative `clawback` line), once per record (the clawbacks
+  table is keyed by the record; a re-run rebuilds only its own draft's clawbacks).
 """
 
 from __future__ import annotations
@@ -60,20 +67,34 @@ ORDER BY k.township_code, k.provider_id, k.item_code, k.served_on, length(a.purc
 PRIOR = text("""
 CREATE TEMP TABLE prior ON COMMIT DROP AS
 SELECT r.id, r.case_id, r.item_code, r.started_at, r.started_at + make_interval(mins => r.minutes) AS ends_at,
-       sr.paid_quantity, date_trunc('month', r.started_at AT TIME ZONE 'Asia/Shanghai')::date AS service_month
+       sr.paid_quantity - COALESCE(cb.quantity, 0) AS paid_quantity,
+       date_trunc('month', r.started_at AT TIME ZONE 'Asia/Shanghai')::date AS service_month
 FROM statements st
 JOIN statement_records sr ON sr.statement_id = st.id
 JOIN service_records r ON r.id = sr.record_id
-WHERE st.county_code = :county AND st.period >= :first_period AND sr.paid_quantity > 0
+LEFT JOIN clawbacks cb ON cb.record_id = sr.record_id
+WHERE st.county_code = :county AND st.period >= :first_period AND sr.paid_quantity - COALESCE(cb.quantity, 0) > 0
 """)
 
-# The plan quantities of the cases with candidates: the filed service plan, per item, for its provider.
+# The plan quantities of the cases with candidates, per item and provider, each over the days it was in force:
+# the filed service plan from the start, then each change from its effective date (the later of two changes
+# on one day wins; a stop is a change with no items).
 PLANS = text("""
 CREATE TEMP TABLE plan ON COMMIT DROP AS
-SELECT p.case_id, p.provider_id, i.item_code, i.quantity_per_month AS plan_quantity
-FROM service_plans p
-CROSS JOIN LATERAL jsonb_to_recordset(p.items) AS i(item_code text, quantity_per_month int)
-WHERE p.case_id IN (SELECT DISTINCT case_id FROM cand)
+WITH versions AS (
+    SELECT p.case_id, p.provider_id, DATE '-infinity' AS valid_from, 0 AS seq, p.items
+    FROM service_plans p WHERE p.case_id IN (SELECT DISTINCT case_id FROM cand)
+    UNION ALL
+    SELECT c.case_id, c.provider_id, c.effective_on, c.seq, c.items
+    FROM plan_changes c WHERE c.case_id IN (SELECT DISTINCT case_id FROM cand)
+), ranged AS (
+    SELECT v.*, lead(v.valid_from) OVER (PARTITION BY v.case_id ORDER BY v.valid_from, v.seq) AS valid_until
+    FROM versions v
+)
+SELECT r.case_id, r.provider_id, i.item_code, i.quantity_per_month AS plan_quantity, r.valid_from,
+       COALESCE(r.valid_until, DATE 'infinity') AS valid_until
+FROM ranged r CROSS JOIN LATERAL jsonb_to_recordset(r.items) AS i(item_code text, quantity_per_month int)
+WHERE r.valid_until IS NULL OR r.valid_until > r.valid_from
 """)
 
 # Both windows sort by (case, item, service month, start, ...): the month follows from the start, so the
@@ -84,19 +105,26 @@ WITH locked AS (
     SELECT purchaser_code, provider_id FROM statements
     WHERE period = :period AND county_code = :county AND status IN ('approved', 'paid')
 ),
+ever_planned AS (SELECT DISTINCT case_id, provider_id, item_code FROM plan),
 classified AS (
     SELECT cand.*, plan.plan_quantity, t.agreement_id, t.purchaser_code, t.unit_price, t.funding_source,
            t.government_funded,
-           CASE WHEN plan.plan_quantity IS NULL THEN 'not_in_plan'
+           CASE WHEN ever.case_id IS NULL THEN 'not_in_plan'
                 WHEN t.agreement_id IS NULL THEN 'no_agreement'
                 WHEN t.unit_price IS NULL THEN 'no_fee_standard'
-                WHEN locked.provider_id IS NOT NULL THEN 'statement_locked' END AS exception
+                WHEN locked.provider_id IS NOT NULL THEN 'statement_locked' END AS exception,
+           CASE WHEN d.record_id IS NOT NULL THEN 'disallowed'
+                WHEN plan.plan_quantity IS NULL THEN 'not_allowed' END AS blocked
     FROM cand
     JOIN terms t ON t.township_code = cand.township_code AND t.provider_id = cand.provider_id
                 AND t.item_code = cand.item_code AND t.served_on = cand.served_on
     LEFT JOIN plan ON plan.case_id = cand.case_id AND plan.provider_id = cand.provider_id
                   AND plan.item_code = cand.item_code
+                  AND cand.served_on >= plan.valid_from AND cand.served_on < plan.valid_until
+    LEFT JOIN ever_planned ever ON ever.case_id = cand.case_id AND ever.provider_id = cand.provider_id
+                               AND ever.item_code = cand.item_code
     LEFT JOIN locked ON locked.purchaser_code = t.purchaser_code AND locked.provider_id = cand.provider_id
+    LEFT JOIN disallowed_records d ON d.record_id = cand.id
 ),
 paid_overlap AS (
     SELECT DISTINCT c.id
@@ -109,15 +137,17 @@ prior_quantity AS (
     FROM prior GROUP BY case_id, item_code, service_month
 ),
 checked AS (
-    SELECT b.*, po.id IS NOT NULL OR COALESCE(b.started_at < max(b.ends_at) OVER (
+    SELECT b.*, b.blocked IS NULL AND (po.id IS NOT NULL OR COALESCE(b.started_at < max(
+               CASE WHEN b.blocked IS NULL THEN b.ends_at END) OVER (
                PARTITION BY b.case_id, b.item_code ORDER BY b.service_month, b.started_at, b.recorded_at, b.id
-               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false) AS duplicate
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false)) AS duplicate
     FROM classified b
     LEFT JOIN paid_overlap po ON po.id = b.id
     WHERE b.exception IS NULL
 ),
 quota AS (
-    SELECT c.*, COALESCE(pq.quantity, 0) + sum(CASE WHEN c.duplicate THEN 0 ELSE c.quantity END) OVER (
+    SELECT c.*, COALESCE(pq.quantity, 0) + sum(CASE WHEN c.duplicate OR c.blocked IS NOT NULL THEN 0
+                                                       ELSE c.quantity END) OVER (
                PARTITION BY c.case_id, c.item_code, c.service_month ORDER BY c.started_at, c.recorded_at, c.id
                ROWS UNBOUNDED PRECEDING) AS used_through
     FROM checked c
@@ -125,19 +155,60 @@ quota AS (
       ON pq.case_id = c.case_id AND pq.item_code = c.item_code AND pq.service_month = c.service_month
 )
 SELECT id AS record_id, case_id, provider_id, item_code, service_month, agreement_id, purchaser_code, unit_price,
-       funding_source, government_funded, quantity, duplicate,
-       CASE WHEN duplicate THEN 0
+       funding_source, government_funded, quantity, duplicate, blocked,
+       CASE WHEN duplicate OR blocked IS NOT NULL THEN 0
             ELSE GREATEST(0, LEAST(quantity, plan_quantity - (used_through - quantity))) END AS paid_quantity,
        NULL::text AS exception
 FROM quota
 UNION ALL
-SELECT id, case_id, provider_id, item_code, service_month, NULL, NULL, NULL, NULL, NULL, quantity, false, 0, exception
+SELECT id, case_id, provider_id, item_code, service_month, NULL, NULL, NULL, NULL, NULL, quantity, false, NULL, 0,
+       exception
 FROM classified WHERE exception IS NOT NULL
+""")
+
+# Paid records found disallowed since, not taken back yet, with the terms they were paid at (from their line).
+CLAWS = text("""
+CREATE TEMP TABLE claw ON COMMIT DROP AS
+SELECT d.record_id, r.case_id, r.item_code, l.service_month, st.purchaser_code, st.provider_id, l.agreement_id,
+       l.unit_price, l.funding_source, l.government_funded, sr.paid_quantity AS quantity, sr.amount, d.reason
+FROM disallowed_records d
+JOIN statement_records sr ON sr.record_id = d.record_id AND sr.paid_quantity > 0
+JOIN statements st ON st.id = sr.statement_id AND st.status IN ('approved', 'paid') AND st.county_code = :county
+JOIN service_records r ON r.id = d.record_id
+JOIN LATERAL (
+    SELECT l.service_month, l.agreement_id, l.unit_price, l.funding_source, l.government_funded
+    FROM statement_lines l
+    WHERE l.statement_id = st.id AND l.case_id = r.case_id AND l.item_code = r.item_code AND l.kind <> 'clawback'
+      AND l.service_month = date_trunc('month', r.started_at AT TIME ZONE 'Asia/Shanghai')::date
+      AND l.unit_price * sr.paid_quantity = sr.amount
+    ORDER BY l.agreement_id LIMIT 1) l ON true
+WHERE NOT EXISTS (SELECT 1 FROM clawbacks c WHERE c.record_id = d.record_id)
+  AND NOT EXISTS (SELECT 1 FROM statements cur WHERE cur.period = :period AND cur.purchaser_code = st.purchaser_code
+                  AND cur.provider_id = st.provider_id AND cur.status IN ('approved', 'paid'))
+""")
+
+CLAWBACKS = text("""
+INSERT INTO clawbacks (record_id, statement_id, case_id, item_code, service_month, agreement_id, unit_price,
+                       funding_source, government_funded, quantity, amount, reason)
+SELECT c.record_id, st.id, c.case_id, c.item_code, c.service_month, c.agreement_id, c.unit_price, c.funding_source,
+       c.government_funded, c.quantity, c.amount, c.reason
+FROM claw c
+JOIN statements st ON st.period = :period AND st.purchaser_code = c.purchaser_code AND st.provider_id = c.provider_id
+""")
+
+CLAWBACK_LINES = text("""
+INSERT INTO statement_lines (statement_id, case_id, item_code, service_month, kind, agreement_id, unit_price,
+                             funding_source, government_funded, quantity, flagged_quantity, record_count, amount)
+SELECT statement_id, case_id, item_code, service_month, 'clawback', agreement_id, unit_price, funding_source,
+       government_funded, -sum(quantity), 0, count(*), -sum(amount)
+FROM clawbacks WHERE statement_id = ANY(:open)
+GROUP BY statement_id, case_id, item_code, service_month, agreement_id, unit_price, funding_source, government_funded
 """)
 
 PAIRS = text("""
 SELECT DISTINCT s.purchaser_code, s.provider_id, p.code
-FROM (SELECT DISTINCT purchaser_code, provider_id FROM settled WHERE exception IS NULL) s
+FROM (SELECT purchaser_code, provider_id FROM settled WHERE exception IS NULL
+      UNION SELECT purchaser_code, provider_id FROM claw) s
 JOIN providers p ON p.id = s.provider_id
 """)
 
@@ -145,7 +216,8 @@ JOIN providers p ON p.id = s.provider_id
 RECORDS = text("""
 INSERT INTO statement_records (record_id, statement_id, outcome, paid_quantity, flagged_quantity, amount)
 SELECT s.record_id, st.id,
-       CASE WHEN s.duplicate THEN 'duplicate' WHEN s.paid_quantity = s.quantity THEN 'paid'
+       CASE WHEN s.blocked IS NOT NULL THEN s.blocked WHEN s.duplicate THEN 'duplicate'
+            WHEN s.paid_quantity = s.quantity THEN 'paid'
             WHEN s.paid_quantity = 0 THEN 'over_plan' ELSE 'partly_over_plan' END,
        s.paid_quantity, s.quantity - s.paid_quantity, s.paid_quantity * s.unit_price
 FROM settled s
@@ -182,12 +254,13 @@ UPDATE statements st SET
     version = CASE WHEN st.version > 0 AND st.content_sha256 = t.sha THEN st.version ELSE st.version + 1 END,
     content_sha256 = t.sha, record_count = t.records, line_count = t.lines, paid_quantity = t.quantity,
     flagged_quantity = t.flagged, total_amount = t.total, government_amount = t.government,
-    social_amount = t.social, adjustment_amount = t.adjustment
+    social_amount = t.social, adjustment_amount = t.adjustment, clawback_amount = t.clawback
 FROM (
     SELECT s.id, COALESCE(l.records, 0) AS records, COALESCE(l.lines, 0) AS lines,
            COALESCE(l.quantity, 0) AS quantity, COALESCE(l.flagged, 0) AS flagged,
            COALESCE(l.total, 0) AS total, COALESCE(l.government, 0) AS government,
            COALESCE(l.social, 0) AS social, COALESCE(l.adjustment, 0) AS adjustment,
+           COALESCE(l.clawback, 0) AS clawback,
            encode(sha256(convert_to(COALESCE(l.content, ''), 'UTF8')), 'hex') AS sha
     FROM unnest(CAST(:open AS uuid[])) AS s(id)
     LEFT JOIN (
@@ -196,6 +269,7 @@ FROM (
                sum(amount) FILTER (WHERE government_funded) AS government,
                sum(amount) FILTER (WHERE NOT government_funded) AS social,
                sum(amount) FILTER (WHERE kind = 'adjustment') AS adjustment,
+               sum(amount) FILTER (WHERE kind = 'clawback') AS clawback,
                string_agg(concat_ws('|', case_id, item_code, service_month, kind, agreement_id, unit_price,
                                     funding_source, government_funded, quantity, flagged_quantity, record_count,
                                     amount),

@@ -7,7 +7,8 @@
    are written there): billable, flagged (duplicate, over the plan) or an exception for the next run.
 3. A draft statement for every purchaser x provider with billable records (its id derived from that key).
 4. The ledger (one row per record: its one and only settlement), the lines per case x item x service month x
-   price, totals per funding source and government / social, a content hash (a re-run that changes nothing
+   price, the clawbacks of paid records since disallowed (negative lines; activities/settlement/disallow.py),
+   totals per funding source and government / social, a content hash (a re-run that changes nothing
    keeps the version), the exceptions, and the county's 1% check.
 """
 
@@ -59,7 +60,7 @@ async def compute_county(session: AsyncSession, job: CountyInput, now: datetime)
     before = await _rows(session, "SELECT id, status FROM statements WHERE county_code = :c AND period = :p "
                                   "ORDER BY id FOR UPDATE", c=county, p=period)
     open_ids = [r.id for r in before if r.status in _OPEN]
-    for table in ("statement_records", "statement_lines", "statement_fund_totals"):
+    for table in ("statement_records", "statement_lines", "statement_fund_totals", "clawbacks"):
         await session.execute(text(f"DELETE FROM {table} WHERE statement_id = ANY(:ids)"), {"ids": open_ids})
     await session.execute(text("DELETE FROM settlement_exceptions WHERE county_code = :c AND period = :p"),
                           {"c": county, "p": period})
@@ -73,9 +74,12 @@ async def compute_county(session: AsyncSession, job: CountyInput, now: datetime)
     for table in ("terms", "plan", "prior"):
         await session.execute(text(f"ANALYZE {table}"))
     await session.execute(q.SETTLED, {"county": county, "period": period})
+    await session.execute(q.CLAWS, {"county": county, "period": period})
     open_ids += await _ensure_statements(session, county, period, now, {r.id for r in before})
     await session.execute(q.RECORDS, {"period": period})
     await session.execute(q.LINES, {"period": period, "month": start.date()})
+    await session.execute(q.CLAWBACKS, {"period": period})
+    await session.execute(q.CLAWBACK_LINES, {"open": open_ids})
     await session.execute(q.FUND_TOTALS, {"open": open_ids})
     await session.execute(q.TOTALS, {"open": open_ids, "now": now})
     exceptions = cast(CursorResult[Any], await session.execute(q.EXCEPTIONS, {"county": county, "period": period}))
@@ -103,8 +107,9 @@ async def _ensure_statements(session: AsyncSession, county: str, period: str, no
         await session.execute(text("""
             INSERT INTO statements (id, statement_no, period, county_code, purchaser_code, provider_id, status,
                                     version, record_count, line_count, paid_quantity, flagged_quantity,
-                                    total_amount, government_amount, social_amount, adjustment_amount, computed_at)
-            VALUES (:id, :no, :period, :county, :purchaser, :provider, 'draft', 0, 0, 0, 0, 0, 0, 0, 0, 0, :now)
+                                    total_amount, government_amount, social_amount, adjustment_amount,
+                                    clawback_amount, computed_at)
+            VALUES (:id, :no, :period, :county, :purchaser, :provider, 'draft', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, :now)
         """), {"id": sid, "no": f"JS{period.replace('-', '')}-{pair.purchaser_code}-{pair.code}", "period": period,
                "county": county, "purchaser": pair.purchaser_code, "provider": pair.provider_id, "now": now})
     return created

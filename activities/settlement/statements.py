@@ -42,7 +42,7 @@ from policy.settlement import work_funds_check
 from vocabulary.china import CHINA
 from vocabulary.documents import GeneratedKind
 from vocabulary.refusal import refuse
-from vocabulary.settlement import FileKind, FundCheckStatus, FundingSource, ServiceUnit, StatementStatus
+from vocabulary.settlement import FileKind, FundCheckStatus, FundingSource, LineKind, ServiceUnit, StatementStatus
 from workflows.settlement_activities import SettlementActivities
 
 _s = STATEMENTS.c
@@ -219,12 +219,12 @@ async def load_document(session: AsyncSession, row: Any) -> StatementDoc:
         account_name=head.account_name or "", account_no=head.account_no or "", bank_name=head.bank_name or "",
         approved_by=head.approver, approved_at=row.approved_at.astimezone(CHINA),
         total=row.total_amount, government=row.government_amount, social=row.social_amount,
-        adjustment=row.adjustment_amount, fund_check=figure,
+        adjustment=row.adjustment_amount, clawback=row.clawback_amount, fund_check=figure,
         funds=tuple(FundLine(FundingSource.label(f.funding_source),
                              _funded_by(f.government_funded), f.amount) for f in funds),
         lines=tuple(DocLine(
             service_no=r.service_no, person_name=r.person_name, village_name=r.village, item_name=r.item_name,
-            service_month=r.service_month.strftime("%Y-%m"), kind_zh="本月" if r.kind == "regular" else "补结",
+            service_month=r.service_month.strftime("%Y-%m"), kind_zh=LineKind.label(r.kind),
             unit_zh=ServiceUnit.label(r.unit), unit_price=r.unit_price, quantity=r.quantity,
             flagged_quantity=r.flagged_quantity, amount=r.amount,
             funding_zh=FundingSource.label(r.funding_source),

@@ -34,6 +34,8 @@ async def create_case(
     key: IdempotencyKey = None,
 ) -> CasePublic:
     require(actor, Role.APPLICANT, Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_WORKER)
+    if body.channel is Channel.MONITORING:
+        raise ApiError(422, "monitoring_via_screening", "动态监测新纳入对象的服务需求请在需求摸排清单中登记")
     request = request_key(key, "open", resources.settings.id_hash_key, body)
     await replay(session, actor, request)  # the same key with another request: 422 before anything else
     case_id = uuid.uuid5(uuid.NAMESPACE_URL, f"assistflow:case:{actor.user_id}:{key}") if key else uuid.uuid4()
@@ -116,7 +118,7 @@ async def list_cases(
 
 @router.get("/{case_id}", summary="案件详情：当前环节、经办人、全部办理记录")
 async def get_case(case_id: UUID, actor: ActorDep, session: SessionDep) -> CaseDetail:
-    await load_case(session, actor, case_id)
+    await load_case(session, actor, case_id, former_ok=True)
     row = await read_case(session, case_id)
     audit = (await session.execute(
         select(_a.seq, _a.action, _a.before, _a.after, _a.actor_id, _a.actor_role, _a.at,
@@ -140,8 +142,11 @@ async def get_case(case_id: UUID, actor: ActorDep, session: SessionDep) -> CaseD
             .order_by(MATERIALS_REQUESTS.c.seq.desc()).limit(1)
         )).scalar_one()
     closure = await session.get(Closure, case_id)
+    earlier = (await session.execute(select(_c.id).where(
+        _c.person_id == row.person_id, _c.id != case_id, _c.opened_at < row.opened_at, case_scope(actor),
+    ).order_by(_c.opened_at.desc()))).scalars().all()
     return CaseDetail.model_validate({
         **public(row), "history": history, "materials_missing": missing,
         "closure": ClosureOut.model_validate(closure) if closure else None,
-        "available_actions": available_actions(row, actor),
+        "available_actions": available_actions(row, actor), "earlier_cases": list(earlier),
     })

@@ -15,6 +15,8 @@ from api.access import case_scope
 from api.case_rows import CASE_COLUMNS, public
 from api.deps import ActorDep, SessionDep
 from api.errors import ApiError
+from api.task_query import TaskPage, page
+from api.task_query import waiting_on as task_waiting_on
 from models.deadline_tables import NOTIFICATION_READS, NOTIFICATIONS
 from models.payloads.actor import Actor
 from models.schemas import CasePage, CasePublic, Out
@@ -28,7 +30,8 @@ _n, _r = NOTIFICATIONS.c, NOTIFICATION_READS.c
 class NotificationOut(Out):
     id: UUID
     case_id: UUID | None  # a case's deadline ...
-    statement_id: UUID | None  # ... or a monthly statement's approval
+    statement_id: UUID | None  # ... or a monthly statement's approval ...
+    task_id: UUID | None  # ... or a task outside any case (an objection, a rectification, a complaint)
     rung: str
     step: str
     due_on: date
@@ -71,6 +74,14 @@ async def tasks(
                     offset=offset)
 
 
+@router.get("/other-tasks", summary="我的其他待办：异议核实、整改、投诉办理等不属于案件环节的事项，按到期日排序")
+async def other_tasks(
+    actor: ActorDep, session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
+) -> TaskPage:
+    return await page(session, [task_waiting_on(actor)], limit, offset)
+
+
 @router.get("/notifications", summary="我的时限提醒")
 async def notifications(
     actor: ActorDep, session: SessionDep, unread: bool = False,
@@ -78,7 +89,7 @@ async def notifications(
 ) -> list[NotificationOut]:
     read = _r.read_at.is_not(None)
     stmt = (
-        select(_n.id, _n.case_id, _n.statement_id, _n.rung, _n.step, _n.due_on, _n.message, _n.created_at,
+        select(_n.id, _n.case_id, _n.statement_id, _n.task_id, _n.rung, _n.step, _n.due_on, _n.message, _n.created_at,
                read.label("read"))
         .outerjoin(NOTIFICATION_READS, and_(_r.notification_id == _n.id, _r.user_id == actor.user_id))
         .where(addressed_to(actor))

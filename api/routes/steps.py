@@ -7,6 +7,15 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.case_actions import CaseStepDep, path_of
+from models.payloads.dynamic import (
+    AcknowledgeForm,
+    DecideForm,
+    DismissForm,
+    ProposeForm,
+    StatementForm,
+    StopForm,
+    TransferForm,
+)
 from models.payloads.forms import (
     ArchiveForm,
     CloseForm,
@@ -21,7 +30,6 @@ from models.payloads.forms import (
     RetryForm,
     ReturnForm,
     ReviewForm,
-    StopForm,
     SurveyForm,
     SuspendForm,
     WithdrawForm,
@@ -87,9 +95,39 @@ async def close(form: CloseForm, step: CaseStepDep) -> StepOut:
     return await step(p.CLOSE, form)
 
 
-@router.post(path_of(p.STOP), summary="动态管理：听取服务对象意见后，书面决定停止服务并结案")
+@router.post(path_of(p.STOP), summary="停止服务：依服务对象本人签字的书面申请，书面决定停止服务并结案")
 async def stop_services(form: StopForm, step: CaseStepDep) -> StepOut:
     return await step(p.STOP, form)
+
+
+@router.post(path_of(p.DISMISS_TASK), summary="动态管理：核实身份变动后认为无需变更服务")
+async def dismiss_task(form: DismissForm, step: CaseStepDep) -> StepOut:
+    return await step(p.DISMISS_TASK, form)
+
+
+@router.post(path_of(p.PROPOSE), summary="动态管理：拟变更或拟终止服务，出具告知书，开始陈述申辩期")
+async def propose_change(form: ProposeForm, step: CaseStepDep) -> StepOut:
+    return await step(p.PROPOSE, form)
+
+
+@router.post(path_of(p.RECORD_STATEMENT), summary="动态管理：记录服务对象的陈述申辩意见（本人、协理员或工作人员）")
+async def record_statement(form: StatementForm, step: CaseStepDep) -> StepOut:
+    return await step(p.RECORD_STATEMENT, form)
+
+
+@router.post(path_of(p.DECIDE), summary="动态管理：陈述申辩后（或期满后）作出变更或终止服务决定书")
+async def decide_change(form: DecideForm, step: CaseStepDep) -> StepOut:
+    return await step(p.DECIDE, form)
+
+
+@router.post(path_of(p.ACKNOWLEDGE), summary="动态管理：服务供给主体确认服务变更")
+async def acknowledge_change(form: AcknowledgeForm, step: CaseStepDep) -> StepOut:
+    return await step(p.ACKNOWLEDGE, form)
+
+
+@router.post(path_of(p.TRANSFER), summary="动态管理：县内迁移，案件转至迁入地乡镇(街道)")
+async def transfer(form: TransferForm, step: CaseStepDep) -> StepOut:
+    return await step(p.TRANSFER, form)
 
 
 @router.post(path_of(p.SUSPEND), summary="办理时限暂停：等待申请人（如补充材料）期间停止计时")

@@ -17,6 +17,7 @@ from api.deps import ActorDep, Resources, ResourcesDep, SessionDep, TodayDep, re
 from api.errors import ApiError
 from api.exports import EXPORT_RESPONSES, XLSX, csv_bytes, download, xlsx_bytes
 from api.supervision_query import COUNT_CAP, StuckFilter, stuck_page
+from api.task_query import TaskPage, stuck_tasks
 from models.payloads.actor import Actor
 from models.payloads.forms import ReassignForm
 from models.schemas import Out, Schema
@@ -24,6 +25,7 @@ from models.tables import CASES, USERS
 from vocabulary.case import Role, Step
 from vocabulary.china import CHINA
 from vocabulary.deadlines import StuckReason as Reason
+from vocabulary.tasks import TaskKind
 from workflows import process
 
 router = APIRouter(prefix="/supervision", tags=["监督"])
@@ -88,6 +90,18 @@ async def stuck(
     counted = total or 0
     return StuckPage(items=[_item(f, r, d) for r, d in rows], total=min(counted, COUNT_CAP),
                      total_capped=counted > COUNT_CAP, limit=limit, offset=offset)
+
+
+@router.get("/stuck-tasks", summary="需要关注的其他事项（异议核实、整改、投诉等）：已逾期、即将到期")
+async def stuck_other_tasks(
+    actor: ActorDep, session: SessionDep, today: TodayDep,
+    reason: Literal[Reason.OVERDUE, Reason.DUE_SOON] = Reason.OVERDUE,
+    working_days: Annotated[int, Query(ge=0, le=60)] = 3,
+    township_code: Annotated[str | None, Query(pattern=r"^\d{9}$")] = None, kind: TaskKind | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> TaskPage:
+    require(actor, *_SUPERVISORS)
+    return await stuck_tasks(session, actor, reason, working_days, today, township_code, kind, limit, offset)
 
 
 _HEADERS = ("案件编号", "关注原因", "服务对象", "乡镇(街道)", "村(社区)", "所处环节", "经办人", "到期日",

@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import Field
 
 from models.payloads.base import DivisionCode, Payload
+from models.payloads.dynamic import EventRef, Proposal
 from models.payloads.forms import ItemQuantity
 from vocabulary.case import CaseStatus, Outcome, Role, Rung, Step
 
@@ -62,6 +63,12 @@ class CaseState(Payload):
     deadline: DeadlinePlan | None = None
     fired: list[Rung] = Field(default_factory=list)
     blocked: str | None = None
+    # 动态管理: status events received and not yet taken in; the events of the open task; the proposal being
+    # heard or decided; a change decision the provider has not acknowledged yet (its seq).
+    pending_events: list[EventRef] = Field(default_factory=list)
+    task_events: list[UUID] = Field(default_factory=list)
+    proposal: Proposal | None = None
+    unacknowledged: int | None = None
 
 
 class CaseStart(Payload):

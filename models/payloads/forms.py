@@ -151,14 +151,6 @@ class CloseForm(Payload):
     reason: Text
 
 
-class StopForm(Payload):
-    """Stopping services needs the recipient heard first (陈述申辩) and a written decision."""
-
-    reason: Text
-    hearing_record: Text
-    effective_on: date
-
-
 class SuspendForm(Payload):
     """The case waits on the applicant (e.g. 补充材料): the deadline clock stops where it is."""
 

@@ -11,6 +11,7 @@ from pydantic import Field, StringConstraints
 from models.payloads.actor import Actor, FormT, RequestKey
 from models.payloads.base import Payload
 from models.payloads.case import DeadlinePlan, Position
+from models.payloads.dynamic import EventRef
 from vocabulary.case import Action, Rung
 
 
@@ -40,6 +41,7 @@ class StepSaved(Payload):
     at: datetime
     service_no: str | None = None
     deadline: DeadlinePlan | None = None
+    hearing_until: datetime | None = None  # a notice was issued: the end of the hearing period
 
 
 class EscalateInput(Payload):
@@ -69,6 +71,7 @@ class ReviewDue(Payload):
 
 class ReviewOutcome(Payload):
     still_eligible: bool
+    event: EventRef | None = None  # no longer eligible: the status event that opens the task
 
 
 class ReloadInput(Payload):

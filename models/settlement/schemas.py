@@ -201,6 +201,7 @@ class StatementOut(Out):
     government_amount: Decimal
     social_amount: Decimal
     adjustment_amount: Decimal
+    clawback_amount: Decimal  # zero or negative: paid records taken back (追回)
     computed_at: datetime
     due_on: date | None
     approved_by: UUID | None
@@ -242,7 +243,8 @@ class StatementLineOut(Out):
     item_code: str
     item_name: str
     service_month: str
-    kind: str
+    kind: str  # regular 本月 / adjustment 补结 / clawback 追回 (negative quantity and amount)
+    kind_zh: str
     unit_price: Decimal
     quantity: int
     flagged_quantity: int

@@ -127,8 +127,8 @@ class Statement(SQLModel, table=True):
         UniqueConstraint("period", "purchaser_code", "provider_id", name="uq_statement_purchaser_provider"),
         Index("ix_statements_county_period", "county_code", "period"),
         Index("ix_statements_purchaser", "purchaser_code", "period"),
-        CheckConstraint("status IN ('draft', 'returned', 'approved', 'paid') AND total_amount >= 0",
-                        name="ck_statement_status"),
+        # The total may be below zero: clawbacks of records a later decision removed are netted (0007).
+        CheckConstraint("status IN ('draft', 'returned', 'approved', 'paid')", name="ck_statement_status"),
     )
     id: UUID = Field(primary_key=True)
     statement_no: str = Field(unique=True, max_length=48)
@@ -148,6 +148,7 @@ class Statement(SQLModel, table=True):
     government_amount: Decimal = _money()
     social_amount: Decimal = _money()
     adjustment_amount: Decimal = _money()
+    clawback_amount: Decimal = _money()  # zero or negative: paid records taken back (追回)
     computed_at: datetime = tz_column()
     # The approval's due date, written by the deadlines work (issue 3); overdue is derived, never stored.
     due_on: date | None = None
@@ -172,7 +173,7 @@ class StatementLine(SQLModel, table=True):
     case_id: UUID
     item_code: str = Field(max_length=32)
     service_month: date
-    kind: str  # regular 本月 / adjustment 补结
+    kind: str  # regular 本月 / adjustment 补结 / clawback 追回 (negative quantity and amount)
     agreement_id: UUID
     unit_price: Decimal = _money(precision=12)
     funding_source: str

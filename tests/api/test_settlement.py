@@ -63,6 +63,9 @@ async def test_county_configures_items_fees_and_agreements(http: Http, world: Wo
     assert (await http.ok("POST", f"{path}/status", worker, {"status": "implementing"}))["status_zh"] == "实施"
     frozen = await http.put(f"{path}/items", worker, [{"item_code": "night_care", "price": "50.00"}])
     assert frozen.json()["code"] == "agreement_in_force"
+    unevaluated = await http.post(f"{path}/status", worker, {"status": "accepted"})  # 验收 needs the evaluation
+    assert (unevaluated.status_code, unevaluated.json()["code"]) == (409, "evaluation_missing")
+    await http.ok("POST", "/evaluations", worker, {"agreement_id": agreement["id"]})
     assert (await http.ok("POST", f"{path}/status", worker, {"status": "accepted"}))["status_zh"] == "验收"
     listed = await http.ok("GET", "/agreements", world.actor(Role.PROVIDER, provider=world.provider_b))
     assert {a["agreement_no"] for a in listed} == {f"A{world.county}-3", f"N{world.county}-9"}

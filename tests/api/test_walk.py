@@ -57,10 +57,9 @@ async def test_application_to_service_end_to_end(api: Api) -> None:
         "open", "register", "survey", "review", "refer", "respond_referral", "file_plan", "build_archive"]
     assert detail["history"][1]["actor_name"] == "王办事"
 
-    stopped = await api.ok(f"/cases/{cid}/stop", "jiedao", {
-        "reason": "服务对象已入住敬老院集中供养", "hearing_record": "2026-11-20 入户听取本人意见，本人同意",
-        "effective_on": "2026-11-30"})
+    own_request = {"reason": "本人申请入住敬老院集中供养，申请停止居家服务", "requested_on": "2026-11-20",
+                   "signed_request": True, "effective_on": "2026-11-30"}
+    stopped = await api.ok(f"/cases/{cid}/stop", "jiedao", own_request)
     assert (stopped["status"], stopped["outcome"]) == ("closed", "stopped")
-    after = await api.post(f"/cases/{cid}/stop", "jiedao", {
-        "reason": "重复", "hearing_record": "重复", "effective_on": "2026-11-30"})
+    after = await api.post(f"/cases/{cid}/stop", "jiedao", own_request)
     assert after.status_code == 409 and after.json()["code"] == "case_closed"

@@ -1,4 +1,5 @@
-"""In service, a case wakes each month for its review and continues-as-new: history stays bounded."""
+"""In service, a case wakes each month for its review and continues-as-new: history stays bounded; a review that
+finds the person no longer eligible opens the township's task."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from infra.db import Sessions
 from models.case_tables import DYNAMIC_REVIEWS
-from models.deadline_tables import NOTIFICATIONS
+from models.dynamic.tables import STATUS_EVENTS
 from models.tables import CASES, PERSONS
 from tests.workflows.driver import case_id_of, start_case, walk_into_service
 from worker import build_worker
@@ -60,10 +61,12 @@ async def test_monthly_review_continues_as_new(
             )).scalars().all()
         assert len(periods) == 3 and len(set(periods)) == 3
         async with sessions() as session:
-            told = (await session.execute(select(NOTIFICATIONS.c.rung, NOTIFICATIONS.c.recipient_role).where(
-                NOTIFICATIONS.c.case_id == case_id, NOTIFICATIONS.c.rung.like("review:%")))).all()
-        # Flagged to the township in the month it changed and in the next, once each; services go on until a
-        # worker has heard the recipient and decided.
-        assert sorted(r.rung for r in told) == [f"review:{p}" for p in reviewed[1:]]
-        assert {r.recipient_role for r in told} == {"township_worker"}
-        assert (await handle.query(CaseWorkflow.state)).position.status.value == "open"  # type: ignore[union-attr]
+            events = (await session.execute(select(STATUS_EVENTS.c.business_key, STATUS_EVENTS.c.case_seq).where(
+                STATUS_EVENTS.c.case_id == case_id, STATUS_EVENTS.c.source == "review"))).all()
+        # A status event in the month it changed and in the next, once each, taken in by the case: the township's
+        # task (its deadline). Services go on until a worker has heard the recipient and decided.
+        assert sorted(r.business_key for r in events) == [f"review:{case_id}:{p}" for p in reviewed[1:]]
+        assert all(r.case_seq is not None for r in events)
+        state = await handle.query(CaseWorkflow.state)
+        assert state is not None and state.position.status.value == "open"
+        assert state.position.holder_role == "township_worker" and len(state.task_events) == 2

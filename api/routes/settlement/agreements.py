@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.deps import ActorDep, SessionDep
 from api.errors import ApiError
 from api.settlement_access import audit, check_purchaser, county_of
+from models.oversight.complaint_tables import EVALUATIONS
 from models.payloads.actor import Actor
 from models.settlement.schemas import (
     AgreementIn,
@@ -145,6 +146,9 @@ async def move(agreement_id: UUID, body: AgreementStatusIn, actor: ActorDep, ses
     if not can_move(current, body.status):
         raise ApiError(409, "agreement_status",
                        f"协议当前为“{AgreementStatus.label(current)}”，不能改为“{AgreementStatus.label(body.status)}”")
+    if body.status is AgreementStatus.ACCEPTED and (await session.execute(select(EVALUATIONS.c.agreement_id).where(
+            EVALUATIONS.c.agreement_id == agreement_id))).first() is None:  # 验收评估 (000 二(六))
+        raise ApiError(409, "evaluation_missing", "协议验收前须完成服务供给主体绩效评价（POST /evaluations）")
     await session.execute(update(AGREEMENTS).where(_a.id == agreement_id).values(
         status=body.status.value, updated_at=datetime.now(UTC)))
     await audit(session, actor, "agreement_status", {"agreement_id": str(agreement_id), "from": current.value,

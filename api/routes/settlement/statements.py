@@ -40,7 +40,7 @@ from models.settlement.tables import (
     STATEMENTS,
 )
 from models.tables import PROVIDERS
-from vocabulary.settlement import LOCKED, FileKind, FundingSource, StatementStatus
+from vocabulary.settlement import LOCKED, FileKind, FundingSource, LineKind, StatementStatus
 from workflows.settlement_statement import StatementWorkflow, statement_workflow_id
 
 router = APIRouter(tags=["资金结算"])
@@ -122,7 +122,7 @@ async def statement_lines(
         ORDER BY c.service_no NULLS LAST, l.case_id, l.item_code, l.service_month, l.unit_price
         LIMIT :limit OFFSET :offset
     """), {"id": statement_id, "limit": limit, "offset": offset})).all()
-    return [StatementLineOut.model_validate(dict(x._mapping)) for x in rows]
+    return [StatementLineOut.model_validate({**x._mapping, "kind_zh": LineKind.label(x.kind)}) for x in rows]
 
 
 @router.get("/statements/{statement_id}/files/{kind}", summary="下载支付文件（xlsx 或银行可读的 csv）",

@@ -321,8 +321,110 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 动态管理：听取服务对象意见后，书面决定停止服务并结案 */
+        /** 停止服务：依服务对象本人签字的书面申请，书面决定停止服务并结案 */
         post: operations["stop_services_cases__case_id__stop_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/dynamic/dismissal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 动态管理：核实身份变动后认为无需变更服务 */
+        post: operations["dismiss_task_cases__case_id__dynamic_dismissal_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/dynamic/proposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 动态管理：拟变更或拟终止服务，出具告知书，开始陈述申辩期 */
+        post: operations["propose_change_cases__case_id__dynamic_proposal_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/dynamic/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 动态管理：记录服务对象的陈述申辩意见（本人、协理员或工作人员） */
+        post: operations["record_statement_cases__case_id__dynamic_statement_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/dynamic/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 动态管理：陈述申辩后（或期满后）作出变更或终止服务决定书 */
+        post: operations["decide_change_cases__case_id__dynamic_decision_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/dynamic/acknowledgement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 动态管理：服务供给主体确认服务变更 */
+        post: operations["acknowledge_change_cases__case_id__dynamic_acknowledgement_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/dynamic/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 动态管理：县内迁移，案件转至迁入地乡镇(街道) */
+        post: operations["transfer_cases__case_id__dynamic_transfer_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -778,6 +880,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/inbox/other-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的其他待办：异议核实、整改、投诉办理等不属于案件环节的事项，按到期日排序 */
+        get: operations["other_tasks_inbox_other_tasks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/inbox/notifications": {
         parameters: {
             query?: never;
@@ -821,6 +940,23 @@ export interface paths {
         };
         /** 需要关注的案件：已逾期、即将到期、长时间未办理、自动处理受阻 */
         get: operations["stuck_supervision_stuck_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/supervision/stuck-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 需要关注的其他事项（异议核实、整改、投诉等）：已逾期、即将到期 */
+        get: operations["stuck_other_tasks_supervision_stuck_tasks_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1412,6 +1548,819 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{case_id}/status-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 案件的身份变动记录 */
+        get: operations["list_events_cases__case_id__status_events_get"];
+        put?: never;
+        /** 登记服务对象身份变动，形成动态管理任务 */
+        post: operations["record_event_cases__case_id__status_events_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/dynamic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 案件的动态管理：告知与陈述申辩、书面决定、服务方案变更
+         * @description The notices and decisions themselves are PDFs in the case's documents (GET /cases/{id}/documents).
+         */
+        get: operations["dynamic_of_cases__case_id__dynamic_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dynamic/roster-template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载动态监测名单导入模板(XLSX) */
+        get: operations["template_dynamic_roster_template_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dynamic/roster-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导入低收入人口动态监测信息平台的月度名单(XLSX或CSV) */
+        post: operations["import_roster_dynamic_roster_imports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dynamic/roster-imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 名单导入进度与结果 */
+        get: operations["import_status_dynamic_roster_imports__import_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dynamic/roster-imports/{import_id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载未导入的错误行及原因(XLSX) */
+        get: operations["import_errors_dynamic_roster_imports__import_id__errors_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dynamic/screenings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 需求摸排清单：动态监测新纳入对象，协理员逐一了解服务需求 */
+        get: operations["screenings_dynamic_screenings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dynamic/screenings/{screening_id}/need": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 记录服务需求：转入主动发现，新建案件(渠道：动态监测) */
+        post: operations["record_need_dynamic_screenings__screening_id__need_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dynamic/screenings/{screening_id}/no-need": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记暂无服务需求(须说明原因) */
+        post: operations["record_no_need_dynamic_screenings__screening_id__no_need_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dynamic/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 动态管理月报：按村(社区)或乡镇(街道)统计 */
+        get: operations["report_dynamic_report_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notices/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 某村(社区)当前应公示的名单（预览，尚未发布） */
+        get: operations["preview_notices_current_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notices/publications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 历次公示记录（发布日期、内容哈希、发布人、新增与退出） */
+        get: operations["list_publications_notices_publications_get"];
+        put?: never;
+        /** 发布长期公示（一个村(社区)，或一个乡镇(街道)的全部村(社区)） */
+        post: operations["publish_notices_notices_publications_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notices/publications/{publication_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一次公示的内容 */
+        get: operations["get_publication_notices_publications__publication_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notices/publications/{publication_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 公示文件：PDF（A4，张贴用）或 XLSX（按公示记录重新生成；发布时的文件存于材料库 documents） */
+        get: operations["publication_file_notices_publications__publication_id__file_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notices/publications/{publication_id}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 对公示提出异议（可匿名；协理员、乡镇窗口代为登记，或本人网上提出） */
+        post: operations["object_to_notices_publications__publication_id__objections_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 公示异议列表 */
+        get: operations["list_objections_objections_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/objections/{objection_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 公示异议详情 */
+        get: operations["get_objection_objections__objection_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/objections/{objection_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 乡镇(街道)核实异议：成立或不成立，并说明理由 */
+        post: operations["decide_objections__objection_id__decision_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/objections/{objection_id}/change-done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 异议成立后，乡镇(街道)已依动态管理程序变更或停止服务（办结后续事项）
+         * @description Until dynamic management's change action closes it itself: the township says the change was made (or why
+         *     none was needed), and the follow-up task closes. `body.reasons` says what was done; `result` must be upheld.
+         */
+        post: operations["change_done_objections__objection_id__change_done_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checks/inspectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 检查人员名录 */
+        get: operations["list_inspectors_checks_inspectors_get"];
+        put?: never;
+        /** 检查人员名录：登记检查人员（所在乡镇、所属服务供给主体用于回避） */
+        post: operations["add_inspector_checks_inspectors_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checks/inspectors/{inspector_id}/active": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 检查人员在册或退出名录 */
+        post: operations["set_active_checks_inspectors__inspector_id__active_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checks/draws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本县历次抽查抽样（种子、总体、样本量） */
+        get: operations["list_draws_checks_draws_get"];
+        put?: never;
+        /** 抽取本年度服务记录（分层、可复现；年末补充抽查补足差额） */
+        post: operations["make_draw_checks_draws_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checks/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本年度抽查覆盖率：服务总数、已抽取、已检查、目标（不少于30%）与差额 */
+        get: operations["get_coverage_checks_coverage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 抽查记录：已抽取的服务记录、检查人员与检查结果（可只看我的、未检查的） */
+        get: operations["list_checks_checks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checks/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一条抽查记录 */
+        get: operations["get_check_checks__record_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checks/{record_id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记检查结果：方式与结果（属实/未提供/质量问题/对象不满意） */
+        post: operations["record_result_checks__record_id__result_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checks/{record_id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上传抽查佐证材料（照片、录音、视频截图、签字表） */
+        post: operations["add_evidence_checks__record_id__evidence_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rectifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 整改列表（服务供给主体看本机构的，县、乡镇看辖区内的） */
+        get: operations["list_rectifications_rectifications_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rectifications/{rect_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 整改详情 */
+        get: operations["get_rectification_rectifications__rect_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rectifications/{rect_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 服务供给主体报告整改情况 */
+        post: operations["report_rectifications__rect_id__report_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rectifications/{rect_id}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 县级民政部门核验整改：通过，或退回继续整改 */
+        post: operations["verification_rectifications__rect_id__verification_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 投诉与工单列表 */
+        get: operations["list_complaints_complaints_get"];
+        put?: never;
+        /** 登记投诉或12345工单（可匿名、可要求保密），并指定承办单位 */
+        post: operations["receive_complaints_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/complaints/{complaint_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 投诉详情 */
+        get: operations["get_complaint_complaints__complaint_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/complaints/{complaint_id}/acceptance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 承办单位受理 */
+        post: operations["accept_complaints__complaint_id__acceptance_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/complaints/{complaint_id}/extension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 延期办理（承办单位申请，县级民政部门批准，限一次） */
+        post: operations["extend_complaints__complaint_id__extension_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/complaints/{complaint_id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 承办单位办结答复（并认定投诉是否查实） */
+        post: operations["reply_complaints__complaint_id__reply_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/complaints/{complaint_id}/return-visit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 回访投诉人：满意办结；不满意且诉求合理的发回重办一次 */
+        post: operations["return_visit_complaints__complaint_id__return_visit_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/visits/draws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 抽取本月回访对象（每个服务供给主体按县定比例，至少一人；可复现） */
+        post: operations["draw_visits_draws_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 回访任务与结果（协理员看本村，乡镇看本乡镇，县看全县） */
+        get: operations["list_visits_visits_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/visits/{visit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记回访结果：满意、基本满意、不满意（转整改或投诉），或未联系上 */
+        post: operations["record_visits__visit_id__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 绩效评价列表 */
+        get: operations["list_evaluations_evaluations_get"];
+        put?: never;
+        /** 计算服务供给主体绩效评价（购买主体办理；协议验收后不再重算） */
+        post: operations["compute_evaluations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evaluations/{agreement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一份绩效评价 */
+        get: operations["get_evaluation_evaluations__agreement_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/evaluations/{agreement_id}/xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 绩效评价报告（XLSX） */
+        get: operations["export_evaluations__agreement_id__xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 需求台账：七个维度的需求、本人诉求、批准的服务与未满足的需求（汇总与明细） */
+        get: operations["get_ledger_ledger_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ledger/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出需求台账（XLSX：汇总、明细） */
+        get: operations["export_ledger_ledger_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oversight/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本县年度监督管理总览（试点年度总结所需数据） */
+        get: operations["get_overview_oversight_overview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oversight/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本县监督管理设置（抽查比例、回访比例、评价权重等） */
+        get: operations["get_settings_oversight_settings_get"];
+        /** 调整本县监督管理设置（抽查比例不低于30%） */
+        put: operations["put_settings_oversight_settings_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audit": {
         parameters: {
             query?: never;
@@ -1610,13 +2559,18 @@ export interface components {
             /** Offset */
             offset: number;
         };
+        /** AcknowledgeForm */
+        AcknowledgeForm: {
+            /** Note */
+            note?: string | null;
+        };
         /**
          * Action
          * @description Each action on a case. A person's action is a Workflow Update of this name (workflows/process.py says
          *     where and by whom it may be taken); the automatic ones are the workflow's own work.
          * @enum {string}
          */
-        Action: "open" | "register" | "return_incomplete" | "resubmit" | "survey" | "review" | "refer" | "respond_referral" | "file_plan" | "build_archive" | "withdraw" | "close" | "stop_services" | "suspend_deadline" | "resume_deadline" | "extend_deadline" | "reassign" | "retry_blocked" | "monthly_review" | "escalate" | "recompute_deadline" | "mark_blocked";
+        Action: "open" | "register" | "return_incomplete" | "resubmit" | "survey" | "review" | "refer" | "respond_referral" | "file_plan" | "build_archive" | "withdraw" | "close" | "stop_services" | "dismiss_task" | "propose_change" | "record_statement" | "decide_change" | "acknowledge_change" | "transfer" | "suspend_deadline" | "resume_deadline" | "extend_deadline" | "reassign" | "retry_blocked" | "monthly_review" | "escalate" | "recompute_deadline" | "mark_blocked" | "status_event" | "hearing_lapsed";
         /** ActionInfo */
         ActionInfo: {
             action: components["schemas"]["Action"];
@@ -1904,6 +2858,16 @@ export interface components {
          * @enum {string}
          */
         Benefit: "material_assistance" | "long_term_care_insurance" | "disability_care_subsidy";
+        /** Body_add_evidence_checks__record_id__evidence_post */
+        Body_add_evidence_checks__record_id__evidence_post: {
+            /** File */
+            file: string;
+        };
+        /** Body_import_roster_dynamic_roster_imports_post */
+        Body_import_roster_dynamic_roster_imports_post: {
+            /** File */
+            file: string;
+        };
         /** Body_login_auth_token_post */
         Body_login_auth_token_post: {
             /** Grant Type */
@@ -2066,6 +3030,20 @@ export interface components {
             closure: components["schemas"]["ClosureOut"] | null;
             /** Available Actions */
             available_actions: components["schemas"]["ActionOut"][];
+            /**
+             * Earlier Cases
+             * @default []
+             */
+            earlier_cases: string[];
+        };
+        /** CaseDynamicOut */
+        CaseDynamicOut: {
+            /** Hearings */
+            hearings: components["schemas"]["HearingOut"][];
+            /** Decisions */
+            decisions: components["schemas"]["DecisionOut"][];
+            /** Plan Changes */
+            plan_changes: components["schemas"]["PlanChangeOut"][];
         };
         /** CasePage */
         CasePage: {
@@ -2209,10 +3187,88 @@ export interface components {
             unchained: number;
         };
         /**
+         * ChangeKind
+         * @description What a township proposes for a case in service.
+         * @enum {string}
+         */
+        ChangeKind: "add_items" | "reduce" | "remove_items" | "stop";
+        /**
          * Channel
          * @enum {string}
          */
-        Channel: "window" | "online" | "discovery";
+        Channel: "window" | "online" | "discovery" | "monitoring";
+        /**
+         * CheckMethod
+         * @enum {string}
+         */
+        CheckMethod: "home_visit" | "phone" | "video";
+        /** CheckOut */
+        CheckOut: {
+            /**
+             * Record Id
+             * Format: uuid
+             */
+            record_id: string;
+            /**
+             * Draw Id
+             * Format: uuid
+             */
+            draw_id: string;
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /**
+             * Provider Id
+             * Format: uuid
+             */
+            provider_id: string;
+            /** Township Code */
+            township_code: string;
+            /** Year */
+            year: number;
+            /**
+             * Inspector Id
+             * Format: uuid
+             */
+            inspector_id: string;
+            /** Inspector Name */
+            inspector_name?: string | null;
+            /** Item Code */
+            item_code?: string | null;
+            /** Started At */
+            started_at?: string | null;
+            method: components["schemas"]["CheckMethod"] | null;
+            result: components["schemas"]["CheckResult"] | null;
+            /** Notes */
+            notes: string | null;
+            /** Evidence */
+            evidence?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Checked At */
+            checked_at: string | null;
+            /** Rectification Id */
+            rectification_id?: string | null;
+        };
+        /**
+         * CheckResult
+         * @enum {string}
+         */
+        CheckResult: "confirmed" | "not_delivered" | "quality_issue" | "dissatisfied";
+        /** CheckResultIn */
+        CheckResultIn: {
+            method: components["schemas"]["CheckMethod"];
+            result: components["schemas"]["CheckResult"];
+            /** Notes */
+            notes?: string | null;
+            /**
+             * Requirement
+             * @description 质量问题或对象不满意时的整改要求
+             */
+            requirement?: string | null;
+        };
         /** CloseForm */
         CloseForm: {
             /** Reason */
@@ -2234,6 +3290,117 @@ export interface components {
              */
             decided_at: string;
         };
+        /**
+         * ComplaintCategory
+         * @enum {string}
+         */
+        ComplaintCategory: "service_not_delivered" | "service_quality" | "staff_conduct" | "eligibility" | "fees" | "other";
+        /**
+         * ComplaintChannel
+         * @enum {string}
+         */
+        ComplaintChannel: "hotline" | "window" | "online" | "letter" | "return_visit";
+        /** ComplaintIn */
+        ComplaintIn: {
+            channel: components["schemas"]["ComplaintChannel"];
+            /** Work Order No */
+            work_order_no?: string | null;
+            category: components["schemas"]["ComplaintCategory"];
+            /** Content */
+            content: string;
+            /**
+             * Anonymous
+             * @default false
+             */
+            anonymous: boolean;
+            /**
+             * Confidential
+             * @default false
+             */
+            confidential: boolean;
+            /** Complainant Name */
+            complainant_name?: string | null;
+            /** Complainant Contact */
+            complainant_contact?: string | null;
+            /** Case Id */
+            case_id?: string | null;
+            /** Provider Id */
+            provider_id?: string | null;
+            /** Township Code */
+            township_code?: string | null;
+            /** @default township */
+            handler: components["schemas"]["Handler"];
+        };
+        /** ComplaintOut */
+        ComplaintOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Complaint No */
+            complaint_no: string;
+            /** County Code */
+            county_code: string;
+            /** Township Code */
+            township_code: string | null;
+            channel: components["schemas"]["ComplaintChannel"];
+            /** Work Order No */
+            work_order_no: string | null;
+            category: components["schemas"]["ComplaintCategory"];
+            /** Content */
+            content: string;
+            /** Anonymous */
+            anonymous: boolean;
+            /** Confidential */
+            confidential: boolean;
+            /** Complainant Name */
+            complainant_name: string | null;
+            /** Complainant Contact */
+            complainant_contact: string | null;
+            /** Case Id */
+            case_id: string | null;
+            /** Provider Id */
+            provider_id: string | null;
+            handler: components["schemas"]["Handler"];
+            /** Handler Code */
+            handler_code: string;
+            status: components["schemas"]["ComplaintStatus"];
+            /** Status Zh */
+            status_zh: string;
+            /** Due On */
+            due_on?: string | null;
+            /** Accepted At */
+            accepted_at: string | null;
+            /** Accepted On Time */
+            accepted_on_time: boolean | null;
+            /** Extended */
+            extended: boolean;
+            /** Reply */
+            reply: string | null;
+            /** Upheld */
+            upheld: boolean | null;
+            /** Replied At */
+            replied_at: string | null;
+            /** Resolved On Time */
+            resolved_on_time: boolean | null;
+            /** Redone */
+            redone: boolean;
+            /** Caller Satisfied */
+            caller_satisfied: boolean | null;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Closed At */
+            closed_at: string | null;
+        };
+        /**
+         * ComplaintStatus
+         * @enum {string}
+         */
+        ComplaintStatus: "received" | "accepted" | "replied" | "closed";
         /**
          * Condition
          * @enum {string}
@@ -2265,6 +3432,31 @@ export interface components {
              */
             updated_at: string;
         };
+        /** CoverageOut */
+        CoverageOut: {
+            /** County Code */
+            county_code: string;
+            /** Year */
+            year: number;
+            /** Total */
+            total: number;
+            /** Sampled */
+            sampled: number;
+            /** Checked */
+            checked: number;
+            /** Target Percent */
+            target_percent: number;
+            /** Target */
+            target: number;
+            /** Gap */
+            gap: number;
+            /** Percent */
+            percent: number;
+            /** By Township */
+            by_township: {
+                [key: string]: unknown;
+            }[];
+        };
         /** Deactivation */
         Deactivation: {
             /** Reason */
@@ -2278,6 +3470,53 @@ export interface components {
             /** Pending */
             pending: number;
         };
+        /** DecideForm */
+        DecideForm: {
+            result: components["schemas"]["DecisionResult"];
+            /** Reasons */
+            reasons: string;
+            /** Statement Considered */
+            statement_considered: string;
+            /**
+             * Effective On
+             * Format: date
+             */
+            effective_on: string;
+        };
+        /** DecisionOut */
+        DecisionOut: {
+            /** Seq */
+            seq: number;
+            /** Result */
+            result: string;
+            /** Result Zh */
+            result_zh: string;
+            /** Basis */
+            basis: string;
+            /** Reasons */
+            reasons: string;
+            /** Statement Considered */
+            statement_considered: string | null;
+            /**
+             * Effective On
+             * Format: date
+             */
+            effective_on: string;
+            /** Review By */
+            review_by: string | null;
+            /** Litigation By */
+            litigation_by: string | null;
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+        };
+        /**
+         * DecisionResult
+         * @enum {string}
+         */
+        DecisionResult: "change" | "stop" | "keep";
         /**
          * DifficultyDegree
          * @enum {string}
@@ -2289,6 +3528,14 @@ export interface components {
          * @enum {string}
          */
         Dimension: "economy" | "health" | "education" | "housing" | "employment" | "guardianship" | "social_integration";
+        /**
+         * DismissForm
+         * @description The township looked into the status change: the services stay as they are.
+         */
+        DismissForm: {
+            /** Reason */
+            reason: string;
+        };
         /** DivisionOut */
         DivisionOut: {
             /** Code */
@@ -2305,7 +3552,7 @@ export interface components {
          * @description Where a document comes from.
          * @enum {string}
          */
-        DocumentCategory: "archive" | "survey" | "generated";
+        DocumentCategory: "archive" | "survey" | "generated" | "oversight";
         /**
          * DocumentKind
          * @description The one-person file checklist of 001 四(七).
@@ -2351,11 +3598,172 @@ export interface components {
             /** Current */
             current?: boolean | null;
         };
+        /** DrawIn */
+        DrawIn: {
+            /** Year */
+            year: number;
+            /** @default regular */
+            kind: components["schemas"]["DrawKind"];
+            /**
+             * Percent
+             * @description 常规抽查的比例（%）；年末补充抽查不填
+             */
+            percent?: number | null;
+            /** Seed */
+            seed?: string | null;
+        };
+        /**
+         * DrawKind
+         * @enum {string}
+         */
+        DrawKind: "regular" | "top_up";
+        /** DrawOut */
+        DrawOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Year */
+            year: number;
+            /** Seq */
+            seq: number;
+            kind: components["schemas"]["DrawKind"];
+            /** Seed */
+            seed: string;
+            /** Percent */
+            percent: number | null;
+            /**
+             * As Of
+             * Format: date-time
+             */
+            as_of: string;
+            /** Population */
+            population: number;
+            /** Population Digest */
+            population_digest: string;
+            /** Sampled */
+            sampled: number;
+            /** Strata */
+            strata: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Drawn At
+             * Format: date-time
+             */
+            drawn_at: string;
+        };
+        /** EvaluationIn */
+        EvaluationIn: {
+            /**
+             * Agreement Id
+             * Format: uuid
+             */
+            agreement_id: string;
+        };
+        /** EvaluationOut */
+        EvaluationOut: {
+            /**
+             * Agreement Id
+             * Format: uuid
+             */
+            agreement_id: string;
+            /**
+             * Provider Id
+             * Format: uuid
+             */
+            provider_id: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /** Metrics */
+            metrics: {
+                [key: string]: unknown;
+            };
+            /** Weights */
+            weights: {
+                [key: string]: number;
+            };
+            /** Score */
+            score: string | null;
+            /**
+             * Computed At
+             * Format: date-time
+             */
+            computed_at: string;
+        };
+        /**
+         * EventForm
+         * @description A status change entered by a township worker or a village assistant (the API's body).
+         */
+        EventForm: {
+            change: components["schemas"]["StatusChange"];
+            /**
+             * Effective On
+             * Format: date
+             */
+            effective_on: string;
+            /** Evidence */
+            evidence: string;
+            /** To Village */
+            to_village?: string | null;
+            /** Category */
+            category?: string | null;
+        };
+        /** EventOut */
+        EventOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Case Id */
+            case_id: string | null;
+            /** Change */
+            change: string;
+            /** Change Zh */
+            change_zh: string;
+            /** Source */
+            source: string;
+            /** Source Zh */
+            source_zh: string;
+            /**
+             * Effective On
+             * Format: date
+             */
+            effective_on: string;
+            /** Evidence */
+            evidence: string;
+            /** To Village */
+            to_village: string | null;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /** Taken In */
+            taken_in: boolean;
+        };
         /**
          * ExtendForm
          * @description Once per deadline, by a county officer, with a reason.
          */
         ExtendForm: {
+            /** Working Days */
+            working_days: number;
+            /** Reason */
+            reason: string;
+        };
+        /** ExtensionIn */
+        ExtensionIn: {
             /** Working Days */
             working_days: number;
             /** Reason */
@@ -2397,6 +3805,11 @@ export interface components {
          * @enum {string}
          */
         FileKind: "xlsx" | "csv";
+        /**
+         * FollowUp
+         * @enum {string}
+         */
+        FollowUp: "rectification" | "complaint";
         /** FundCheckOut */
         FundCheckOut: {
             /** Status */
@@ -2432,6 +3845,48 @@ export interface components {
          * @enum {string}
          */
         FundingSource: "tekun_care" | "temporary_assistance" | "assistance_work_funds" | "home_elderly_care" | "disability_rehabilitation" | "minor_protection" | "other_service_assistance" | "charity";
+        /**
+         * Handler
+         * @description Who a complaint is assigned to.
+         * @enum {string}
+         */
+        Handler: "township" | "provider" | "county";
+        /** HearingOut */
+        HearingOut: {
+            /** Seq */
+            seq: number;
+            /** Kind */
+            kind: string;
+            /** Kind Zh */
+            kind_zh: string;
+            /** Reasons */
+            reasons: string;
+            /** Facts */
+            facts: string;
+            /** Items */
+            items: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Effective On
+             * Format: date
+             */
+            effective_on: string;
+            /** Hearing Days */
+            hearing_days: number | null;
+            /** Hearing Ends On */
+            hearing_ends_on: string | null;
+            /** Statement */
+            statement: string | null;
+            /** Statement Waived */
+            statement_waived: boolean;
+            /** Stated At */
+            stated_at: string | null;
+            /** Lapsed At */
+            lapsed_at: string | null;
+            /** Decision Seq */
+            decision_seq: number | null;
+        };
         /** HistoryEntry */
         HistoryEntry: {
             /** Seq */
@@ -2468,6 +3923,78 @@ export interface components {
             id_number: string;
             /** Purpose */
             purpose: string;
+        };
+        /** ImportOut */
+        ImportOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Filename */
+            filename: string;
+            /** Sha256 */
+            sha256: string;
+            /** Status */
+            status: string;
+            /** Status Zh */
+            status_zh: string;
+            /** Total Rows */
+            total_rows: number;
+            /** Done Rows */
+            done_rows: number;
+            /** Progress Percent */
+            progress_percent: number;
+            /** Good Rows */
+            good_rows: number;
+            /** Bad Rows */
+            bad_rows: number;
+            /** New People */
+            new_people: number;
+            /** Events */
+            events: number;
+            /** Screenings */
+            screenings: number;
+            /** Error */
+            error: string | null;
+            /** Has Errors File */
+            has_errors_file: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Finished At */
+            finished_at: string | null;
+        };
+        /** InspectorIn */
+        InspectorIn: {
+            /** Name */
+            name: string;
+            /** User Id */
+            user_id?: string | null;
+            /** Township Code */
+            township_code?: string | null;
+            /** Provider Id */
+            provider_id?: string | null;
+        };
+        /** InspectorOut */
+        InspectorOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** User Id */
+            user_id: string | null;
+            /** Township Code */
+            township_code: string | null;
+            /** Provider Id */
+            provider_id: string | null;
+            /** Active */
+            active: boolean;
         };
         /** ItemQuantity */
         ItemQuantity: {
@@ -2506,6 +4033,32 @@ export interface components {
          * @enum {string}
          */
         NeedCategory: "care" | "living" | "wellbeing";
+        /** NeedIn */
+        NeedIn: {
+            /** Need Description */
+            need_description: string;
+        };
+        /** NoNeedIn */
+        NoNeedIn: {
+            /** Reason */
+            reason: string;
+        };
+        /** NoticeLine */
+        NoticeLine: {
+            /** Line No */
+            line_no: number;
+            /** Name */
+            name: string;
+            /** Village */
+            village: string;
+            /** Items */
+            items: string[];
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+        };
         /** NotificationOut */
         NotificationOut: {
             /**
@@ -2517,6 +4070,8 @@ export interface components {
             case_id: string | null;
             /** Statement Id */
             statement_id: string | null;
+            /** Task Id */
+            task_id: string | null;
             /** Rung */
             rung: string;
             /** Step */
@@ -2537,11 +4092,89 @@ export interface components {
             read: boolean;
         };
         /**
+         * ObjectionChannel
+         * @enum {string}
+         */
+        ObjectionChannel: "village_assistant" | "online" | "window";
+        /** ObjectionDecisionIn */
+        ObjectionDecisionIn: {
+            result: components["schemas"]["ObjectionResult"];
+            /** Reasons */
+            reasons: string;
+        };
+        /** ObjectionIn */
+        ObjectionIn: {
+            /** Content */
+            content: string;
+            /**
+             * Line No
+             * @description 对公示名单中第几行提出异议（可不填）
+             */
+            line_no?: number | null;
+            /**
+             * Anonymous
+             * @default false
+             */
+            anonymous: boolean;
+            /** Objector Name */
+            objector_name?: string | null;
+            /** Objector Contact */
+            objector_contact?: string | null;
+            channel?: components["schemas"]["ObjectionChannel"] | null;
+        };
+        /** ObjectionOut */
+        ObjectionOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Publication Id
+             * Format: uuid
+             */
+            publication_id: string;
+            /** Village Code */
+            village_code: string;
+            /** Township Code */
+            township_code: string;
+            /** Case Id */
+            case_id: string | null;
+            channel: components["schemas"]["ObjectionChannel"];
+            /** Anonymous */
+            anonymous: boolean;
+            /** Objector Name */
+            objector_name: string | null;
+            /** Objector Contact */
+            objector_contact: string | null;
+            /** Content */
+            content: string;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Due On */
+            due_on?: string | null;
+            result: components["schemas"]["ObjectionResult"] | null;
+            /** Result Reasons */
+            result_reasons: string | null;
+            /** Decided At */
+            decided_at: string | null;
+            /** Follow Up Task Id */
+            follow_up_task_id?: string | null;
+        };
+        /**
+         * ObjectionResult
+         * @enum {string}
+         */
+        ObjectionResult: "upheld" | "rejected";
+        /**
          * Outcome
          * @description How a case ended.
          * @enum {string}
          */
-        Outcome: "refused" | "withdrawn" | "no_provider" | "stopped";
+        Outcome: "refused" | "withdrawn" | "no_provider" | "stopped" | "deceased";
         /** PasswordReset */
         PasswordReset: {
             /** Password */
@@ -2594,6 +4227,24 @@ export interface components {
             /** Conditions */
             conditions: string[];
         };
+        /** PlanChangeOut */
+        PlanChangeOut: {
+            /** Seq */
+            seq: number;
+            /**
+             * Effective On
+             * Format: date
+             */
+            effective_on: string;
+            /** Items */
+            items: {
+                [key: string]: unknown;
+            }[];
+            /** Reason */
+            reason: string;
+            /** Acknowledged At */
+            acknowledged_at: string | null;
+        };
         /** PlanForm */
         PlanForm: {
             /**
@@ -2631,6 +4282,26 @@ export interface components {
             actions: components["schemas"]["ActionInfo"][];
             /** Mermaid */
             mermaid: string;
+        };
+        /**
+         * ProposeForm
+         * @description A proposed change. `items` is the whole plan after the change (empty for a stop).
+         */
+        ProposeForm: {
+            kind: components["schemas"]["ChangeKind"];
+            /** Reasons */
+            reasons: string;
+            /** Facts */
+            facts: string;
+            /**
+             * Effective On
+             * Format: date
+             */
+            effective_on: string;
+            /** Items */
+            items?: components["schemas"]["ItemQuantity"][];
+            /** Reassessment */
+            reassessment?: string | null;
         };
         /** ProviderAccountIn */
         ProviderAccountIn: {
@@ -2722,6 +4393,56 @@ export interface components {
             /** Kind */
             kind: string;
         };
+        /** PublicationOut */
+        PublicationOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Village Code */
+            village_code: string;
+            /** Seq */
+            seq: number;
+            /**
+             * Published On
+             * Format: date
+             */
+            published_on: string;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+            /** Content Sha256 */
+            content_sha256: string;
+            /** Count */
+            count: number;
+            /** Added */
+            added: {
+                [key: string]: unknown;
+            }[];
+            /** Removed */
+            removed: {
+                [key: string]: unknown;
+            }[];
+            /** Documents */
+            documents: {
+                [key: string]: string;
+            };
+            /** Lines */
+            lines?: components["schemas"]["NoticeLine"][] | null;
+        };
+        /**
+         * PublishIn
+         * @description One village, or every village of a township.
+         */
+        PublishIn: {
+            /** Village Code */
+            village_code?: string | null;
+            /** Township Code */
+            township_code?: string | null;
+        };
         /** ReassignForm */
         ReassignForm: {
             /** Assignee Id */
@@ -2742,6 +4463,70 @@ export interface components {
             code?: string | null;
             /** Message */
             message?: string | null;
+        };
+        /** RectificationOut */
+        RectificationOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Provider Id
+             * Format: uuid
+             */
+            provider_id: string;
+            /** Township Code */
+            township_code: string | null;
+            /** Case Id */
+            case_id: string | null;
+            /** Source */
+            source: string;
+            /**
+             * Source Id
+             * Format: uuid
+             */
+            source_id: string;
+            /** Requirement */
+            requirement: string;
+            status: components["schemas"]["RectificationStatus"];
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Report */
+            report: string | null;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** On Time */
+            on_time: boolean | null;
+            /** Verified At */
+            verified_at: string | null;
+            /** Rounds */
+            rounds: number;
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+        };
+        /** RectificationReportIn */
+        RectificationReportIn: {
+            /** Report */
+            report: string;
+        };
+        /**
+         * RectificationStatus
+         * @enum {string}
+         */
+        RectificationStatus: "open" | "submitted" | "verified";
+        /** RectificationVerifyIn */
+        RectificationVerifyIn: {
+            /** Accepted */
+            accepted: boolean;
+            /** Note */
+            note?: string | null;
         };
         /** ReferForm */
         ReferForm: {
@@ -2811,6 +4596,44 @@ export interface components {
             /** Message */
             message?: string | null;
         };
+        /** ReplyIn */
+        ReplyIn: {
+            /** Reply */
+            reply: string;
+            /**
+             * Upheld
+             * @description 投诉是否查实
+             */
+            upheld: boolean;
+            /**
+             * Requirement
+             * @description 查实且涉及服务供给主体时的整改要求
+             */
+            requirement?: string | null;
+        };
+        /** ReportRow */
+        ReportRow: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string | null;
+            /** New Recipients */
+            new_recipients: number;
+            /** Screened */
+            screened: number;
+            /** Pending */
+            pending: number;
+            /** Overdue */
+            overdue: number;
+            /** Cases Opened */
+            cases_opened: number;
+            /** Exited */
+            exited: number;
+            /** Exited Stopped */
+            exited_stopped: number;
+            /** Exited In Hearing */
+            exited_in_hearing: number;
+        };
         /** RespondForm */
         RespondForm: {
             /** Accept */
@@ -2844,6 +4667,19 @@ export interface components {
             version: number;
             /** Reason */
             reason: string;
+        };
+        /** ReturnVisitIn */
+        ReturnVisitIn: {
+            /** Satisfied */
+            satisfied: boolean;
+            /**
+             * Reasonable
+             * @description 不满意时，诉求是否合理（合理则发回重办一次）
+             * @default false
+             */
+            reasonable: boolean;
+            /** Note */
+            note?: string | null;
         };
         /**
          * ReviewDecision
@@ -2942,6 +4778,63 @@ export interface components {
             /** Periods */
             periods?: string[];
         };
+        /**
+         * Satisfaction
+         * @enum {string}
+         */
+        Satisfaction: "satisfied" | "basically_satisfied" | "dissatisfied";
+        /** ScreeningOut */
+        ScreeningOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Person Id
+             * Format: uuid
+             */
+            person_id: string;
+            /** Person Name */
+            person_name: string;
+            /** Category */
+            category: string;
+            /** Category Zh */
+            category_zh: string;
+            /** Village Code */
+            village_code: string;
+            /** Village Name */
+            village_name: string | null;
+            /**
+             * Listed For
+             * Format: date
+             */
+            listed_for: string;
+            /** Period */
+            period: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Status */
+            status: string;
+            /** Status Zh */
+            status_zh: string;
+            /** Reason */
+            reason: string | null;
+            /** Case Id */
+            case_id: string | null;
+            /** Screened At */
+            screened_at: string | null;
+        };
+        /**
+         * ScreeningStatus
+         * @enum {string}
+         */
+        ScreeningStatus: "pending" | "need" | "no_need";
         /** ServiceItemDetail */
         ServiceItemDetail: {
             /** Code */
@@ -3071,6 +4964,21 @@ export interface components {
              */
             recorded_at: string;
         };
+        /** SettingsIn */
+        SettingsIn: {
+            /** Spot Check Target Percent */
+            spot_check_target_percent?: number | null;
+            /** Satisfaction Share Percent */
+            satisfaction_share_percent?: number | null;
+            /** Inspectors Per Stratum */
+            inspectors_per_stratum?: number | null;
+            /** Complaints Per 100 Zero */
+            complaints_per_100_zero?: number | null;
+            /** Weights */
+            weights?: {
+                [key: string]: number;
+            } | null;
+        };
         /** SettlementExceptionOut */
         SettlementExceptionOut: {
             /**
@@ -3097,6 +5005,12 @@ export interface components {
             /** Reason Zh */
             reason_zh: string;
         };
+        /**
+         * StatementBy
+         * @description Who brought the recipient's statement (陈述、申辩) in.
+         * @enum {string}
+         */
+        StatementBy: "recipient" | "guardian";
         /** StatementDetail */
         StatementDetail: {
             /**
@@ -3143,6 +5057,8 @@ export interface components {
             social_amount: string;
             /** Adjustment Amount */
             adjustment_amount: string;
+            /** Clawback Amount */
+            clawback_amount: string;
             /**
              * Computed At
              * Format: date-time
@@ -3185,6 +5101,20 @@ export interface components {
             /** Size */
             size: number;
         };
+        /**
+         * StatementForm
+         * @description The recipient's statement and defence (陈述、申辩), or their express waiver of it.
+         */
+        StatementForm: {
+            by: components["schemas"]["StatementBy"];
+            /** Statement */
+            statement: string;
+            /**
+             * Waived
+             * @default false
+             */
+            waived: boolean;
+        };
         /** StatementLineOut */
         StatementLineOut: {
             /**
@@ -3206,6 +5136,8 @@ export interface components {
             service_month: string;
             /** Kind */
             kind: string;
+            /** Kind Zh */
+            kind_zh: string;
             /** Unit Price */
             unit_price: string;
             /** Quantity */
@@ -3267,6 +5199,8 @@ export interface components {
             social_amount: string;
             /** Adjustment Amount */
             adjustment_amount: string;
+            /** Clawback Amount */
+            clawback_amount: string;
             /**
              * Computed At
              * Format: date-time
@@ -3305,6 +5239,12 @@ export interface components {
          * @enum {string}
          */
         StatementStatus: "draft" | "returned" | "approved" | "paid";
+        /**
+         * StatusChange
+         * @description A recipient's status change, as recorded (by hand, from the roster, or by the monthly review).
+         * @enum {string}
+         */
+        StatusChange: "category_gained" | "category_changed" | "category_lost" | "death" | "moved_within_county" | "moved_out" | "institution" | "own_request" | "review_ineligible";
         /**
          * Step
          * @description The ten steps of 池州方案 四、服务流程, in order.
@@ -3366,13 +5306,21 @@ export interface components {
         };
         /**
          * StopForm
-         * @description Stopping services needs the recipient heard first (陈述申辩) and a written decision.
+         * @description Stopping at the recipient's own signed request (no hearing is owed to a person asking for it).
          */
         StopForm: {
             /** Reason */
             reason: string;
-            /** Hearing Record */
-            hearing_record: string;
+            /**
+             * Requested On
+             * Format: date
+             */
+            requested_on: string;
+            /**
+             * Signed Request
+             * @constant
+             */
+            signed_request: true;
             /**
              * Effective On
              * Format: date
@@ -3529,6 +5477,84 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /**
+         * TaskKind
+         * @enum {string}
+         */
+        TaskKind: "objection_verification" | "objection_change" | "rectification" | "rectification_review" | "complaint_acceptance" | "complaint_resolution" | "complaint_return_visit";
+        /** TaskOut */
+        TaskOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["TaskKind"];
+            /** Kind Zh */
+            kind_zh: string;
+            /** Title */
+            title: string;
+            /**
+             * Subject Id
+             * Format: uuid
+             */
+            subject_id: string;
+            /** Case Id */
+            case_id: string | null;
+            /** County Code */
+            county_code: string;
+            /** Township Code */
+            township_code: string | null;
+            holder_role: components["schemas"]["Role"];
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Due Provisional */
+            due_provisional: boolean;
+            /** Extended */
+            extended: boolean;
+            status: components["schemas"]["TaskStatus"];
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /** Working Days */
+            working_days?: number | null;
+        };
+        /** TaskPage */
+        TaskPage: {
+            /** Items */
+            items: components["schemas"]["TaskOut"][];
+            /** Total */
+            total: number;
+            /**
+             * Total Capped
+             * @default false
+             */
+            total_capped: boolean;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /**
+         * TaskStatus
+         * @enum {string}
+         */
+        TaskStatus: "open" | "done" | "cancelled";
+        /**
+         * TransferForm
+         * @description A move within the county: the case goes to the new village's township.
+         */
+        TransferForm: {
+            /** To Village */
+            to_village: string;
+            /** Reason */
+            reason: string;
+        };
         /** UserIn */
         UserIn: {
             /**
@@ -3596,6 +5622,85 @@ export interface components {
             /** Lead */
             lead?: boolean | null;
         };
+        /** VisitDrawIn */
+        VisitDrawIn: {
+            /** Period */
+            period: string;
+            /** Seed */
+            seed?: string | null;
+        };
+        /** VisitDrawOut */
+        VisitDrawOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Period */
+            period: string;
+            /** Seed */
+            seed: string;
+            /** Percent */
+            percent: number;
+            /** Population */
+            population: number;
+            /** Sampled */
+            sampled: number;
+            /**
+             * Drawn At
+             * Format: date-time
+             */
+            drawn_at: string;
+        };
+        /** VisitIn */
+        VisitIn: {
+            /** Reached */
+            reached: boolean;
+            result?: components["schemas"]["Satisfaction"] | null;
+            /** Comments */
+            comments?: string | null;
+            follow_up?: components["schemas"]["FollowUp"] | null;
+        };
+        /** VisitOut */
+        VisitOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Period */
+            period: string;
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /**
+             * Provider Id
+             * Format: uuid
+             */
+            provider_id: string;
+            /** Village Code */
+            village_code: string;
+            /** Person Name */
+            person_name?: string | null;
+            status: components["schemas"]["VisitStatus"];
+            /** Attempts */
+            attempts: number;
+            result: components["schemas"]["Satisfaction"] | null;
+            /** Comments */
+            comments: string | null;
+            follow_up: components["schemas"]["FollowUp"] | null;
+            /** Follow Up Id */
+            follow_up_id: string | null;
+            /** Visited At */
+            visited_at: string | null;
+        };
+        /**
+         * VisitStatus
+         * @enum {string}
+         */
+        VisitStatus: "pending" | "not_reached" | "done";
         /** WithdrawForm */
         WithdrawForm: {
             /** Reason */
@@ -4457,6 +6562,240 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["StopForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    dismiss_task_cases__case_id__dynamic_dismissal_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DismissForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    propose_change_cases__case_id__dynamic_proposal_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposeForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    record_statement_cases__case_id__dynamic_statement_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatementForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    decide_change_cases__case_id__dynamic_decision_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    acknowledge_change_cases__case_id__dynamic_acknowledgement_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcknowledgeForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    transfer_cases__case_id__dynamic_transfer_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferForm"];
             };
         };
         responses: {
@@ -5643,6 +7982,39 @@ export interface operations {
             503: components["responses"]["Error503"];
         };
     };
+    other_tasks_inbox_other_tasks_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskPage"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
     notifications_inbox_notifications_get: {
         parameters: {
             query?: {
@@ -5733,6 +8105,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StuckPage"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    stuck_other_tasks_supervision_stuck_tasks_get: {
+        parameters: {
+            query?: {
+                reason?: "overdue" | "due_soon";
+                working_days?: number;
+                township_code?: string | null;
+                kind?: components["schemas"]["TaskKind"] | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskPage"];
                 };
             };
             400: components["responses"]["Error400"];
@@ -7072,6 +9481,1838 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProviderDetail"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_events_cases__case_id__status_events_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    record_event_cases__case_id__status_events_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    dynamic_of_cases__case_id__dynamic_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDynamicOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    template_dynamic_roster_template_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    import_roster_dynamic_roster_imports_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_roster_dynamic_roster_imports_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    import_status_dynamic_roster_imports__import_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    import_errors_dynamic_roster_imports__import_id__errors_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    screenings_dynamic_screenings_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["ScreeningStatus"] | null;
+                period?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScreeningOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    record_need_dynamic_screenings__screening_id__need_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                screening_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NeedIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScreeningOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    record_no_need_dynamic_screenings__screening_id__no_need_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                screening_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoNeedIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScreeningOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    report_dynamic_report_get: {
+        parameters: {
+            query: {
+                period: string;
+                level?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRow"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    preview_notices_current_get: {
+        parameters: {
+            query: {
+                village_code: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeLine"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_publications_notices_publications_get: {
+        parameters: {
+            query?: {
+                village_code?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    publish_notices_notices_publications_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    get_publication_notices_publications__publication_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    publication_file_notices_publications__publication_id__file_get: {
+        parameters: {
+            query?: {
+                format?: "pdf" | "xlsx";
+            };
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    object_to_notices_publications__publication_id__objections_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publication_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_objections_objections_get: {
+        parameters: {
+            query?: {
+                undecided?: boolean;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    get_objection_objections__objection_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    decide_objections__objection_id__decision_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    change_done_objections__objection_id__change_done_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_inspectors_checks_inspectors_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectorOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    add_inspector_checks_inspectors_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InspectorIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectorOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    set_active_checks_inspectors__inspector_id__active_post: {
+        parameters: {
+            query: {
+                active: boolean;
+            };
+            header?: never;
+            path: {
+                inspector_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectorOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_draws_checks_draws_get: {
+        parameters: {
+            query: {
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    make_draw_checks_draws_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DrawIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    get_coverage_checks_coverage_get: {
+        parameters: {
+            query: {
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoverageOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_checks_checks_get: {
+        parameters: {
+            query: {
+                year: number;
+                mine?: boolean;
+                pending?: boolean;
+                township_code?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    get_check_checks__record_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    record_result_checks__record_id__result_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckResultIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    add_evidence_checks__record_id__evidence_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_add_evidence_checks__record_id__evidence_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_rectifications_rectifications_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["RectificationStatus"] | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RectificationOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    get_rectification_rectifications__rect_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rect_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RectificationOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    report_rectifications__rect_id__report_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rect_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RectificationReportIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RectificationOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    verification_rectifications__rect_id__verification_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rect_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RectificationVerifyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RectificationOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_complaints_complaints_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["ComplaintStatus"] | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    receive_complaints_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComplaintIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    get_complaint_complaints__complaint_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    accept_complaints__complaint_id__acceptance_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    extend_complaints__complaint_id__extension_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtensionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    reply_complaints__complaint_id__reply_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    return_visit_complaints__complaint_id__return_visit_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnVisitIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplaintOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    draw_visits_draws_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitDrawIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitDrawOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_visits_visits_get: {
+        parameters: {
+            query?: {
+                period?: string | null;
+                status?: components["schemas"]["VisitStatus"] | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    record_visits__visit_id__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_evaluations_evaluations_get: {
+        parameters: {
+            query?: {
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    compute_evaluations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    get_evaluation_evaluations__agreement_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agreement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    export_evaluations__agreement_id__xlsx_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agreement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    get_ledger_ledger_get: {
+        parameters: {
+            query?: {
+                /** @description 村、乡镇或县的代码 */
+                division_code?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    export_ledger_ledger_export_get: {
+        parameters: {
+            query?: {
+                /** @description 村、乡镇或县的代码 */
+                division_code?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    get_overview_oversight_overview_get: {
+        parameters: {
+            query: {
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    get_settings_oversight_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    put_settings_oversight_settings_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             400: components["responses"]["Error400"];

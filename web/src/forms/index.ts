@@ -37,6 +37,8 @@ export const FORMS: Record<string, FormSpec> = {
   withdraw: { ...reason('撤回理由'), danger: true },
   close: { ...reason('结案理由', '如：已转介的服务供给主体均拒绝承接'), danger: true },
   stop_services: { component: StopForm, danger: true },
+  dismiss_task: reason('核实结果：无需变更服务的理由'),
+  acknowledge_change: note('确认说明（选填）'),
   suspend_deadline: reason('暂停计时的理由', '如：等待申请人补充材料'),
   resume_deadline: note('恢复计时说明（选填）'),
   extend_deadline: { component: ExtendForm },
