@@ -17,21 +17,29 @@ import asyncio
 import json
 import tempfile
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+import httpx
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
+from activities.documents.store import DocumentStore
+from activities.oversight.rectifications import open_rectification, submit_report
+from api.deps import Resources
+from api.main import create_app
 from devstack import binaries as devtools
-from devstack.seed import PROVIDERS, seed_demo, user_id
+from devstack.seed import PROVIDERS, VILLAGE, seed_demo, user_id
 from infra.db import Sessions, make_engine, make_sessions
 from infra.migrate import upgrade
+from infra.security import issue_token
 from infra.temporal import data_converter
-from models.payloads.actor import Command
+from models.oversight.tables import RECTIFICATIONS
+from models.payloads.actor import Actor, Command
+from models.payloads.dynamic import StopForm
 from models.payloads.forms import (
     ArchiveForm,
     PlanForm,
@@ -41,26 +49,30 @@ from models.payloads.forms import (
     RespondForm,
     ResumeForm,
     ReviewForm,
-    StopForm,
     SurveyForm,
     SuspendForm,
 )
 from models.payloads.jobs import ReloadInput
 from models.settlement.payloads import ApproveForm, PaymentForm, SettlementStart, TickStart
+from models.tasks.payloads import TaskStart
+from models.tasks.tables import TASKS
 from tests.conftest import SETTINGS, time_skipping
-from tests.flow import APPROVE, ARCHIVE, PLAN, SURVEY
+from tests.flow import APPROVE, ARCHIVE, PLAN, SURVEY, new_person
 from tests.workflows.driver import start_case, step
 from tests.world import add_cases, add_record, at, make_world
 from vocabulary.case import NeedCategory, Role
+from vocabulary.china import CHINA
+from vocabulary.oversight import RectificationSource
 from worker import build_worker
 from workflows import process
 from workflows.calendar_reload import CalendarReloadWorkflow
+from workflows.dynamic import roster_workflow_id
 from workflows.settlement import SettlementTickWorkflow, SettlementWorkflow
 from workflows.settlement_statement import StatementWorkflow, statement_workflow_id
+from workflows.task import TaskWorkflow, task_workflow_id
 from workflows.visibility import SEARCH_ATTRIBUTES
 
 HERE = Path(__file__).resolve().parent / "histories"
-CHINA = timezone(timedelta(hours=8))
 
 
 async def save_runs(client: Client, handle: WorkflowHandle[Any, Any], name: str) -> int:
@@ -104,11 +116,57 @@ async def timers_and_reviews(sessions: Sessions) -> None:
             for _ in range(2):  # two monthly reviews, each a continue-as-new
                 await env.sleep(timedelta(days=32))
             await step(handle, process.STOP, "jiedao", StopForm.model_validate({
-                "reason": "服务对象已入住敬老院集中供养", "hearing_record": "入户听取本人意见，本人同意",
-                "effective_on": "2027-03-01"}))
+                "reason": "本人书面申请停止服务，入住敬老院集中供养", "requested_on": "2027-02-20",
+                "signed_request": True, "effective_on": "2027-03-01"}))
             await handle.result()
             print("case with timers:", await save_runs(env.client, handle, "case-timers"), "runs")
+            await task_ladder(env, sessions, queue)
             print("calendar reload:", await save_runs(env.client, reload, "calendar-reload"), "runs")
+
+
+async def task_ladder(env: WorkflowEnvironment, sessions: Sessions, queue: str) -> None:
+    """A task outside any case (a provider's rectification): its rungs fire, then the report closes it."""
+    world = await make_world(sessions)
+    opened = await env.get_current_time()
+    async with sessions.begin() as s:
+        _, task = await open_rectification(
+            s, source=RectificationSource.SPOT_CHECK, source_id=uuid.uuid4(), provider_id=world.provider_a,
+            county=world.county, township=world.township, case_id=None, requirement="整改服务质量",
+            actor_id=uuid.uuid4(), at=opened)
+    assert task is not None
+    handle = await env.client.start_workflow(TaskWorkflow.run, TaskStart(task_id=task), id=task_workflow_id(task),
+                                             task_queue=queue)
+    await env.sleep(timedelta(days=25))  # reminder, due, overdue
+    async with sessions.begin() as s:
+        subject = (await s.execute(select(TASKS.c.subject_id).where(TASKS.c.id == task))).scalar_one()
+        rect = (await s.execute(select(RECTIFICATIONS).where(RECTIFICATIONS.c.id == subject))).one()
+        await submit_report(s, rect, "已整改", await env.get_current_time())
+    await handle.signal(TaskWorkflow.changed)
+    await asyncio.wait_for(handle.result(), timeout=60)
+    print("task:", await save_runs(env.client, handle, "task"), "runs")
+
+
+async def roster_import(client: Client, sessions: Sessions, queue: str) -> None:
+    """A county's roster of status changes, uploaded through the API: the import workflow and its pages."""
+    settings = SETTINGS.model_copy(update={"task_queue": queue})
+    store = DocumentStore.from_settings(settings, sessions)
+    await store.objects.prepare()
+    app = create_app(settings)
+    app.state.resources = Resources(settings=settings, sessions=sessions, temporal=client, documents=store)
+    officer = Actor(user_id=user_id("minzheng"), role=Role.COUNTY_OFFICER, jurisdiction="341702")
+    today = datetime.now(CHINA).date().isoformat()
+    rows = [("孙新增", new_person()["id_number"], VILLAGE, "特困人员", "新增", today),
+            ("李新增", new_person()["id_number"], VILLAGE, "低保", "新增", today)]
+    data = ("姓名,身份证号码,村(社区)代码,救助类别,变动类型,变动日期\n"
+            + "".join(",".join(r) + "\n" for r in rows)).encode("utf-8-sig")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://record") as http:
+        r = await http.post("/dynamic/roster-imports", files={"file": ("名单.csv", data, "text/csv")},
+                            headers={"Authorization": f"Bearer {issue_token(officer, settings.token_secret, 600)}"})
+        assert r.status_code == 202, r.text
+    handle = client.get_workflow_handle(roster_workflow_id(uuid.UUID(r.json()["id"])))
+    await handle.result()
+    print("roster import:", await save_runs(client, handle, "roster-import"), "runs")
+    await store.close()
 
 
 async def chatty_case_and_settlement(sessions: Sessions) -> None:
@@ -125,6 +183,7 @@ async def chatty_case_and_settlement(sessions: Sessions) -> None:
                 await step(handle, process.REASSIGN, "jiedaolead", ReassignForm(assignee_id=who, reason="轮岗"))
             print("case continued by suggestion:", await save_runs(env.client, handle, "case-suggested"), "runs")
             await settle(env.client, sessions, queue)
+            await roster_import(env.client, sessions, queue)
     finally:
         await env.shutdown()
 
