@@ -20,6 +20,9 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
                                              "text/csv": {"schema": {"type": "string"}}}},
 }
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
+PDF_OR_XLSX_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "PDF 或 XLSX 文件", "content": {"application/pdf": _BINARY, XLSX: _BINARY}},
+}
 PDF_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "PDF 文件", "content": {"application/pdf": _BINARY}},
 }

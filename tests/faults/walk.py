@@ -58,6 +58,7 @@ class Walker:
         self.stack, self.tally, self.patience = stack, tally, patience
         self.tokens = tokens(settings)
         self.run = uuid.uuid4().hex[:6]
+        self.rng = random.Random(len(self.tokens))
 
     async def send(self, http: httpx.AsyncClient, path: str, user: str, body: Any, key: str) -> Any:
         """The request until it is answered (2xx or a refusal); None when it never was within the patience."""
@@ -105,6 +106,7 @@ class Walker:
         self.tally.cases.append(case)
         await self.again(http, "/cases", "jiedao", body, key, opened)
         for path, user, form in STEPS:
+            await asyncio.sleep(self.rng.uniform(0.3, 0.9))  # a person's pace: the faults land mid-walk
             key = f"{self.run}-{n}-{path}"
             answer = await self.send(http, f"/cases/{case}/{path}", user, form, key)
             if answer is None:
@@ -117,8 +119,6 @@ async def inject(stack: Stack, tally: Tally, faults: int, seed: int, done: async
     kinds = ("worker", "temporal", "postgres")
     for i in range(faults):
         await asyncio.sleep(rng.uniform(1.0, 3.0))
-        if done.is_set():
-            return
         kind = kinds[i % len(kinds)]
         down = rng.uniform(1.0, 4.0)
         await {"worker": stack.kill_worker, "temporal": stack.kill_temporal,
