@@ -105,7 +105,8 @@ async def run(settings: Settings) -> None:
     # The SDK core's log lines as JSON like ours, and its metrics for Prometheus when an address is set.
     runtime = worker_runtime(settings.worker_metrics_address)
     client = await connect(settings.temporal_address, settings.temporal_namespace, settings.payload_key,
-                           interceptors=tracing.interceptors(tracing.configure("assistflow-worker")), runtime=runtime)
+                           interceptors=tracing.interceptors(tracing.configure("assistflow-worker")), runtime=runtime,
+                           wait_seconds=300)  # a worker starting while the server restarts waits for it
     sessions = make_sessions(engine)
     documents = DocumentStore.from_settings(settings, sessions)
     await documents.objects.prepare()

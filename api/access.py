@@ -8,7 +8,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.errors import ApiError
+from api.errors import NOT_FOUND, ApiError
 from models.dynamic.tables import CASE_TRANSFERS
 from models.payloads.actor import Actor
 from models.tables import CASES, Case
@@ -40,13 +40,12 @@ def in_scope(actor: Actor, case: Any) -> bool:
 
 
 async def load_case(session: AsyncSession, actor: Actor, case_id: UUID, *, former_ok: bool = False) -> Case:
-    """The case if `actor` may see it. `former_ok`: a township a case was transferred away from (a move within
-    the county) still reads it, and its history."""
+    """The case if `actor` may see it; otherwise 404, the same answer whether it exists or not. `former_ok`: a
+    township a case was transferred away from (a move within the county) still reads it, and its history."""
     case = (await session.execute(select(Case).where(_cases.id == case_id))).scalar_one_or_none()
-    if case is None:
-        raise ApiError(404, "case_not_found", "案件不存在")
-    if not in_scope(actor, case) and not (former_ok and await _held_before(session, actor, case_id)):
-        raise ApiError(403, "out_of_jurisdiction", "案件不在您的管辖范围内")
+    if case is None or (not in_scope(actor, case)
+                        and not (former_ok and await _held_before(session, actor, case_id))):
+        raise ApiError(404, *NOT_FOUND)
     return case
 
 

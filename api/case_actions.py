@@ -9,11 +9,14 @@ from uuid import UUID
 from fastapi import Depends
 
 from api.access import load_case
-from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep
+from api.case_repair import NOT_OPENED, repair_open
+from api.deps import ActorDep, IdempotencyKey, Resources, ResourcesDep, SessionDep
+from api.errors import ApiError
+from api.idempotency import replay, replay_after, request_key
 from api.workflow_calls import take
 from models.payloads.actor import Actor
 from models.payloads.base import Payload
-from models.payloads.case import CaseState, DeadlinePlan, Position
+from models.payloads.case import CaseState, DeadlinePlan, Position, StepResult
 from models.process_schemas import ActionOut
 from models.schemas import StepOut
 from vocabulary.case import Action, Outcome, Step
@@ -55,16 +58,34 @@ def path_of(act: Act[Any]) -> str:
 
 
 class CaseStep:
-    """One person's action on one case: our records are asked first (an unknown or foreign case answers
-    404 / 403 before Temporal is), then the case workflow takes the table row's update."""
+    """One person's action on one case: our records are asked first (an unknown or foreign case answers 404
+    before Temporal is asked), a key already used answers from its durable record, then the case workflow takes
+    the table row's update."""
 
-    def __init__(self, case_id: UUID, actor: Actor, session: Any, resources: Any, key: str | None) -> None:
+    def __init__(self, case_id: UUID, actor: Actor, session: Any, resources: Resources, key: str | None) -> None:
         self.case_id, self.actor, self.session, self.resources, self.key = case_id, actor, session, resources, key
 
     async def __call__(self, act: Act[F], form: F) -> StepOut:
-        await load_case(self.session, self.actor, self.case_id)
+        case = await load_case(self.session, self.actor, self.case_id)
+        request = request_key(self.key, f"{act.action.value} {self.case_id}", self.resources.settings.id_hash_key,
+                              form)
+        answer = await replay(self.session, self.actor, request)
         await self.session.close()  # do not hold a connection while the workflow works
-        return StepOut.of(await take(self.resources, self.case_id, act, self.actor, form, self.key))
+        if answer is not None:
+            return StepOut.of(StepResult.model_validate(answer))
+        try:
+            try:
+                result = await take(self.resources, self.case_id, act, self.actor, form, request)
+            except ApiError as err:
+                if case.status != "open" or err.code not in NOT_OPENED:
+                    raise
+                # Our row says open, the workflow does not know the case: its opening was lost. Repair, retry.
+                await repair_open(self.resources, self.case_id)
+                result = await take(self.resources, self.case_id, act, self.actor, form, request)
+        except ApiError as err:
+            return StepOut.of(StepResult.model_validate(
+                await replay_after(self.resources.sessions, self.actor, request, err)))
+        return StepOut.of(result)
 
 
 async def case_step(case_id: UUID, actor: ActorDep, session: SessionDep, resources: ResourcesDep,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
 from activities.documents.store import DocumentStore
-from api import revocation
+from api import revocation, token_store
 from api.errors import ApiError
 from infra.db import Sessions
-from infra.security import BadToken, read_token_claims
+from infra.security import BadToken, Claims, read_claims
 from models.payloads.actor import Actor
 from models.settings import Settings
 from vocabulary.case import Role
@@ -43,26 +44,44 @@ ResourcesDep = Annotated[Resources, Depends(get_resources)]
 
 
 async def get_session(resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
-    async with resources.sessions() as session:
+    session = resources.sessions()
+    try:
         yield session
+    finally:
+        # Closing after a database outage can fail (the connection is gone): the answer has been decided by
+        # then, so the failure is logged, never turned into a dropped connection.
+        try:
+            await session.close()
+        except Exception as exc:
+            logging.getLogger(__name__).warning("session close failed: %s", type(exc).__name__)
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-async def get_actor(resources: ResourcesDep, token: Annotated[str | None, Depends(_bearer)]) -> Actor:
+async def get_claims(resources: ResourcesDep, token: Annotated[str | None, Depends(_bearer)]) -> Claims:
     if token is None:
         raise ApiError(401, "not_authenticated", "请先登录")
     try:
-        actor, issued_at = read_token_claims(token, resources.settings.token_secret)
+        claims = read_claims(token, resources.settings.token_secret)
     except BadToken:
         raise ApiError(401, "invalid_token", "登录已失效，请重新登录") from None
+    if await token_store.is_revoked(resources.sessions, claims.jti):  # logged out
+        raise ApiError(401, "invalid_token", "登录已失效，请重新登录")
     # Deactivated users and revoked tokens (password reset) are refused on every request; this check stays when
     # the token format changes.
-    found = await revocation.standing(resources.sessions, actor.user_id, resources.settings.revocation_cache_seconds)
-    if not revocation.allows(found, issued_at):
+    found = await revocation.standing(resources.sessions, claims.actor.user_id,
+                                      resources.settings.revocation_cache_seconds)
+    if not revocation.allows(found, claims.issued_at):
         raise ApiError(401, "token_revoked", "账号已停用或登录已失效，请重新登录")
-    return actor
+    return claims
+
+
+ClaimsDep = Annotated[Claims, Depends(get_claims)]
+
+
+async def get_actor(claims: ClaimsDep) -> Actor:
+    return claims.actor
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -11,6 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.faults import bad_value, transient
+from api.field_errors import field_errors, summary
 from policy.accounts import Refusal
 
 log = logging.getLogger(__name__)
@@ -18,9 +20,6 @@ log = logging.getLogger(__name__)
 # Status for each refusal code raised by the case workflow or its activities.
 STATUS_OF_CODE: dict[str, int] = {
     "wrong_role": 403,
-    "out_of_jurisdiction": 403,
-    "not_assigned_provider": 403,
-    "not_own_case": 403,
     "case_not_found": 404,
     "not_eligible": 422,
     "unknown_item": 422,
@@ -31,23 +30,14 @@ STATUS_OF_CODE: dict[str, int] = {
     "unknown_file": 422,
     "system_unavailable": 503,
 }
+# A case the asker may not see answers exactly like a case that does not exist: existence is not revealed.
+NOT_FOUND = ("case_not_found", "案件不存在")
+FOREIGN_CODES = frozenset({"out_of_jurisdiction", "not_assigned_provider", "not_own_case", "case_not_found"})
 
 # Status of each refusal of the account rules (policy/accounts.py); any other is 422.
 STATUS_OF_REFUSAL: dict[str, int] = {
     "wrong_role": 403, "role_not_allowed": 403, "lead_not_allowed": 403, "out_of_jurisdiction": 403,
     "not_self": 403, "user_not_found": 404, "provider_not_found": 404,
-}
-
-_FIELD_ZH = {
-    "missing": "缺少必填项",
-    "extra_forbidden": "不允许的字段",
-    "string_too_short": "内容不能为空",
-    "string_too_long": "内容过长",
-    "string_pattern_mismatch": "格式不正确",
-    "enum": "取值不在允许范围内",
-    "too_short": "数量不足",
-    "too_long": "数量过多",
-    "value_error": "内容不符合要求",
 }
 
 
@@ -59,17 +49,6 @@ class ApiError(Exception):
 
 def _body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"code": code, "message": message, "details": details}
-
-
-def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    out = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
-        kind = str(err.get("type", "value_error"))
-        reason = str(err.get("msg", "")).removeprefix("Value error, ")
-        # The input is not echoed back: it may be an ID number.
-        out.append({"field": loc, "problem": _FIELD_ZH.get(kind, "内容不符合要求"), "type": kind, "reason": reason})
-    return out
 
 
 def install(app: FastAPI) -> None:
@@ -89,20 +68,26 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        fields = _field_errors(exc)
-        names = "、".join(f"{f['field'] or '请求'}({f['problem']})" for f in fields[:5])
+        fields = field_errors(exc)
         REFUSALS.labels("invalid_input", "422").inc()
-        return JSONResponse(_body("invalid_input", f"填写内容有误：{names}", fields), status_code=422)
+        return JSONResponse(_body("invalid_input", summary(fields), fields), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 413:  # api.upload_limit: a body past the upload cap, with its Chinese message
             return JSONResponse(_body("bad_file_size", str(exc.detail)), status_code=413)
-        message = {404: "请求的资源不存在", 405: "不支持该请求方式"}.get(exc.status_code, "请求无法处理")
+        message = {400: "请求内容无法解析（不是有效的 JSON 或表单）", 404: "请求的资源不存在", 405: "不支持该请求方式",
+                   415: "不支持的请求内容类型"}.get(exc.status_code, "请求无法处理")
         return JSONResponse(_body(f"http_{exc.status_code}", message), status_code=exc.status_code)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if bad_value(exc):  # e.g. an integer past the column's range in a path or `offset`
+            return JSONResponse(_body("invalid_input", "填写的数值超出允许范围或格式不正确"), status_code=422)
+        if transient(exc):  # the database or Temporal is down or restarting: nothing was recorded, retry later
+            log.warning("unavailable: %s on %s %s", type(exc).__name__, request.method, request.url.path)
+            return JSONResponse(_body("system_unavailable", "系统暂时不可用，请稍后重试"), status_code=503,
+                                headers={"Retry-After": "5"})
         # The traceback stays in the server log; ID numbers never reach SQL or payloads (only their hash), so
         # no exception text can carry one.
         log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path, exc_info=exc)

@@ -14,6 +14,21 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What an export route declares in the OpenAPI document (with `response_class=Response`): a file, not JSON.
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "导出文件", "content": {XLSX: {"schema": {"type": "string", "format": "binary"}},
+                                             "text/csv": {"schema": {"type": "string"}}}},
+}
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+PDF_OR_XLSX_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "PDF 或 XLSX 文件", "content": {"application/pdf": _BINARY, XLSX: _BINARY}},
+}
+PDF_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "PDF 文件", "content": {"application/pdf": _BINARY}},
+}
+DOCUMENT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "材料文件", "content": {t: _BINARY for t in ("application/pdf", "image/jpeg", "image/png")}},
+}
 
 
 def _cell(value: Any) -> Any:

@@ -14,13 +14,14 @@ from starlette.responses import Response
 
 from activities.documents.store import DocumentStore
 from activities.documents.sweep import sweep
-from api import errors, metrics
+from api import errors, metrics, openapi_doc
 from api.deps import Resources, ResourcesDep, TodayDep
 from api.health import readiness
 from api.observe import ObserveMiddleware
 from api.routes import (
     archive_bundles,
     archives,
+    audit,
     auth,
     calendar,
     case_export,
@@ -31,6 +32,7 @@ from api.routes import (
     document_access,
     documents,
     inbox,
+    persons,
     process,
     services,
     steps,
@@ -104,12 +106,13 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
 
     app = FastAPI(title="assistflow 服务类社会救助", version="0.1.0", lifespan=lifespan)
     errors.install(app)
+    openapi_doc.install(app)
     app.add_middleware(UploadLimit)
     app.add_middleware(ObserveMiddleware)
     for module in (auth, process, cases, steps, services, archives, documents, archive_bundles, document_access,
                    catalog, inbox, supervision, calendar, agreements, settlement, statements, case_records, case_export,
                    directory, users, providers, dynamic_cases, roster, screenings, notices, objections, checks,
-                   rectifications, complaints, visits, evaluations, ledger, overview):
+                   rectifications, complaints, visits, evaluations, ledger, overview, audit, persons):
         app.include_router(module.router)
 
     @app.get("/health", tags=["运维"], summary="健康检查（数据库可用）")
@@ -122,8 +125,13 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
     async def live() -> dict[str, str]:
         return {"status": "ok"}
 
+    ready_body = {"application/json": {"schema": {
+        "type": "object", "required": ["status", "checks"],
+        "properties": {"status": {"type": "string"}, "checks": {"type": "object"}}}}}
+
     @app.get("/health/ready", tags=["运维"], summary="就绪检查：数据库、Temporal、工作进程均可用",
-             responses={503: {"description": "有依赖不可用"}})
+             response_class=JSONResponse, responses={200: {"description": "均可用", "content": ready_body},
+                                                     503: {"description": "有依赖不可用", "content": ready_body}})
     async def ready(res: ResourcesDep) -> JSONResponse:
         found = await readiness(res.sessions, res.temporal, res.settings.task_queue, res.settings.worker_poll_seconds)
         return JSONResponse({"status": "ok" if found.ok else "unavailable", "checks": found.checks},

@@ -1,28 +1,30 @@
 """Calling a workflow from a request: bounded waits, refusals mapped to HTTP, one way for every route.
 
 A person's action on a case is the Workflow Update named after its row in the process table
-(workflows/process.py); the update's id comes from the client's Idempotency-Key, so a repeated request is the
-same update.
+(workflows/process.py). Every attempt is an update of its own id: Temporal remembers a *failed* update under its
+id, so a transient failure must never be what a retry gets back. "Once" is kept by the client's Idempotency-Key,
+bound durably in the step's transaction (api/idempotency.py, activities/case/keys.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
 
-from temporalio.client import WithStartWorkflowOperation, WorkflowUpdateFailedError
+from temporalio.client import RPCTimeoutOrCancelledError, WithStartWorkflowOperation, WorkflowUpdateFailedError
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import Resources
-from api.errors import STATUS_OF_CODE, ApiError
+from api.errors import FOREIGN_CODES, NOT_FOUND, STATUS_OF_CODE, ApiError
 from api.metrics import STEP_ADVANCES
-from models.payloads.actor import Actor, Command
+from models.payloads.actor import Actor, Command, RequestKey
 from models.payloads.base import Payload
 from models.payloads.case import CaseStart, StepResult
 from models.payloads.forms import OpenForm
@@ -33,12 +35,14 @@ from workflows.transitions import Act
 from workflows.visibility import SA_COUNTY, SA_STEP, SA_TOWNSHIP, case_workflow_id
 
 T = TypeVar("T")
+# A refusal's code (vocabulary.refusal.refuse): lower snake case. A Python class name is not one.
+_REFUSAL = re.compile(r"^[a-z][a-z0-9_]*$")
 F = TypeVar("F", bound=Payload)
 
 
-def update_id(actor: Actor, key: str | None) -> str:
-    """A client's Idempotency-Key makes a repeated request the same update, which Temporal runs once."""
-    return f"{actor.user_id}:{key}" if key else str(uuid.uuid4())
+def update_id(actor: Actor, key: str | None = None) -> str:
+    """A fresh id for every attempt (the key itself is never reused as an update id: see the module doc)."""
+    return f"{actor.user_id}:{uuid.uuid4()}"
 
 
 @dataclass(frozen=True)
@@ -65,9 +69,15 @@ async def call_workflow(resources: Resources, call: Callable[[], Awaitable[T]], 
         raise unavailable from None
     except WorkflowUpdateFailedError as err:
         cause = err.cause
-        if isinstance(cause, ApplicationError):
+        if isinstance(cause, ApplicationError) and _REFUSAL.match(cause.type or ""):
             code = cause.type or "refused"
+            if answers.statuses is STATUS_OF_CODE and code in FOREIGN_CODES:
+                raise ApiError(404, *NOT_FOUND) from None
             raise ApiError(answers.statuses.get(code, 409), code, cause.message) from None
+        # Anything else (a Python exception's class name, a timeout) is the system's fault, never the
+        # request's: its text (hosts, ports) is not shown, and the client may retry.
+        raise unavailable from None
+    except RPCTimeoutOrCancelledError:
         raise unavailable from None
     except RPCError as err:
         if err.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
@@ -75,14 +85,14 @@ async def call_workflow(resources: Resources, call: Callable[[], Awaitable[T]], 
         raise unavailable from None
 
 
-async def take(resources: Resources, case_id: UUID, act: Act[F], actor: Actor, form: F, key: str | None
-               ) -> StepResult:
+async def take(resources: Resources, case_id: UUID, act: Act[F], actor: Actor, form: F,
+               request: RequestKey | None = None) -> StepResult:
     """Take the action of table row `act` on a case: its update, with its form (mypy keeps the two matched)."""
     handle = resources.temporal.get_workflow_handle_for(CaseWorkflow.run, case_workflow_id(case_id))
-    command = Command[Any](actor=actor, form=form)
+    command = Command[Any](actor=actor, form=form, request=request)
 
     async def call() -> StepResult:
-        result: StepResult = await handle.execute_update(act.action.value, command, id=update_id(actor, key),
+        result: StepResult = await handle.execute_update(act.action.value, command, id=update_id(actor),
                                                          result_type=StepResult)
         return result
 
@@ -100,7 +110,8 @@ async def counted(action: str, answer: Awaitable[StepResult]) -> StepResult:
     return result
 
 
-async def open_case(resources: Resources, case_id: UUID, actor: Actor, form: OpenForm, key: str | None) -> StepResult:
+async def open_case(resources: Resources, case_id: UUID, actor: Actor, form: OpenForm,
+                    request: RequestKey | None = None) -> StepResult:
     start = WithStartWorkflowOperation(
         CaseWorkflow.run,
         CaseStart(case_id=case_id),
@@ -116,8 +127,8 @@ async def open_case(resources: Resources, case_id: UUID, actor: Actor, form: Ope
 
     async def call() -> StepResult:
         result: StepResult = await resources.temporal.execute_update_with_start_workflow(
-            process.OPEN.action.value, Command[OpenForm](actor=actor, form=form),
-            start_workflow_operation=start, id=update_id(actor, key), result_type=StepResult,
+            process.OPEN.action.value, Command[OpenForm](actor=actor, form=form, request=request),
+            start_workflow_operation=start, id=update_id(actor), result_type=StepResult,
         )
         return result
 

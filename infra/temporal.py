@@ -6,10 +6,12 @@ database and UI in plain text. Search attributes are never encoded, so they carr
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import dataclasses
 import logging
 import os
+import time
 from collections.abc import Sequence
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -59,11 +61,19 @@ def data_converter(payload_key: str) -> DataConverter:
 
 
 async def connect(address: str, namespace: str, payload_key: str, *, interceptors: Sequence[Interceptor] = (),
-                  runtime: Runtime | None = None) -> Client:
+                  runtime: Runtime | None = None, wait_seconds: float = 0.0) -> Client:
     """`interceptors`: tracing (infra/tracing.py), also used by workers built on this client. `runtime`: the
-    worker's, exporting the SDK's metrics to Prometheus."""
-    return await Client.connect(address, namespace=namespace, data_converter=data_converter(payload_key),
-                                interceptors=interceptors, runtime=runtime)
+    worker's, exporting the SDK's metrics to Prometheus. With `wait_seconds`, a server not reachable yet
+    (restarting, starting with us) is waited for instead of failing the process at once."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return await Client.connect(address, namespace=namespace, data_converter=data_converter(payload_key),
+                                        interceptors=interceptors, runtime=runtime)
+        except RuntimeError:
+            if time.monotonic() >= deadline:
+                raise
+            await asyncio.sleep(1.0)
 
 
 def worker_runtime(metrics_address: str | None) -> Runtime:

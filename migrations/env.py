@@ -13,6 +13,7 @@ import models.documents.tables
 import models.dynamic.tables
 import models.oversight.complaint_tables
 import models.oversight.tables
+import models.security_tables
 import models.settlement.tables
 import models.tables
 import models.tasks.tables  # noqa: F401

@@ -13,18 +13,19 @@ from models.payloads.case import Position, StepResult
 from models.process_schemas import ActionOut
 from policy import idnumber
 from vocabulary.case import Channel, DocumentKind, Step
+from vocabulary.china import CHINA
 from vocabulary.people import Category, Condition
 
 _ID_PROBLEM = {
     "format": "身份证号码应为18位，前17位为数字，末位为数字或X",
     "check_digit": "身份证号码校验位错误，请核对",
-    "birth_date": "身份证号码中的出生日期无效",
+    "birth_date": "身份证号码中的出生日期无效（不是有效日期，或晚于今天）",
 }
 
 
 def _valid_id_number(value: str) -> str:
     try:
-        idnumber.parse(value)
+        idnumber.parse(value, today=datetime.now(CHINA).date())
     except idnumber.InvalidIdNumber as exc:
         raise ValueError(_ID_PROBLEM[str(exc)]) from None
     return idnumber.normalize(value)

@@ -66,7 +66,16 @@ class Settings(BaseSettings):
     # An object stored by an upload that never committed its row is removed after this long.
     document_orphan_grace_seconds: int = Field(default=3600, ge=0)
 
-    token_ttl_hours: int = 8
+    # Access tokens are short-lived; a refresh token (rotated at each use, revoked at logout) keeps a working day
+    # going without typing the password again.
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # Login throttling, per username and per client address, counted in PostgreSQL (all API processes agree):
+    # this many failures within the window lock further attempts for the lockout.
+    login_failures_per_user: int = Field(default=5, ge=1)
+    login_failures_per_address: int = Field(default=20, ge=1)
+    login_window_minutes: int = Field(default=15, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
     # How stale an API process's view of a user's standing (active, tokens revoked) may be.
     revocation_cache_seconds: float = Field(default=5.0, ge=0, le=300)
     # How long the API waits for the case workflow to accept or refuse a step before answering 503.

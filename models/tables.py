@@ -168,6 +168,10 @@ class AuditEntry(SQLModel, table=True):
     before: dict[str, Any] | None = json_column(nullable=True)
     after: dict[str, Any] | None = json_column(nullable=True)
     at: datetime = tz_column()
+    # The hash chain (tamper evidence): set by the database on insert (trigger audit_chain, migration 0009), each
+    # row's hash covering its content and the previous row's hash; infra/audit_chain.py verifies it.
+    chain_seq: int | None = Field(default=None, unique=True)
+    row_hash: str | None = Field(default=None, max_length=64)
 
 
 def table_of(model: type[SQLModel]) -> Table:

@@ -33,7 +33,8 @@ def normalize(raw: str) -> str:
     return raw.strip().upper()
 
 
-def parse(raw: str) -> IdFacts:
+def parse(raw: str, today: date | None = None) -> IdFacts:
+    """The facts an ID number carries; `today` (when given) refuses a birth date after it."""
     number = normalize(raw)
     if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise InvalidIdNumber("format")
@@ -43,7 +44,7 @@ def parse(raw: str) -> IdFacts:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
         raise InvalidIdNumber("birth_date") from exc
-    if born.year < 1900:
+    if born.year < 1900 or (today is not None and born > today):
         raise InvalidIdNumber("birth_date")
     return IdFacts(number[:6], born, "male" if int(number[16]) % 2 else "female")
 

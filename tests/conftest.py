@@ -101,6 +101,19 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     await env.shutdown()
 
 
+@pytest.fixture(scope="session")
+async def short_runs() -> AsyncIterator[WorkflowEnvironment]:
+    """A dev server that suggests continue-as-new every 20 events: a case moves to a new run every few steps
+    (the way to test what a case carries from run to run)."""
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=devtools.temporal_cli(), search_attributes=SEARCH_ATTRIBUTES,
+        data_converter=data_converter(SETTINGS.payload_key), dev_server_log_level="error",
+        dev_server_extra_args=["--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=20"],
+    )
+    yield env
+    await env.shutdown()
+
+
 def _faketime_library() -> str:
     found = sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1"))
     if not found:

@@ -46,6 +46,7 @@ from workflows.transitions import Act
 from workflows.visibility import case_id_of, search_attributes
 
 RECENT_UPDATES = 64
+UNAVAILABLE = "system_unavailable"  # a transient fault: the API answers 503 and nothing is recorded
 _STEP_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=6)
 # The workflow's own work (escalation, review, recomputation) gets a bounded number of attempts; then the case
 # is marked blocked and waits for a supervisor's retry instead of looking silently alive.
@@ -106,7 +107,8 @@ class CaseWorkflow:
             moved = transitions.move(act, state, cmd, workflow.now())
             t = Transition(case_id=state.case_id, seq=state.seq + 1, action=act.action, actor=cmd.actor,
                            before=state.position, after=moved.position, at=workflow.now())
-            saved = await self._write(act.writes, StepRecord[Any](transition=t, form=cmd.form))
+            saved = await self._write(act.writes, StepRecord[Any](transition=t, form=cmd.form,
+                                                                     request=cmd.request))
             if saved.hearing_until is not None and moved.proposal is not None:  # the notice went out
                 moved = moved.model_copy(update={"proposal": moved.proposal.model_copy(
                     update={"hearing_until": saved.hearing_until})})
@@ -145,9 +147,10 @@ class CaseWorkflow:
         t = Transition(case_id=state.case_id, seq=1, action=act.action, actor=cmd.actor, before=None,
                        after=state.position, at=workflow.now())
         try:
-            saved = await self._write(act.writes, StepRecord[Any](transition=t, form=cmd.form))
-        except ApplicationError:
-            self._open_failed = True  # e.g. the person already has an open case: this workflow ends empty
+            saved = await self._write(act.writes, StepRecord[Any](transition=t, form=cmd.form,
+                                                                  request=cmd.request))
+        except ApplicationError as refusal:  # e.g. an open case already: it ends empty; transient: a retry opens
+            self._open_failed = refusal.type != UNAVAILABLE
             raise
         self._set_state(state.model_copy(update={"recent_update_ids": [update_id()]}), saved.deadline)
         return answer(t, saved)
@@ -155,15 +158,14 @@ class CaseWorkflow:
     async def _write(self, writes: Any, record: StepRecord[Any]) -> StepSaved:
         try:
             saved: StepSaved = await workflow.execute_local_activity_method(
-                writes, record, start_to_close_timeout=timedelta(seconds=10), retry_policy=_STEP_RETRY,
-            )
+                writes, record, start_to_close_timeout=timedelta(seconds=10), retry_policy=_STEP_RETRY)
             return saved
         except ActivityError as err:
             # Fail only this update: the case stays where it was and the caller sees why.
             cause = err.cause
             if isinstance(cause, ApplicationError) and cause.non_retryable:
                 raise refuse(cause.type or "refused", cause.message) from None
-            raise refuse("system_unavailable", "系统暂时无法保存，请稍后重试") from None
+            raise refuse(UNAVAILABLE, "系统暂时无法保存，请稍后重试") from None
 
     def _set_state(self, state: CaseState, plan: DeadlinePlan | None) -> None:
         """Take a new state and deadline; rungs already fired stay fired while the deadline is the same one."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 
-from activities.case.saving import claim, project
+from activities.case.saving import claim_step, keep_answer, project, written_at
 from activities.deadlines.plan import current_plan
 from infra.db import Sessions
 from models.case_tables import Application
@@ -25,7 +25,7 @@ class ApplicationActivities(CaseActivities):
         t, form = record.transition, record.form
         try:
             async with self._sessions.begin() as session:
-                if await claim(session, t, form):
+                if await claim_step(session, record):
                     p = t.after
                     session.add(Case(
                         id=t.case_id, person_id=form.person_id, channel=form.channel.value,
@@ -39,11 +39,14 @@ class ApplicationActivities(CaseActivities):
                         need_description=form.need_description, submitted_by=t.actor.user_id,
                         submitted_at=t.at,
                     ))
+                    at = t.at
                     plan = await project(session, t, form)  # the intake and registration deadlines start
+                    await keep_answer(session, record, StepSaved(at=t.at, deadline=plan))
                 else:
                     _, plan = await current_plan(session, t.case_id, t.at)
+                    at = await written_at(session, t)
         except IntegrityError as err:
             if "uq_cases_open_person" in str(err.orig):
                 raise refuse("duplicate_open_case", "该服务对象已有正在办理的案件，不能重复申请") from None
             raise
-        return StepSaved(at=t.at, deadline=plan)
+        return StepSaved(at=at, deadline=plan)

@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from activities.case.saving import claim, project
+from activities.case.saving import claim_step, keep_answer, project, written_at
 from activities.deadlines.plan import current_plan
 from infra.db import Sessions
 from models.case_tables import ARCHIVES, Archive, ArchiveDocument
@@ -36,7 +36,7 @@ class ArchivingActivities(CaseActivities):
         provider_id = t.actor.provider_id
         assert provider_id is not None
         async with self._sessions.begin() as session:
-            if await claim(session, t, form):
+            if await claim_step(session, record):
                 await self._check_files(session, record)
                 rows = [{"case_id": t.case_id, "kind": d.kind.value, "file_id": d.file_id,
                          "missing_reason": d.missing_reason, "updated_at": t.at} for d in form.documents]
@@ -53,11 +53,13 @@ class ArchivingActivities(CaseActivities):
                                     created_by=t.actor.user_id, created_at=t.at))
                 await session.flush()
                 plan = await project(session, t, form, service_no=service_no)
+                await keep_answer(session, record, StepSaved(at=t.at, service_no=service_no, deadline=plan))
             else:  # a retry of a step already written: answer with the number it got then
                 service_no = (await session.execute(
                     select(ARCHIVES.c.service_no).where(ARCHIVES.c.case_id == t.case_id)
                 )).scalar_one()
                 _, plan = await current_plan(session, t.case_id, t.at)
+                return StepSaved(at=await written_at(session, t), service_no=service_no, deadline=plan)
         return StepSaved(at=t.at, service_no=service_no, deadline=plan)
 
     async def _check_files(self, session: AsyncSession, record: StepRecord[ArchiveForm]) -> None:

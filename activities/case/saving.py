@@ -8,17 +8,20 @@ there and writes nothing again, answering with the deadline as it stands.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from activities.case.keys import bind_key
 from activities.deadlines.plan import current_plan, next_deadline
 from infra.db import Sessions
 from models.payloads.base import Payload
-from models.payloads.case import DeadlinePlan
+from models.payloads.case import DeadlinePlan, StepResult
 from models.payloads.jobs import StepRecord, StepSaved, Transition
+from models.security_tables import IDEMPOTENCY_KEYS
 from models.tables import AUDIT, CASES, AuditEntry, Case
 from vocabulary.case import Action
 
@@ -46,6 +49,29 @@ async def claim(session: AsyncSession, t: Transition, form: Payload | None = Non
     return (await session.execute(stmt)).first() is not None
 
 
+async def claim_step(session: AsyncSession, record: StepRecord[Any]) -> bool:
+    """`claim`, and the client's Idempotency-Key bound to this step in the same transaction. A key already bound
+    to another step refuses this one (non-retryable): the request was applied before, the API answers with the
+    original result from the key's row."""
+    if not await claim(session, record.transition, record.form):
+        return False
+    await bind_key(session, record)
+    return True
+
+
+async def keep_answer(session: AsyncSession, record: StepRecord[Any], saved: StepSaved) -> None:
+    """The answer the client's key replays: exactly what the workflow answers this step with."""
+    request, t = record.request, record.transition
+    if request is None:
+        return
+    plan = saved.deadline
+    answer = StepResult(case_id=t.case_id, seq=t.seq, position=t.after, at=saved.at, service_no=saved.service_no,
+                        due_on=plan.due_on if plan else None, due_provisional=bool(plan and plan.provisional))
+    await session.execute(update(IDEMPOTENCY_KEYS).where(
+        IDEMPOTENCY_KEYS.c.user_id == t.actor.user_id, IDEMPOTENCY_KEYS.c.key == request.key,
+    ).values(answer=answer.model_dump(mode="json")))
+
+
 async def project(
     session: AsyncSession, t: Transition, form: Payload | None = None, **extra: Any
 ) -> DeadlinePlan | None:
@@ -69,9 +95,20 @@ async def save_step(sessions: Sessions, record: StepRecord[Any], writes: Writes 
     """One step in one transaction: the audit row, the step's own writes, the projection and its deadline."""
     t, form = record.transition, record.form
     async with sessions.begin() as session:
-        if await claim(session, t, form):
+        if await claim_step(session, record):
             extra = (await writes(session) or {}) if writes is not None else {}
             plan = await project(session, t, form, **extra)
-        else:  # written by an earlier attempt: answer with the deadline as it stands
+            saved = StepSaved(at=t.at, deadline=plan)
+            await keep_answer(session, record, saved)
+        else:  # written by an earlier attempt: answer with what it wrote (its time) and the deadline as it stands
             _, plan = await current_plan(session, t.case_id, t.at)
-    return StepSaved(at=t.at, deadline=plan)
+            saved = StepSaved(at=await written_at(session, t), deadline=plan)
+    return saved
+
+
+async def written_at(session: AsyncSession, t: Transition) -> datetime:
+    """When the step was written: a workflow task re-run after a worker died takes the update again with a new
+    `now`, but the answer (and the client's key) keep the time the step was really written."""
+    at: datetime = (await session.execute(select(AUDIT.c.at).where(
+        AUDIT.c.case_id == t.case_id, AUDIT.c.seq == t.seq))).scalar_one()
+    return at

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from api import workflow_calls
 from api.deps import Resources
 from api.errors import ApiError
+from api.idempotency import request_key
 from models.accounts import ReleasedCase
 from models.payloads.actor import Actor
 from models.payloads.forms import ReassignForm
@@ -26,7 +27,7 @@ from workflows import process
 
 RELEASE_REASON = "经办人账号已停用，案件退回乡镇(街道)待办队列"
 # Already released, or closed meanwhile: nothing left to do for that case.
-_DONE = frozenset({"not_assigned", "case_closed"})
+_DONE = frozenset({"not_assigned", "case_closed", "already_applied"})
 
 
 async def open_cases_of(resources: Resources, user_id: UUID) -> list[UUID]:
@@ -47,8 +48,11 @@ async def release_cases(resources: Resources, actor: Actor, user_id: UUID) -> li
     async def one(case_id: UUID) -> ReleasedCase:
         async with gate:
             try:
-                await workflow_calls.take(resources, case_id, process.REASSIGN, actor, form,
-                                          f"release:{user_id}:{case_id}:{stamp}")
+                # The key makes a repeated release of the same revocation one reassignment (bound durably
+                # with the step; a second attempt is refused as already applied).
+                request = request_key(f"release:{user_id}:{case_id}:{stamp}", f"reassign {case_id}",
+                                      resources.settings.id_hash_key, form)
+                await workflow_calls.take(resources, case_id, process.REASSIGN, actor, form, request)
             except ApiError as err:
                 if err.code in _DONE:
                     return ReleasedCase(case_id=case_id, ok=True)

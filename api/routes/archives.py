@@ -20,6 +20,7 @@ from api.bundles import file_cover
 from api.deps import ActorDep, ResourcesDep, SessionDep, require
 from api.documents import disposition, record_access, store_call, upload_document, visible_case
 from api.errors import ApiError
+from api.exports import PDF_RESPONSES
 from models.case_tables import ARCHIVE_DOCUMENTS, Archive, ArchiveDocument
 from models.documents.schemas import ArchiveEntryIn, DocumentOut
 from models.documents.tables import DOCUMENTS
@@ -96,7 +97,8 @@ async def replace_entry(case_id: UUID, kind: DocumentKind, body: ArchiveEntryIn,
                       created_at=archive.created_at, documents=await _entries(session, case_id))
 
 
-@router.get("/bundle", summary="整份档案合订本（PDF：封面含服务号、姓名、材料目录，随后为各项材料）")
+@router.get("/bundle", summary="整份档案合订本（PDF：封面含服务号、姓名、材料目录，随后为各项材料）",
+            response_class=Response, responses=PDF_RESPONSES)
 async def bundle(case_id: UUID, actor: ActorDep, session: SessionDep, resources: ResourcesDep) -> Response:
     if actor.role is Role.APPLICANT:
         raise ApiError(403, "wrong_role", "您的角色无权打印档案合订本")

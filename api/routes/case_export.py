@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 
 from api.access import case_scope
 from api.deps import ActorDep, SessionDep, require
-from api.exports import XLSX, csv_bytes, download, xlsx_bytes
+from api.exports import EXPORT_RESPONSES, XLSX, csv_bytes, download, xlsx_bytes
 from models.tables import CASES, DIVISIONS, PERSONS, USERS
 from vocabulary.case import Role, Step
 from vocabulary.china import CHINA
@@ -30,7 +30,8 @@ def _when(at: datetime | None) -> str | None:
     return at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M") if at else None
 
 
-@router.get("/cases", summary="导出案件列表（与案件列表相同的筛选条件；XLSX 或 CSV）")
+@router.get("/cases", summary="导出案件列表（与案件列表相同的筛选条件；XLSX 或 CSV）", response_class=Response,
+            responses=EXPORT_RESPONSES)
 async def export_cases(
     actor: ActorDep,
     session: SessionDep,

@@ -8,19 +8,22 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import workflow_calls
-from api.access import case_scope, check_village, load_case
+from api.access import case_scope, check_village, in_scope, load_case
 from api.accounts.divisions import require_division
 from api.case_actions import available_actions
 from api.case_rows import CASE_COLUMNS, public, read_case
 from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, require
 from api.errors import ApiError
-from api.people import upsert_person, village_of
+from api.idempotency import case_of, replay, replay_after, request_key
+from api.people import refresh_person, register_person, village_of
 from models.case_tables import MATERIALS_REQUESTS, Closure
+from models.payloads.actor import Actor
 from models.payloads.forms import OpenForm
 from models.schemas import CaseCreate, CaseDetail, CasePage, CasePublic, ClosureOut, HistoryEntry
-from models.tables import AUDIT, CASES, PERSONS, USERS, Case
+from models.tables import AUDIT, CASES, PERSONS, USERS
 from vocabulary.case import Action, CaseStatus, Channel, Role, Step
 
 router = APIRouter(prefix="/cases", tags=["案件"])
@@ -33,10 +36,9 @@ async def create_case(
     require(actor, Role.APPLICANT, Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_WORKER)
     if body.channel is Channel.MONITORING:
         raise ApiError(422, "monitoring_via_screening", "动态监测新纳入对象的服务需求请在需求摸排清单中登记")
+    request = request_key(key, "open", resources.settings.id_hash_key, body)
+    await replay(session, actor, request)  # the same key with another request: 422 before anything else
     case_id = uuid.uuid5(uuid.NAMESPACE_URL, f"assistflow:case:{actor.user_id}:{key}") if key else uuid.uuid4()
-    if key and (await session.get(Case, case_id)) is not None:  # the same form submitted again
-        response.status_code = 200
-        return CasePublic.model_validate(public(await read_case(session, case_id)))
     if actor.role is Role.APPLICANT:
         if body.person is not None or actor.person_id is None or body.channel is Channel.DISCOVERY:
             raise ApiError(422, "applicant_self_only", "申请人只能以本人身份通过窗口或线上提出申请")
@@ -49,19 +51,37 @@ async def create_case(
             raise ApiError(403, "wrong_role", "主动发现应由村(社区)社会救助协理员上报")
         check_village(actor, body.person.village_code)
         await require_division(session, body.person.village_code)  # no case in a phantom village
-        person_id = await upsert_person(session, resources.settings, body.person)
+        person_id = await register_person(session, resources.settings, body.person)
         village = body.person.village_code
-    existing = (await session.execute(
-        select(_c.id).where(_c.person_id == person_id, _c.status == CaseStatus.OPEN.value)
-    )).scalar_one_or_none()
-    if existing is not None:
-        raise ApiError(409, "duplicate_open_case", "该服务对象已有正在办理的案件，不能重复申请",
-                       {"case_id": str(existing)})
+    await _refuse_a_second_open_case(session, actor, person_id, case_id)
     await session.close()  # do not hold a connection while the workflow works
     form = OpenForm(person_id=person_id, village_code=village, channel=body.channel,
                     need_description=body.need_description)
-    await workflow_calls.open_case(resources, case_id, actor, form, key)
+    # Always through the workflow, even for a retried key: the answer reflects the workflow (a case row whose
+    # open was lost is opened now), never a row alone.
+    try:
+        await workflow_calls.open_case(resources, case_id, actor, form, request)
+        created = True
+    except ApiError as err:
+        replayed = await replay_after(resources.sessions, actor, request, err)
+        case_id, created = case_of(replayed), False
+    if created and body.person is not None:
+        await refresh_person(session, person_id, body.person)
+    if not created:
+        response.status_code = 200  # the same request again: the same case back
     return CasePublic.model_validate(public(await read_case(session, case_id)))
+
+
+async def _refuse_a_second_open_case(session: AsyncSession, actor: Actor, person_id: UUID, case_id: UUID) -> None:
+    """One open case per person. The open case is named only to someone who may see it: a refusal never reveals
+    another township's case."""
+    existing = (await session.execute(
+        select(CASES).where(_c.person_id == person_id, _c.status == CaseStatus.OPEN.value)
+    )).first()
+    if existing is None or existing.id == case_id:
+        return
+    details = {"case_id": str(existing.id)} if in_scope(actor, existing) else None
+    raise ApiError(409, "duplicate_open_case", "该服务对象已有正在办理的案件，不能重复申请", details)
 
 
 @router.get("", summary="案件列表（按环节、乡镇、村、经办人筛选，分页）")

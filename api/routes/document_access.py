@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 
 from api.deps import ActorDep, SessionDep, require
 from api.errors import ApiError
-from api.exports import XLSX, csv_bytes, download, xlsx_bytes
+from api.exports import EXPORT_RESPONSES, XLSX, csv_bytes, download, xlsx_bytes
 from models.case_tables import ARCHIVES
 from models.documents.schemas import AccessOut, AccessPage
 from models.documents.tables import DOCUMENT_ACCESSES, DOCUMENTS
@@ -75,7 +75,8 @@ async def list_accesses(
     return AccessPage(items=[_out(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
-@router.get("/export", summary="导出材料查看记录（XLSX 或 CSV，与筛选条件一致）")
+@router.get("/export", summary="导出材料查看记录（XLSX 或 CSV，与筛选条件一致）", response_class=Response,
+            responses=EXPORT_RESPONSES)
 async def export_accesses(
     actor: ActorDep, session: SessionDep, format: Literal["xlsx", "csv"] = "xlsx", case_id: UUID | None = None,
     user_id: UUID | None = None, action: AccessAction | None = None, since: datetime | None = None,

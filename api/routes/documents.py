@@ -19,6 +19,7 @@ from api.access import case_scope
 from api.deps import ActorDep, ResourcesDep, SessionDep, require
 from api.documents import document_out, listing, respond, upload_document, visible_case
 from api.errors import ApiError
+from api.exports import DOCUMENT_RESPONSES
 from models.documents.schemas import DocumentOut
 from models.documents.tables import DOCUMENTS
 from models.payloads.actor import Actor
@@ -75,7 +76,8 @@ async def get_document(case_id: UUID, document_id: UUID, actor: ActorDep, sessio
 
 
 @router.get("/cases/{case_id}/documents/{document_id}/content",
-            summary="查看(inline)或下载(download=true)一份材料；每次查看、下载都留有记录")
+            summary="查看(inline)或下载(download=true)一份材料；每次查看、下载都留有记录",
+            response_class=Response, responses=DOCUMENT_RESPONSES)
 async def document_content(case_id: UUID, document_id: UUID, actor: ActorDep, session: SessionDep,
                            resources: ResourcesDep, download: bool = False) -> Response:
     row = await _case_document(session, actor, case_id, document_id)
@@ -98,7 +100,8 @@ async def get_any_document(document_id: UUID, actor: ActorDep, session: SessionD
     return document_out(await _any_document(session, actor, document_id))
 
 
-@router.get("/documents/{document_id}/content", summary="按编号查看或下载一份材料；留有记录")
+@router.get("/documents/{document_id}/content", summary="按编号查看或下载一份材料；留有记录",
+            response_class=Response, responses=DOCUMENT_RESPONSES)
 async def any_document_content(document_id: UUID, actor: ActorDep, session: SessionDep, resources: ResourcesDep,
                                download: bool = False) -> Response:
     row = await _any_document(session, actor, document_id)

@@ -15,7 +15,7 @@ from api import workflow_calls
 from api.access import case_scope, load_case
 from api.deps import ActorDep, Resources, ResourcesDep, SessionDep, TodayDep, require
 from api.errors import ApiError
-from api.exports import XLSX, csv_bytes, download, xlsx_bytes
+from api.exports import EXPORT_RESPONSES, XLSX, csv_bytes, download, xlsx_bytes
 from api.supervision_query import COUNT_CAP, StuckFilter, stuck_page
 from api.task_query import TaskPage, stuck_tasks
 from models.payloads.actor import Actor
@@ -108,7 +108,8 @@ _HEADERS = ("案件编号", "关注原因", "服务对象", "乡镇(街道)", "�
             "逾期/剩余/未办理工作日", "到期日为暂算", "受阻原因", "最近办理时间")
 
 
-@router.get("/stuck/export", summary="导出当前筛选结果（XLSX 或 CSV）")
+@router.get("/stuck/export", summary="导出当前筛选结果（XLSX 或 CSV）", response_class=Response,
+            responses=EXPORT_RESPONSES)
 async def export_stuck(
     f: FilterDep, actor: ActorDep, session: SessionDep, today: TodayDep, format: Literal["xlsx", "csv"] = "xlsx"
 ) -> Response:

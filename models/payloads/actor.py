@@ -24,8 +24,18 @@ class Actor(Payload):
 FormT = TypeVar("FormT", bound=Payload)
 
 
+class RequestKey(Payload):
+    """A client's Idempotency-Key bound to the operation and a keyed fingerprint of the request. The step's
+    activity keeps it with the answer, in the same transaction as the audit row: the key then means "once"."""
+
+    key: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    operation: Annotated[str, StringConstraints(max_length=200)]
+    fingerprint: Annotated[str, StringConstraints(max_length=64)]
+
+
 class Command(Payload, Generic[FormT]):
     """An update's input: who asks and their form (one form type per action, workflows/process.py)."""
 
     actor: Actor
     form: FormT
+    request: RequestKey | None = None

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import Field, StringConstraints
 
-from models.payloads.actor import Actor, FormT
+from models.payloads.actor import Actor, FormT, RequestKey
 from models.payloads.base import Payload
 from models.payloads.case import DeadlinePlan, Position
 from models.payloads.dynamic import EventRef
@@ -32,6 +32,7 @@ class StepRecord(Payload, Generic[FormT]):
 
     transition: Transition
     form: FormT
+    request: RequestKey | None = None  # the client's key, kept with the answer in the step's transaction
 
 
 class StepSaved(Payload):

@@ -18,7 +18,8 @@ from models.payloads.case import DeadlinePlan
 from vocabulary.case import Rung
 from vocabulary.settlement import FileKind, FundCheckStatus, StatementStatus
 
-Period = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+# Years 2000-2099: a settlement period before or after that is a typo, and year 0 breaks date arithmetic.
+Period = Annotated[str, StringConstraints(pattern=r"^20\d{2}-(0[1-9]|1[0-2])$")]
 CountyCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
 # A purchaser (服务购买主体, 001 三(三)) is a county (6 digits) or a township / street (9 digits).
 PurchaserCode = Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3})?$")]

@@ -29,11 +29,14 @@ class ServiceItemIn(Schema):
 
 
 class ServiceItemPatch(Schema):
-    category: Annotated[str, StringConstraints(pattern=r"^(care|living|wellbeing)$")] | None = None
-    name: Label | None = None
-    unit: Annotated[str, StringConstraints(pattern=r"^(visit|hour|meal|month)$")] | None = None
-    government_funded: bool | None = None
-    overlaps_benefits: list[Benefit] | None = Field(default=None, max_length=3)
+    """Only the fields sent change; none may be set to null (every column is required), so the schema does not
+    allow null either: an omitted field keeps its value."""
+
+    category: Annotated[str, StringConstraints(pattern=r"^(care|living|wellbeing)$")] = None  # type: ignore[assignment]
+    name: Label = None  # type: ignore[assignment]
+    unit: Annotated[str, StringConstraints(pattern=r"^(visit|hour|meal|month)$")] = None  # type: ignore[assignment]
+    government_funded: bool = None  # type: ignore[assignment]
+    overlaps_benefits: list[Benefit] = Field(default=None, max_length=3)  # type: ignore[arg-type]
 
 
 class FeeIn(Schema):

@@ -14,12 +14,12 @@ async def test_decline_sends_the_case_back_to_referral(api: Api) -> None:
     assert no_reason.status_code == 422
     declined = await api.ok(f"/cases/{case}/referral/response", "fuwu", {"accept": False, "reason": "本月人手已满"})
     assert (declined["step"], declined["holder_role"], declined["provider_id"]) == ("referral", "township_worker", None)
-    assert (await api.get(f"/cases/{case}", "fuwu")).status_code == 403  # no longer its case
+    assert (await api.get(f"/cases/{case}", "fuwu")).status_code == 404  # no longer its case: as if absent
     same = await api.post(f"/cases/{case}/referral", "jiedao", {"provider_id": PROVIDER_A})
     assert (same.status_code, same.json()["code"]) == (409, "provider_declined")
     await api.ok(f"/cases/{case}/referral", "jiedao", {"provider_id": PROVIDER_B})
     other = await api.post(f"/cases/{case}/referral/response", "fuwu", {"accept": True})
-    assert other.status_code == 403
+    assert other.status_code == 404
     accepted = await api.ok(f"/cases/{case}/referral/response", "fuwu2", {"accept": True})
     assert (accepted["step"], accepted["provider_id"]) == ("service", PROVIDER_B)
 

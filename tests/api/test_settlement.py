@@ -102,7 +102,7 @@ async def test_return_rerun_approve_export_and_pay(http: Http, world: World, ses
     assert (await http.ok("GET", "/statements", world.officer, period="2026-10"))["total"] == 2
     sid, version = mine[0]["id"], mine[0]["version"]
     assert Decimal(mine[0]["total_amount"]) == Decimal("180.00")  # 2 cases x (2 x 30 + 30)
-    assert (await http.post(f"/statements/{sid}/approval", other, {"version": version})).status_code == 403
+    assert (await http.post(f"/statements/{sid}/approval", other, {"version": version})).status_code == 404
 
     reason = {"version": version, "reason": "核对服务记录"}
     returned = await http.ok("POST", f"/statements/{sid}/return", worker, reason)
@@ -157,7 +157,7 @@ async def test_return_rerun_approve_export_and_pay(http: Http, world: World, ses
     covered = await http.ok("GET", f"/cases/{cases[0]}/statements", world.actor(Role.VILLAGE_ASSISTANT))
     assert [(c["statement_id"], c["status_zh"], c["amount"], c["items"]) for c in covered] == [
         (sid, "已支付", "90.00", ["cleaning_aid", "visit"])]
-    assert (await http.get(f"/cases/{cases[0]}/statements", other)).status_code == 403
+    assert (await http.get(f"/cases/{cases[0]}/statements", other)).status_code == 404
     assert (await http.get(f"/cases/{far}/statements", other)).status_code == 200
     run = await http.ok("GET", "/settlement/runs/2026-10", world.officer)
     assert (run["status"], run["runs"], run["statements"], run["fund_check"]["status"]) == ("finished", 3, 2, "within")

@@ -136,7 +136,7 @@ async def test_bulk_reassign_by_a_lead(api: Api) -> None:
     reply = await api.http.post("/supervision/reassign", json=body, headers=api.headers("jiedaolead"))
     out = {r["case_id"]: r for r in reply.json()}
     assert out[a]["ok"] and out[b]["ok"]
-    assert (out[other_township]["ok"], out[other_township]["code"]) == (False, "out_of_jurisdiction")
+    assert (out[other_township]["ok"], out[other_township]["code"]) == (False, "case_not_found")
     assert (await api.get(f"/cases/{a}", "jiedao")).json()["assignee_id"] == lead
     assert a in {c["id"] for c in (await api.get("/inbox/tasks", "jiedaolead", limit=200)).json()["items"]}
     plain = await api.http.post("/supervision/reassign", json={**body, "case_ids": [a]},

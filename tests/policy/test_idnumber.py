@@ -37,3 +37,12 @@ def test_lookup_hash_is_keyed_and_case_insensitive() -> None:
     assert a == idnumber.lookup_hash(EXAMPLE.lower() + " ", "k1")
     assert a != idnumber.lookup_hash(EXAMPLE, "k2")
     assert EXAMPLE not in a
+
+
+def test_a_birth_date_after_today_is_refused() -> None:
+    first17 = "34170220300101123"
+    number = first17 + idnumber.check_digit(first17)
+    assert idnumber.parse(number).birth_date == date(2030, 1, 1)  # no `today`: only the calendar is checked
+    with pytest.raises(idnumber.InvalidIdNumber, match="birth_date"):
+        idnumber.parse(number, today=date(2029, 12, 31))
+    assert idnumber.parse(number, today=date(2030, 1, 1)).birth_date == date(2030, 1, 1)

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from temporalio.client import Client, WorkflowHandle
 
-from api.people import upsert_person
+from api.people import register_person
 from devstack.seed import PROVIDERS, USERS, user_id
 from infra.db import Sessions
 from models.payloads.actor import Actor, Command
@@ -45,7 +45,7 @@ def actor(username: str) -> Actor:
 async def start_case(client: Client, sessions: Sessions, task_queue: str) -> WorkflowHandle[Any, Any]:
     person = PersonIn.model_validate(new_person())
     async with sessions() as session:
-        person_id = await upsert_person(session, SETTINGS, person)
+        person_id = await register_person(session, SETTINGS, person)
     case_id = uuid.uuid4()
     handle = await client.start_workflow(CaseWorkflow.run, CaseStart(case_id=case_id), id=case_workflow_id(case_id),
                                          task_queue=task_queue)

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select, text, update
 
 from api import workflow_calls
+from api.access import in_scope
 from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, TodayDep, require
 from api.errors import ApiError
 from models.dynamic.schemas import NeedIn, NoNeedIn, ReportRow, ScreeningOut
@@ -65,16 +66,23 @@ async def record_need(screening_id: UUID, body: NeedIn, actor: ActorDep, session
         return ScreeningOut.of(row, today)  # recorded already (a double click): the case it opened
     if row.status != ScreeningStatus.PENDING.value:
         raise ApiError(409, "screened", "该对象已登记为暂无服务需求")
-    open_case = (await session.execute(select(CASES.c.id).where(
-        CASES.c.person_id == row.person_id, CASES.c.status == CaseStatus.OPEN.value))).scalar_one_or_none()
+    existing = (await session.execute(select(CASES).where(
+        CASES.c.person_id == row.person_id, CASES.c.status == CaseStatus.OPEN.value))).first()
+    open_case = existing.id if existing is not None else None
     case_id = uuid.uuid5(uuid.NAMESPACE_URL, f"assistflow:screening:{screening_id}")
-    if open_case is not None and open_case != case_id:
-        raise ApiError(409, "duplicate_open_case", "该对象已有正在办理的案件", {"case_id": str(open_case)})
+    if existing is not None and open_case != case_id:
+        # Named only to someone who may see it: a refusal never reveals another township's case (issue #11).
+        details = {"case_id": str(open_case)} if in_scope(actor, existing) else None
+        raise ApiError(409, "duplicate_open_case", "该对象已有正在办理的案件", details)
     await session.rollback()  # no lock held while the workflow works
     if open_case is None:
         form = OpenForm(person_id=row.person_id, village_code=row.village_code, channel=Channel.MONITORING,
                         need_description=body.need_description)
-        await workflow_calls.open_case(resources, case_id, actor, form, key or f"screening:{screening_id}")
+        try:  # the case id is the screening's: a second attempt finds the case opened by the first
+            await workflow_calls.open_case(resources, case_id, actor, form)
+        except ApiError as err:
+            if err.code != "already_open":
+                raise
     await session.execute(update(SCREENINGS).where(_s.id == screening_id).values(
         status=ScreeningStatus.NEED.value, reason=body.need_description, case_id=case_id,
         screened_by=actor.user_id, screened_at=datetime.now(UTC)))

@@ -17,7 +17,7 @@ from activities.oversight.evaluation import evaluate, report_rows
 from activities.oversight.settings import county_settings
 from api.deps import ActorDep, SessionDep
 from api.errors import ApiError
-from api.exports import XLSX, download, xlsx_bytes
+from api.exports import EXPORT_RESPONSES, XLSX, download, xlsx_bytes
 from api.oversight_access import audit, not_found
 from models.oversight.complaint_schemas import EvaluationIn, EvaluationOut
 from models.oversight.complaint_tables import EVALUATIONS
@@ -92,7 +92,8 @@ async def get_evaluation(agreement_id: UUID, actor: ActorDep, session: SessionDe
     return EvaluationOut.model_validate(await _load(session, actor, agreement_id))
 
 
-@router.get("/{agreement_id}/xlsx", summary="绩效评价报告（XLSX）")
+@router.get("/{agreement_id}/xlsx", summary="绩效评价报告（XLSX）", response_class=Response,
+            responses=EXPORT_RESPONSES)
 async def export(agreement_id: UUID, actor: ActorDep, session: SessionDep) -> Response:
     row = await _load(session, actor, agreement_id)
     names = (await session.execute(select(PROVIDERS.c.name, _a.agreement_no).join(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 from activities.oversight.ledger import ledger, ledger_xlsx
 from activities.oversight.notices import division_names
 from api.deps import ActorDep, SessionDep
-from api.exports import XLSX, download
+from api.exports import EXPORT_RESPONSES, XLSX, download
 from api.oversight_access import STAFF, not_found, within
 
 router = APIRouter(prefix="/ledger", tags=["需求台账"])
@@ -32,7 +32,8 @@ async def get_ledger(actor: ActorDep, session: SessionDep, division_code: Divisi
     return {"division_code": scope, "summary": summary, "total": len(lines), "lines": lines[offset:offset + limit]}
 
 
-@router.get("/export", summary="导出需求台账（XLSX：汇总、明细）")
+@router.get("/export", summary="导出需求台账（XLSX：汇总、明细）", response_class=Response,
+            responses=EXPORT_RESPONSES)
 async def export_ledger(actor: ActorDep, session: SessionDep, division_code: DivisionQuery = None) -> Response:
     scope = _scope(actor, division_code)
     summary, lines = await ledger(session, scope)

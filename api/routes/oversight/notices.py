@@ -14,7 +14,7 @@ from sqlalchemy import select
 from activities.oversight.notices import current_entries, notice_file, public_lines, publish
 from api.deps import ActorDep, ResourcesDep, SessionDep, TodayDep
 from api.documents import store_call
-from api.exports import download
+from api.exports import PDF_OR_XLSX_RESPONSES, download
 from api.oversight_access import audit, division_scope, not_found, within
 from models.oversight.schemas import NoticeLine, PublicationOut, PublishIn
 from models.oversight.tables import NOTICES
@@ -94,7 +94,8 @@ async def get_publication(publication_id: UUID, actor: ActorDep, session: Sessio
 
 
 @router.get("/publications/{publication_id}/file",
-            summary="公示文件：PDF（A4，张贴用）或 XLSX（按公示记录重新生成；发布时的文件存于材料库 documents）")
+            summary="公示文件：PDF（A4，张贴用）或 XLSX（按公示记录重新生成；发布时的文件存于材料库 documents）",
+            response_class=Response, responses=PDF_OR_XLSX_RESPONSES)
 async def publication_file(publication_id: UUID, actor: ActorDep, session: SessionDep,
                            format: Literal["pdf", "xlsx"] = "pdf") -> Response:
     row = await load_publication(session, actor, publication_id)

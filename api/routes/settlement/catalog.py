@@ -145,13 +145,17 @@ async def add_fee(code: str, body: FeeIn, actor: ActorDep, session: SessionDep) 
 
 
 async def _provider_in_county(session: AsyncSession, actor: Actor, provider_id: UUID) -> Any:
+    """A provider of the actor's county; a provider sees only itself (a competitor's account is not its business).
+    One not visible answers exactly like one that does not exist."""
+    if actor.role not in READERS:
+        raise ApiError(403, "wrong_role", "您的角色无权查看服务供给主体的收款账户")
     row = (await session.execute(select(PROVIDERS).where(_p.id == provider_id))).first()
-    if row is None:
+    if actor.role is Role.PROVIDER:
+        visible = row is not None and actor.provider_id == provider_id
+    else:
+        visible = row is not None and row.county_code.startswith(county_of(actor))
+    if not visible:
         raise ApiError(404, "unknown_provider", "服务供给主体不存在")
-    if actor.role is Role.PROVIDER and actor.provider_id == provider_id:
-        return row
-    if actor.role not in READERS or not row.county_code.startswith(county_of(actor)):
-        raise ApiError(403, "out_of_jurisdiction", "该服务供给主体不在您的管辖范围内")
     return row
 
 

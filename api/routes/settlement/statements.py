@@ -15,6 +15,7 @@ from api.access import load_case
 from api.deps import ActorDep, IdempotencyKey, Resources, ResourcesDep, SessionDep, require
 from api.documents import respond
 from api.errors import ApiError
+from api.exports import EXPORT_RESPONSES
 from api.settlement_access import READERS, in_statement_scope, statement_scope
 from api.settlement_reads import fund_check_of
 from api.workflow_calls import Answers, call_workflow, update_id
@@ -45,7 +46,7 @@ from workflows.settlement_statement import StatementWorkflow, statement_workflow
 router = APIRouter(tags=["资金结算"])
 _s, _l = STATEMENTS.c, STATEMENT_LINES.c
 _COLUMNS = (STATEMENTS, PROVIDERS.c.name.label("provider_name"))
-_STATUS = {"wrong_role": 403, "out_of_jurisdiction": 403, "statement_not_found": 404}
+_STATUS = {"wrong_role": 403, "out_of_jurisdiction": 404, "statement_not_found": 404}
 
 
 def _out(row: Any) -> dict[str, Any]:
@@ -58,10 +59,9 @@ async def _load(session: AsyncSession, actor: Actor, statement_id: UUID) -> Any:
     require(actor, *READERS)
     row = (await session.execute(select(*_COLUMNS).join(PROVIDERS, PROVIDERS.c.id == _s.provider_id)
                                  .where(_s.id == statement_id))).first()
-    if row is None:
+    # A statement the actor may not see answers exactly like one that does not exist.
+    if row is None or not in_statement_scope(actor, row):
         raise ApiError(404, "statement_not_found", "结算单不存在")
-    if not in_statement_scope(actor, row):
-        raise ApiError(403, "out_of_jurisdiction", "该结算单不在您的管辖范围内")
     return row
 
 
@@ -125,7 +125,8 @@ async def statement_lines(
     return [StatementLineOut.model_validate({**x._mapping, "kind_zh": LineKind.label(x.kind)}) for x in rows]
 
 
-@router.get("/statements/{statement_id}/files/{kind}", summary="下载支付文件（xlsx 或银行可读的 csv）")
+@router.get("/statements/{statement_id}/files/{kind}", summary="下载支付文件（xlsx 或银行可读的 csv）",
+            response_class=Response, responses=EXPORT_RESPONSES)
 async def download(statement_id: UUID, kind: FileKind, actor: ActorDep, session: SessionDep,
                    resources: ResourcesDep) -> Response:
     await _load(session, actor, statement_id)
