@@ -20,7 +20,7 @@ DEV_DOCUMENT_KEY = "ZGV2LWRvY3VtZW50LWtlay0zMi1ieXRlcy1sb25nISE="
 
 # Laptop-only values: a process outside development refuses to start with any of them.
 DEV_SECRETS: dict[str, object] = {
-    "token_secret": "dev-token-secret-change-me",
+    "token_secret": "dev-token-secret-change-me-laptop-only-0000",
     "id_hash_key": "dev-id-hash-key-change-me",
     "id_cipher_key": "ZGV2LWlkLWNpcGhlci1rZXktMzItYnl0ZXMtISEhISE=",
     "payload_key": "ZGV2LXBheWxvYWQta2V5LTMyLWJ5dGVzLWxvbmctISE=",
