@@ -32,6 +32,7 @@ from api.routes import (
     document_access,
     documents,
     inbox,
+    modes,
     persons,
     process,
     services,
@@ -112,7 +113,7 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
     for module in (auth, process, cases, steps, services, archives, documents, archive_bundles, document_access,
                    catalog, inbox, supervision, calendar, agreements, settlement, statements, case_records, case_export,
                    directory, users, providers, dynamic_cases, roster, screenings, notices, objections, checks,
-                   rectifications, complaints, visits, evaluations, ledger, overview, audit, persons):
+                   rectifications, complaints, visits, evaluations, ledger, overview, audit, persons, modes):
         app.include_router(module.router)
 
     @app.get("/health", tags=["运维"], summary="健康检查（数据库可用）")

@@ -2446,6 +2446,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{case_id}/modes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 服务对象正在接受和已结束的各种服务方式 */
+        get: operations["case_modes_cases__case_id__modes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -3044,6 +3061,43 @@ export interface components {
             decisions: components["schemas"]["DecisionOut"][];
             /** Plan Changes */
             plan_changes: components["schemas"]["PlanChangeOut"][];
+        };
+        /** CaseModePublic */
+        CaseModePublic: {
+            /** Mode */
+            mode: string;
+            /** Mode Name */
+            mode_name: string;
+            /** Source Id */
+            source_id: string | null;
+            /** Party Kind */
+            party_kind: string;
+            /** Party Kind Name */
+            party_kind_name: string;
+            /** Party Id */
+            party_id: string | null;
+            /** Party Name */
+            party_name: string;
+            /** Summary */
+            summary: string;
+            /** Started On */
+            started_on: string | null;
+            /** Ended On */
+            ended_on: string | null;
+            /** End Reason */
+            end_reason: string | null;
+            /** Paid By Settlement */
+            paid_by_settlement: boolean;
+        };
+        /** CaseModes */
+        CaseModes: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Modes */
+            modes: components["schemas"]["CaseModePublic"][];
         };
         /** CasePage */
         CasePage: {
@@ -11492,6 +11546,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IdNumberOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    case_modes_cases__case_id__modes_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseModes"];
                 };
             };
             400: components["responses"]["Error400"];
