@@ -76,8 +76,13 @@ async def test_services_recorded_through_the_api_are_settled_and_paid_once(
                                     "AND record_id = ANY(:r)", s=sid, r=ids)
     assert settled == 3
 
-    approved = await http.ok("POST", f"/statements/{sid}/approval", worker, {"version": statement["version"]})
+    approval = {"version": statement["version"]}
+    approved = (await http.post(f"/statements/{sid}/approval", worker, approval, key="approve-1")).json()
     assert approved["status"] == "approved"
+    retried = await http.post(f"/statements/{sid}/approval", worker, approval, key="approve-1")
+    assert (retried.status_code, retried.json()) == (200, approved)  # the original answer
+    reused = await http.post(f"/statements/{sid}/return", worker, {**approval, "reason": "核对"}, key="approve-1")
+    assert (reused.status_code, reused.json()["code"]) == (422, "idempotency_key_reused")
     payment = {"voucher_no": "PZ-2026-1106", "paid_on": "2026-11-06"}
     paid = await http.ok("POST", f"/statements/{sid}/payment", worker, payment)
     assert (paid["status"], paid["paid_on"], paid["voucher_no"]) == ("paid", "2026-11-06", "PZ-2026-1106")
