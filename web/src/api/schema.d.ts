@@ -8520,7 +8520,10 @@ export interface operations {
     create_agreement_agreements_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
