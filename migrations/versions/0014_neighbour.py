@@ -67,8 +67,8 @@ def upgrade() -> None:
         sa.Column("bank_name", sa.String(), nullable=False),
         sa.Column("created_by", sa.Uuid(), nullable=False),
         _at("created_at"),
+        sa.UniqueConstraint("township_code", "certificate_no", name="uq_neighbour_helper_certificate"),
     )
-    op.create_index("ix_neighbour_helpers_township", "neighbour_helpers", ["township_code"])
     op.create_table(
         "neighbour_pairings",
         sa.Column("id", sa.Uuid(), primary_key=True),

@@ -29,7 +29,8 @@ class NeighbourHelper(SQLModel, table=True):
     """A neighbour the township trained (简单护理技能培训) and registered as a helper (邻里互助员)."""
 
     __tablename__ = "neighbour_helpers"
-    __table_args__ = (Index("ix_neighbour_helpers_township", "township_code"),)
+    # The training certificate names one helper of the township: registering it twice finds the first.
+    __table_args__ = (UniqueConstraint("township_code", "certificate_no", name="uq_neighbour_helper_certificate"),)
     id: UUID = Field(primary_key=True)
     county_code: str = Field(max_length=6)
     township_code: str = Field(max_length=9)
