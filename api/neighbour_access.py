@@ -6,11 +6,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
+from uuid import UUID
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.exceptions import ApplicationError
 
 from api.errors import ApiError
+from models.modes.neighbour import HELPERS, PAIRINGS
 from models.payloads.actor import Actor
+from models.tables import CASES, PERSONS
 from vocabulary.case import Role
 
 SUPERVISORS = (Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER, Role.AUDITOR)
@@ -48,3 +54,16 @@ async def refusals() -> AsyncIterator[None]:
         yield
     except ApplicationError as err:
         raise ApiError(_STATUS.get(err.type or "", 409), err.type or "refused", err.message) from None
+
+
+def pairings_query() -> Any:
+    return (select(PAIRINGS, HELPERS.c.name.label("helper_name"), PERSONS.c.name.label("person_name"))
+            .join(HELPERS, HELPERS.c.id == PAIRINGS.c.helper_id).join(CASES, CASES.c.id == PAIRINGS.c.case_id)
+            .join(PERSONS, PERSONS.c.id == CASES.c.person_id))
+
+
+async def load_pairing(session: AsyncSession, actor: Actor, pairing_id: UUID) -> Any:
+    row = (await session.execute(pairings_query().where(PAIRINGS.c.id == pairing_id))).first()
+    if row is None or not sees_village(actor, row.township_code, row.village_code):
+        raise ApiError(404, "pairing_not_found", "邻里互助结对不存在")
+    return row

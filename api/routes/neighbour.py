@@ -17,7 +17,14 @@ from activities.modes.neighbour.helpers import NewHelper, end_pairing, pair, reg
 from api.access import load_case
 from api.deps import ActorDep, ResourcesDep, SessionDep
 from api.errors import ApiError
-from api.neighbour_access import SUPERVISORS, county_officer, refusals, sees_village, township_worker
+from api.neighbour_access import (
+    SUPERVISORS,
+    county_officer,
+    load_pairing,
+    pairings_query,
+    refusals,
+    township_worker,
+)
 from api.settlement_access import audit, county_of
 from models.modes.neighbour import HELPERS, PAIRINGS, RATES
 from models.modes.neighbour_schemas import (
@@ -30,7 +37,6 @@ from models.modes.neighbour_schemas import (
     RateOut,
 )
 from models.payloads.actor import Actor
-from models.tables import CASES, PERSONS
 from policy.neighbour import mask_account
 from vocabulary.case import Role, Step
 from vocabulary.neighbour import RateBasis
@@ -87,19 +93,6 @@ async def get_helper(helper_id: UUID, actor: ActorDep, session: SessionDep) -> H
     return _helper_out(await _helper(session, actor, helper_id))
 
 
-def _pairings() -> Any:
-    return (select(PAIRINGS, HELPERS.c.name.label("helper_name"), PERSONS.c.name.label("person_name"))
-            .join(HELPERS, _h.id == _p.helper_id).join(CASES, CASES.c.id == _p.case_id)
-            .join(PERSONS, PERSONS.c.id == CASES.c.person_id))
-
-
-async def load_pairing(session: AsyncSession, actor: Actor, pairing_id: UUID) -> Any:
-    row = (await session.execute(_pairings().where(_p.id == pairing_id))).first()
-    if row is None or not sees_village(actor, row.township_code, row.village_code):
-        raise ApiError(404, "pairing_not_found", "邻里互助结对不存在")
-    return row
-
-
 @router.post("/helpers/{helper_id}/pairings", status_code=201, summary="乡镇(街道)将邻里互助员与服务对象结对")
 async def create_pairing(helper_id: UUID, body: PairingIn, actor: ActorDep, session: SessionDep) -> PairingOut:
     township = township_worker(actor)
@@ -144,7 +137,7 @@ async def list_pairings(actor: ActorDep, session: SessionDep, helper_id: UUID | 
         where.append(_p.case_id == case_id)
     if current:
         where.append(_p.ended_on.is_(None))
-    rows = (await session.execute(_pairings().where(*where).order_by(_p.started_on.desc(), _p.id))).all()
+    rows = (await session.execute(pairings_query().where(*where).order_by(_p.started_on.desc(), _p.id))).all()
     return [PairingOut.model_validate(r) for r in rows]
 
 

@@ -13,8 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from activities.modes.neighbour.records import NewRecord, record, review
 from api.deps import ActorDep, SessionDep, TodayDep
 from api.errors import ApiError
-from api.neighbour_access import SUPERVISORS, refusals, sees_village, township_worker
-from api.routes.neighbour import load_pairing
+from api.neighbour_access import SUPERVISORS, load_pairing, refusals, sees_village, township_worker
 from api.settlement_access import audit
 from models.modes.neighbour import HELPERS, RECORDS, YEAR_LEDGER
 from models.modes.neighbour_schemas import RecordIn, RecordOut, RecordReviewIn
