@@ -10,7 +10,7 @@ from alembic import op
 revision = "0014_neighbour"
 down_revision = "0010_modes"
 branch_labels = None
-depends_on = None
+depends_on = ("0005_documents",)  # the payment files are documents (a branch of its own off 0004)
 
 _LOCKED_CHILDREN = ("neighbour_statement_lines", "neighbour_statement_records")
 _LOCK_FUNCTIONS = """

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,7 +39,9 @@ async def record(session: AsyncSession, r: NewRecord, actor_id: UUID) -> UUID:
         count=r.count, minutes=r.minutes, status=RecordStatus.PENDING.value, recorded_by=actor_id,
         recorded_at=datetime.now(UTC),
     ).on_conflict_do_nothing(index_elements=["pairing_id", "served_on", "content"],
-                             index_where=_r.status != RecordStatus.REJECTED.value))
+                             # A literal, as in the index: a bound parameter stops matching it once the
+                             # driver's prepared statement turns generic.
+                             index_where=text("status <> 'rejected'")))
     found = (await session.execute(select(_r.id, _r.count.label("n"), _r.minutes).where(
         _r.pairing_id == r.pairing_id, _r.served_on == r.served_on, _r.content == r.content,
         _r.status != RecordStatus.REJECTED.value))).one()
