@@ -2,7 +2,8 @@
 pairs them with a recipient; the village records services; the township reviews them; the yearly settlement pays
 each approved record once (a re-run is identical, a record approved after the year's statement was approved is
 paid by the next year's statement as an adjustment, a rejected one never); the county approves or returns a
-statement, approval locks it and writes the payment files. Dates are fixed past years (2020-2025), one year per test: the tests share one township."""
+statement, approval locks it and writes the payment files. Dates are fixed past years (2020-2025), one year per
+test: the tests share one township."""
 
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ async def test_neighbour_help_is_paid_once_in_a_yearly_statement(api: Api, sessi
     rejected = await _record(api, pairing, "2024-07-01", approve=False)
     pending = await _record(api, pairing, "2024-08-01", approve=None)  # never reviewed: not paid
 
-    run, first = await _statement(api, 2024)
+    _, first = await _statement(api, 2024)
     assert (first["year"], first["status_zh"], first["total_amount"], first["record_count"]) == (
         2024, "待县级审批", "90.00", 2)
     assert [(x["helper_name"], x["kind_zh"], x["quantity"], x["amount"]) for x in first["lines"]] == [
@@ -93,9 +94,9 @@ async def test_neighbour_help_is_paid_once_in_a_yearly_statement(api: Api, sessi
     rerun, locked = await _statement(api, 2024, first["id"])
     assert rerun["locked"] == [first["id"]] and locked["total_amount"] == "90.00"
     async with sessions() as session:
-        tampered = await session.execute(text(
+        ledger = await session.execute(text(
             "SELECT count(*) FROM neighbour_statement_records WHERE statement_id = :id"), {"id": first["id"]})
-        assert tampered.scalar_one() == 2
+        assert ledger.scalar_one() == 2  # the late record did not join the approved statement
     _, later = await _statement(api, 2025)
     assert (later["total_amount"], later["adjustment_amount"], later["record_count"]) == ("30.00", "30.00", 1)
     assert [(x["service_year"], x["kind_zh"]) for x in later["lines"]] == [(2024, "补结往年")]
