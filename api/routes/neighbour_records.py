@@ -92,8 +92,11 @@ async def list_records(
     return [_out(r) for r in rows]
 
 
-@router.post("/records/{record_id}/review", summary="乡镇(街道)审核邻里互助服务记录（通过，或写明理由不通过）")
-async def review_record(record_id: UUID, body: RecordReviewIn, actor: ActorDep, session: SessionDep) -> RecordOut:
+@router.post("/records/{neighbour_record_id}/review",
+             summary="乡镇(街道)审核邻里互助服务记录（通过，或写明理由不通过）")
+async def review_record(neighbour_record_id: UUID, body: RecordReviewIn, actor: ActorDep,
+                        session: SessionDep) -> RecordOut:
+    record_id = neighbour_record_id
     row = await _load(session, actor, record_id)
     township_worker(actor)
     if not body.approve and not body.reason:

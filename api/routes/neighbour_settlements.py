@@ -88,8 +88,9 @@ async def list_statements(actor: ActorDep, session: SessionDep,
     return [YearStatementOut.model_validate(_out(r)) for r in rows]
 
 
-@router.get("/{statement_id}", summary="邻里互助补贴年度结算单：每位互助员的补贴、支付文件")
-async def get_statement(statement_id: UUID, actor: ActorDep, session: SessionDep) -> YearStatementDetail:
+@router.get("/{year_statement_id}", summary="邻里互助补贴年度结算单：每位互助员的补贴、支付文件")
+async def get_statement(year_statement_id: UUID, actor: ActorDep, session: SessionDep) -> YearStatementDetail:
+    statement_id = year_statement_id
     row = await _load(session, actor, statement_id)
     lines = (await session.execute(text("""
         SELECT l.helper_id, h.name AS helper_name, h.village_code, l.service_year, l.kind, l.basis, l.unit_amount,
@@ -105,9 +106,10 @@ async def get_statement(statement_id: UUID, actor: ActorDep, session: SessionDep
     })
 
 
-@router.post("/{statement_id}/approval", summary="县级民政部门审批年度结算单（锁定并生成支付文件）")
-async def approve_statement(statement_id: UUID, body: YearApproveIn, actor: ActorDep, session: SessionDep,
+@router.post("/{year_statement_id}/approval", summary="县级民政部门审批年度结算单（锁定并生成支付文件）")
+async def approve_statement(year_statement_id: UUID, body: YearApproveIn, actor: ActorDep, session: SessionDep,
                             resources: ResourcesDep) -> YearStatementDetail:
+    statement_id = year_statement_id
     await _load(session, actor, statement_id)
     county_officer(actor)
     async with refusals():
@@ -117,9 +119,10 @@ async def approve_statement(statement_id: UUID, body: YearApproveIn, actor: Acto
     return await get_statement(statement_id, actor, session)
 
 
-@router.post("/{statement_id}/return", summary="县级民政部门退回年度结算单（写明理由，重新结算后再审批）")
-async def return_year(statement_id: UUID, body: YearReturnIn, actor: ActorDep,
+@router.post("/{year_statement_id}/return", summary="县级民政部门退回年度结算单（写明理由，重新结算后再审批）")
+async def return_year(year_statement_id: UUID, body: YearReturnIn, actor: ActorDep,
                       session: SessionDep) -> YearStatementDetail:
+    statement_id = year_statement_id
     await _load(session, actor, statement_id)
     county_officer(actor)
     async with refusals():
@@ -128,8 +131,10 @@ async def return_year(statement_id: UUID, body: YearReturnIn, actor: ActorDep,
     return await get_statement(statement_id, actor, session)
 
 
-@router.post("/{statement_id}/payment", summary="乡镇(街道)登记补贴已发放（凭证号、发放日期）")
-async def pay(statement_id: UUID, body: YearPaymentIn, actor: ActorDep, session: SessionDep) -> YearStatementDetail:
+@router.post("/{year_statement_id}/payment", summary="乡镇(街道)登记补贴已发放（凭证号、发放日期）")
+async def pay(year_statement_id: UUID, body: YearPaymentIn, actor: ActorDep,
+              session: SessionDep) -> YearStatementDetail:
+    statement_id = year_statement_id
     await _load(session, actor, statement_id)
     if actor.role not in (Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER):
         raise ApiError(403, "wrong_role", "补贴发放由乡镇(街道)或县级民政部门登记")
@@ -139,10 +144,11 @@ async def pay(statement_id: UUID, body: YearPaymentIn, actor: ActorDep, session:
     return await get_statement(statement_id, actor, session)
 
 
-@router.get("/{statement_id}/files/{kind}", summary="下载支付文件（xlsx 或银行可读的 csv）",
+@router.get("/{year_statement_id}/files/{kind}", summary="下载支付文件（xlsx 或银行可读的 csv）",
             response_class=Response, responses=EXPORT_RESPONSES)
-async def download(statement_id: UUID, kind: FileKind, actor: ActorDep,
+async def download(year_statement_id: UUID, kind: FileKind, actor: ActorDep,
                    session: SessionDep, resources: ResourcesDep) -> Response:
+    statement_id = year_statement_id
     await _load(session, actor, statement_id)
     f = YEAR_FILES.c
     row = (await session.execute(select(DOCUMENTS).join(YEAR_FILES, f.document_id == DOCUMENTS.c.id)
