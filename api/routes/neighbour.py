@@ -73,10 +73,11 @@ async def create_helper(body: HelperIn, actor: ActorDep, session: SessionDep, re
     township = township_worker(actor)
     if not body.village_code.startswith(township):
         raise ApiError(403, "out_of_jurisdiction", "该村(社区)不在您的管辖范围内")
-    helper_id = await register_helper(session, NewHelper(
+    helper_id, created = await register_helper(session, NewHelper(
         township, body.village_code, body.name, body.trained_on, body.certificate_no, body.account_name,
         body.account_no, body.bank_name), resources.settings.id_cipher_key, actor.user_id)
-    await audit(session, actor, "neighbour_helper", {"helper_id": str(helper_id)})
+    if created:
+        await audit(session, actor, "neighbour_helper", {"helper_id": str(helper_id)})
     await session.commit()
     return _helper_out(await _helper(session, actor, helper_id))
 
@@ -104,9 +105,10 @@ async def create_pairing(helper_id: UUID, body: PairingIn, actor: ActorDep, sess
         raise ApiError(409, "case_not_confirmed", "服务对象须经审核确认且案件未结束，才能安排邻里互助")
     if body.started_on < helper.trained_on:
         raise ApiError(422, "not_trained", "邻里互助员须经培训后才能提供服务，结对开始日期不能早于培训日期")
-    pairing_id = await pair(session, helper_id, helper.name, body.case_id, township, case.village_code,
+    pairing_id, created = await pair(session, helper_id, helper.name, body.case_id, township, case.village_code,
                             body.content, body.started_on, actor.user_id)
-    await audit(session, actor, "neighbour_pairing", {"pairing_id": str(pairing_id), "case_id": str(case.id)})
+    if created:
+        await audit(session, actor, "neighbour_pairing", {"pairing_id": str(pairing_id), "case_id": str(case.id)})
     await session.commit()
     return PairingOut.model_validate(await load_pairing(session, actor, pairing_id))
 
@@ -116,8 +118,9 @@ async def end(pairing_id: UUID, body: PairingEndIn, actor: ActorDep, session: Se
     row = await load_pairing(session, actor, pairing_id)
     township_worker(actor)
     async with refusals():
-        await end_pairing(session, pairing_id, body.ended_on, body.reason)
-    await audit(session, actor, "neighbour_pairing_end", {"pairing_id": str(pairing_id)})
+        ended = await end_pairing(session, pairing_id, body.ended_on, body.reason)
+    if ended:
+        await audit(session, actor, "neighbour_pairing_end", {"pairing_id": str(pairing_id)})
     await session.commit()
     return PairingOut.model_validate(await load_pairing(session, actor, row.id))
 
