@@ -198,3 +198,24 @@ async def test_another_township_finds_nothing(api: Api) -> None:
     other = await api.post(f"/neighbour/helpers/{helper}/pairings", "jiedao2",
                            {"case_id": case, "content": "助餐", "started_on": "2024-01-01"})
     assert other.status_code == 404
+
+
+async def test_a_double_click_writes_once(api: Api) -> None:
+    body = {**HELPER, "certificate_no": f"PX-{uuid.uuid4().hex[:8]}"}
+    first, second = [await _ok(api, "/neighbour/helpers", "jiedao", body) for _ in range(2)]
+    assert first["id"] == second["id"]
+    case = await api.walk("referral")
+    pair = {"case_id": case, "content": "助洁", "started_on": "2020-02-01"}
+    one, two = [await _ok(api, f"/neighbour/helpers/{first['id']}/pairings", "jiedao", pair) for _ in range(2)]
+    assert one["id"] == two["id"]
+    service = {"served_on": "2020-02-03", "content": "上门助洁", "count": 2}
+    a, b = [await _ok(api, f"/neighbour/pairings/{one['id']}/records", "xieliyuan", service) for _ in range(2)]
+    assert a["id"] == b["id"]
+    other = await api.post(f"/neighbour/pairings/{one['id']}/records", "xieliyuan", {**service, "count": 3})
+    assert other.status_code == 409 and "同日多次服务请合并登记次数" in other.json()["message"]
+    end = {"ended_on": "2020-12-31", "reason": "服务对象搬迁"}
+    await _ok(api, f"/neighbour/pairings/{one['id']}/end", "jiedao", end)
+    again = await _ok(api, f"/neighbour/pairings/{one['id']}/end", "jiedao", {**end, "ended_on": "2021-01-31"})
+    assert again["ended_on"] == "2020-12-31"
+    modes = (await _get(api, f"/cases/{case}/modes", "jiedao"))["modes"]
+    assert [(m["mode_name"], m["ended_on"]) for m in modes] == [("邻里互助服务", "2020-12-31")]
