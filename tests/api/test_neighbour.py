@@ -8,9 +8,12 @@ test: the tests share one township."""
 from __future__ import annotations
 
 import hashlib
+import io
 import uuid
+from decimal import Decimal
 from typing import Any
 
+from openpyxl import load_workbook
 from sqlalchemy import text
 
 from devstack.seed import VILLAGE
@@ -87,7 +90,11 @@ async def test_neighbour_help_is_paid_once_in_a_yearly_statement(api: Api, sessi
     assert hashlib.sha256(download.content).hexdigest() == files["csv"]["sha256"]
     bank = download.content.decode("utf-8-sig")
     assert "李大姐" in bank and ACCOUNT in bank and "90.00" in bank and "2024年度邻里互助帮扶补贴" in bank
-    assert (await api.get(f"/neighbour-settlements/{first['id']}/files/xlsx", "minzheng")).status_code == 200
+    xlsx = await api.get(f"/neighbour-settlements/{first['id']}/files/xlsx", "minzheng")
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["年度结算单", "补贴明细", "发放清单"]
+    detail = list(book["补贴明细"].iter_rows(values_only=True))
+    assert detail[1][1:6] == ("李大姐", "杏花村社区(演示)", 2024, "本年度", "按次") and detail[-1][-1] == Decimal("90")
 
     # Approved after the statement: the 2024 statement stays locked; the 2025 run pays it as an adjustment.
     await _ok(api, f"/neighbour/records/{pending}/review", "jiedao", {"approve": True})
