@@ -11,6 +11,7 @@ import models.case_tables
 import models.deadline_tables
 import models.documents.tables
 import models.dynamic.tables
+import models.modes.neighbour
 import models.modes.tables
 import models.oversight.complaint_tables
 import models.oversight.tables
