@@ -26,7 +26,7 @@ router = APIRouter(prefix="/cases/{case_id}", tags=["先行救助"])
 _u = URGENT_CARES.c
 
 
-@router.post(path_of(p.MARK_URGENT), summary="突发情况：先行救助，有协议的服务机构立即提供短期照料（协理员提出须乡镇确认）")
+@router.post(path_of(p.MARK_URGENT), summary="突发情况：先行救助，有协议的机构立即短期照料（协理员提出须乡镇确认）")
 async def mark_urgent(form: UrgentForm, step: CaseStepDep) -> StepOut:
     return await step(p.MARK_URGENT, form)
 
