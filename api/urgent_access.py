@@ -47,8 +47,10 @@ async def urgent_record(session: AsyncSession, actor: Actor, case: Any, body: Se
     if w is None or w.provider_id != actor.provider_id or w.started_on is None or w.ends_on is None:
         return False
     plan = await session.get(ServicePlan, case.id)
-    if day < w.started_on or (plan is not None and day >= plan.starts_on):
+    if day < w.started_on:
         return False
+    if plan is not None and day >= plan.starts_on and plan.provider_id == actor.provider_id:
+        return False  # the plan's own days: its provider records under it
     if day > w.ends_on:
         await end_lapsed(session, case.id, day)
         await session.commit()

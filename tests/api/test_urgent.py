@@ -21,7 +21,7 @@ from api.main import create_app
 from devstack.seed import COUNTY, TOWNSHIP, AgreementSeed, configure_county
 from infra.db import Sessions
 from tests.conftest import SETTINGS, time_skipping
-from tests.flow import PROVIDER_A, Api
+from tests.flow import PLAN, PROVIDER_A, PROVIDER_B, Api
 from vocabulary.china import CHINA
 from worker import build_worker
 from workflows.settlement import SettlementWorkflow
@@ -184,3 +184,27 @@ async def test_assistant_asks_the_township_confirms_and_the_cap_ends_the_care(ur
     assert "先行救助期满" in capped.json()["message"]
     modes = (await api.get(f"/cases/{case}/modes", "jiedao")).json()["modes"]
     assert [(m["ended_on"], m["end_reason"]) for m in modes] == [("2026-07-08", "先行救助期满")]
+
+
+async def test_approved_urgent_case_goes_on_and_the_plan_takes_over(urgent: tuple[Api, Clock]) -> None:
+    api, clock = urgent
+    case = await api.open()
+    await api.ok(f"/cases/{case}/urgent", "jiedao", URGENT)  # at registration
+    await api.to_survey(case)
+    await api.to_review(case)
+    await api.to_referral(case)  # approved: referral as usual
+    assert case not in await _stuck(api)
+    await clock.advance(timedelta(days=2))
+    assert (await _record(api, case, date(2026, 6, 10))).status_code == 201  # care goes on until the plan
+    await api.ok(f"/cases/{case}/referral", "jiedao", {"provider_id": PROVIDER_B})
+    await api.ok(f"/cases/{case}/referral/response", "fuwu2", {"accept": True})
+    await api.ok(f"/cases/{case}/plan", "fuwu2", {**PLAN, "starts_on": "2026-06-12"})
+    assert (await _record(api, case, date(2026, 6, 11))).status_code == 201  # the day before the plan
+    handed = await _record(api, case, date(2026, 6, 12))
+    assert (handed.status_code, handed.json()["code"]) == (409, "urgent_care_ended")
+    assert "转入正式服务方案" in handed.json()["message"]
+    await clock.advance(timedelta(days=2))
+    assert (await _record(api, case, date(2026, 6, 12), user="fuwu2")).status_code == 201  # the plan's provider
+    modes = (await api.get(f"/cases/{case}/modes", "jiedao")).json()["modes"]
+    assert [(m["summary"], m["ended_on"]) for m in modes] == [
+        ("转介承接，按服务协议提供服务、按月结算", None), ("先行救助短期照料", "2026-06-11")]
