@@ -26,3 +26,14 @@ class UrgentCareOut(Out):
     ends_on: date | None  # the care's end as it stands: the cap, the refusal's date, the regular plan's start
     end_reason: str | None  # UrgentEnd, when it ended before or at the cap
     end_reason_zh: str | None
+
+
+class UrgentCareRow(Out):
+    """A case in urgent care today: what the provider's service entry lists beside the cases in service."""
+
+    case_id: UUID
+    person_name: str
+    village_code: str
+    items: list[ItemQuantity]
+    started_on: date
+    ends_on: date

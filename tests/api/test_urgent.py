@@ -84,6 +84,10 @@ async def _run(api: Api, period: str) -> None:
     await api.temporal.get_workflow_handle_for(SettlementWorkflow.run, r.json()["workflow_id"]).result()
 
 
+async def _in_care(api: Api, user: str) -> set[str]:
+    return {r["case_id"] for r in (await api.get("/urgent-cares", user)).json()}
+
+
 async def _stuck(api: Api) -> set[str]:
     page = (await api.get("/supervision/stuck", "minzheng", reason="urgent_unreviewed", limit=200)).json()
     assert all(i["reason"] == "urgent_unreviewed" for i in page["items"])
@@ -110,6 +114,8 @@ async def test_refused_urgent_case_is_paid_up_to_the_decision(urgent: tuple[Api,
     assert case in await _stuck(api)
     overview = (await api.get("/oversight/overview", "minzheng", year=2026)).json()["urgent"]
     assert overview["open"] >= 1
+    assert case in await _in_care(api, "fuwu")  # the provider's service entry lists it
+    assert case not in await _in_care(api, "fuwu2")
 
     before = [await _confirmed(api, case, START.date() + timedelta(days=d)) for d in (0, 2)]
     before.append(await _confirmed(api, case, START.date() + timedelta(days=2), "visit"))
@@ -138,6 +144,7 @@ async def test_refused_urgent_case_is_paid_up_to_the_decision(urgent: tuple[Api,
 
     # The run's cutoff is the (server's) time it starts: past the real time the confirmations were written.
     await clock.advance(datetime.now(UTC) - await clock.now() + timedelta(days=1))
+    assert case not in await _in_care(api, "fuwu")  # ended
     await _run(api, "2026-06")
     async with sessions() as s:
         paid = set((await s.execute(text(

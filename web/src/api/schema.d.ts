@@ -2498,6 +2498,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/urgent-cares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 先行救助中的服务对象（服务机构：本机构承担的短期照料） */
+        get: operations["urgent_cares_urgent_cares_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -5701,6 +5718,33 @@ export interface components {
             end_reason: string | null;
             /** End Reason Zh */
             end_reason_zh: string | null;
+        };
+        /**
+         * UrgentCareRow
+         * @description A case in urgent care today: what the provider's service entry lists beside the cases in service.
+         */
+        UrgentCareRow: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Person Name */
+            person_name: string;
+            /** Village Code */
+            village_code: string;
+            /** Items */
+            items: components["schemas"]["ItemQuantity"][];
+            /**
+             * Started On
+             * Format: date
+             */
+            started_on: string;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
         };
         /**
          * UrgentForm
@@ -11805,6 +11849,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StepOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    urgent_cares_urgent_cares_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UrgentCareRow"][];
                 };
             };
             400: components["responses"]["Error400"];
