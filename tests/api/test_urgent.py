@@ -84,6 +84,11 @@ async def _run(api: Api, period: str) -> None:
     await api.temporal.get_workflow_handle_for(SettlementWorkflow.run, r.json()["workflow_id"]).result()
 
 
+async def _cap(api: Api, days: int) -> None:
+    r = await api.http.put("/oversight/settings", json={"urgent_care_days": days}, headers=api.headers("minzheng"))
+    assert r.status_code == 200 and r.json()["urgent_care_days"] == days, r.text
+
+
 async def _in_care(api: Api, user: str) -> set[str]:
     return {r["case_id"] for r in (await api.get("/urgent-cares", user)).json()}
 
@@ -178,20 +183,23 @@ async def test_assistant_asks_the_township_confirms_and_the_cap_ends_the_care(ur
     assert foreign.status_code == 404
 
     await clock.advance(timedelta(days=1))
-    await api.ok(f"/cases/{case}/urgent/confirmation", "jiedao", {"note": "已电话核实"})
+    await _cap(api, 10)  # the county sets its cap (default 30 days)
+    try:
+        await api.ok(f"/cases/{case}/urgent/confirmation", "jiedao", {"note": "已电话核实"})
+    finally:
+        await _cap(api, 30)
     care = (await api.get(f"/cases/{case}/urgent", "jiedao")).json()
-    assert (care["state"], care["started_on"], care["last_day"]) == ("confirmed", "2026-06-09", "2026-07-08")
+    assert (care["state"], care["started_on"], care["last_day"]) == ("confirmed", "2026-06-09", "2026-06-18")
     assert (await _record(api, case, date(2026, 6, 8))).json()["code"] == "not_in_service"  # before its start
     assert (await _record(api, case, date(2026, 6, 9))).status_code == 201
 
-    await clock.advance(timedelta(days=31))
-    assert (await _record(api, case, date(2026, 7, 8))).status_code == 201  # the cap's last day
-    capped = await _record(api, case, date(2026, 7, 9))
+    await clock.advance(timedelta(days=11))
+    assert (await _record(api, case, date(2026, 6, 18))).status_code == 201  # the cap's last day
+    capped = await _record(api, case, date(2026, 6, 19))
     assert (capped.status_code, capped.json()["code"]) == (409, "urgent_care_ended")
     assert "先行救助期满" in capped.json()["message"]
     modes = (await api.get(f"/cases/{case}/modes", "jiedao")).json()["modes"]
-    assert [(m["ended_on"], m["end_reason"]) for m in modes] == [("2026-07-08", "先行救助期满")]
-
+    assert [(m["ended_on"], m["end_reason"]) for m in modes] == [("2026-06-18", "先行救助期满")]
 
 async def test_approved_urgent_case_goes_on_and_the_plan_takes_over(urgent: tuple[Api, Clock]) -> None:
     api, clock = urgent
