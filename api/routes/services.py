@@ -92,17 +92,19 @@ async def confirm(case_id: UUID, record_id: UUID, body: ConfirmIn, actor: ActorD
     if actor.role is not expected:
         raise ApiError(403, "wrong_role", "服务对象确认由服务供给主体录入签字，协理员确认由协理员本人办理")
     await load_service_case(session, actor, case_id)
+    # A provider records the signature on its own services only (先行救助 may bring a second provider to a case).
+    own = [_r.provider_id == actor.provider_id] if actor.role is Role.PROVIDER else []
     now = datetime.now(UTC)
     changed = (await session.execute(
         update(SERVICE_RECORDS)
-        .where(_r.id == record_id, _r.case_id == case_id, _r.confirmed_at.is_(None))
+        .where(_r.id == record_id, _r.case_id == case_id, _r.confirmed_at.is_(None), *own)
         .values(confirmed_by=body.by, confirmed_at=now).returning(_r.id)
     )).first()
     if changed is not None:
         await session.execute(_audit(case_id, actor.user_id, actor.role, "service_confirmed",
                                      {"record_id": str(record_id), "by": body.by}))
     row = (await session.execute(
-        select(*SERVICE_RECORDS.c).where(_r.id == record_id, _r.case_id == case_id)
+        select(*SERVICE_RECORDS.c).where(_r.id == record_id, _r.case_id == case_id, *own)
     )).one_or_none()
     await session.commit()
     if row is None:
