@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes.service_modes import department
+from api.routes.service_modes import department, party
 
-ROUTERS: list[APIRouter] = [department.router]
+ROUTERS: list[APIRouter] = [department.router, party.router]

@@ -145,7 +145,7 @@ async def get_referral(referral_id: UUID, actor: ActorDep, session: SessionDep,
     return _out(await _load(session, actor, referral_id), today)
 
 
-@router.post("/department-referrals/{referral_id}/acknowledgement", summary="登记成员单位已签收（县级民政部门代为登记）")
+@router.post("/department-referrals/{referral_id}/acknowledgement", summary="登记成员单位已签收（县级代登记）")
 async def acknowledge(referral_id: UUID, body: AcknowledgementIn, actor: ActorDep, session: SessionDep,
                       today: TodayDep) -> DepartmentReferralOut:
     row = await _load(session, actor, referral_id, lock=True)
