@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes.service_modes import department, party, team
+from api.routes.service_modes import charity, department, party, team
 
-ROUTERS: list[APIRouter] = [department.router, party.router, team.router]
+ROUTERS: list[APIRouter] = [department.router, party.router, team.router, charity.router]
