@@ -52,7 +52,7 @@ async def party_overview(session: AsyncSession, county: str, year: int) -> dict[
     pairings = (await session.execute(select(
         func.count(), func.count().filter(_p.started_on >= first), func.count(func.distinct(_p.case_id)),
     ).where(running))).one()
-    visits = dict((await session.execute(select(_v.help, func.count()).where(
+    visits: dict[str, int] = dict((await session.execute(select(_v.help, func.count()).where(
         _v.county_code == county, _v.visited_on.between(first, last)).group_by(_v.help))).tuples().all())
     return {"pairings": pairings[0], "pairings_started": pairings[1], "persons_paired": pairings[2],
             "visits": sum(visits.values()),

@@ -66,7 +66,8 @@ async def test_a_charity_referral_with_its_report(http: Http, sessions: Sessions
         assert foreign.status_code == absent.status_code == 404 and foreign.json() == absent.json()
     assert await http.ok("GET", "/charity-referrals", world.actor(Role.COUNTY_OFFICER, "349999")) == []
 
-    closing = {"service_plan": "冬季送温暖：走访、棉被冬衣、义工保洁", "summary": "走访1户，发放物资价值380元，义工服务3小时"}
+    closing = {"service_plan": "冬季送温暖：走访、棉被冬衣、义工保洁",
+               "summary": "走访1户，发放物资价值380元，义工服务3小时"}
     done = await http.ok("POST", f"{path}/report", officer, closing)
     assert done["status_zh"] == "慈善组织已反馈"
     assert (await http.ok("POST", f"{path}/report", officer, closing))["id"] == referral["id"]
