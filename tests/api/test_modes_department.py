@@ -52,6 +52,8 @@ async def test_a_referral_from_the_county_to_a_unit_and_back(http: Http, session
     assert (twice.status_code, twice.json()["id"]) == (200, made["id"])
     other_body = await http.post("/department-referrals", officer, {**body, "need": "另一需求"}, key="dept-1")
     assert (other_body.status_code, other_body.json()["code"]) == (422, "idempotency_key_reused")
+    foreign = await http.post("/department-referrals", world.actor(Role.COUNTY_OFFICER, "349999"), body)
+    assert foreign.status_code == 404  # another county's officer: the case is as if absent
     bad = await http.post("/department-referrals", officer, {**body, "need": ""})
     assert bad.status_code == 422 and "need" in bad.text and "内容不能为空" in bad.text
 

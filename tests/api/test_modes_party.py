@@ -60,6 +60,9 @@ async def test_a_pairing_with_visits_on_the_case_and_in_the_overview(
         assert foreign.status_code == absent.status_code == 404 and foreign.json() == absent.json()
         assert (await http.post(f"{path}/visits", stranger, visit)).status_code == 404
     assert await http.ok("GET", "/party-pairings", world.actor(Role.TOWNSHIP_WORKER, world.other_township)) == []
+    foreign_pair = await http.post("/party-pairings", world.actor(Role.TOWNSHIP_WORKER, world.other_township),
+                                   {**body, "partner_name": "李四"})
+    assert foreign_pair.status_code == 404  # another township's recipient: as if absent
 
     ended = await http.ok("POST", f"{path}/end", worker, {"ended_on": today.isoformat(), "reason": "党员工作调动"})
     assert (ended["ended_on"], ended["end_reason"]) == (today.isoformat(), "党员工作调动")

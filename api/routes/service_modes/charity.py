@@ -182,10 +182,10 @@ async def add_delivery(referral_id: UUID, body: DeliveryIn, actor: ActorDep, ses
         raise ApiError(422, "delivered_on_out_of_range", "服务日期应在转介之日至今天之间")
     if body.kind is CharityKind.GOODS and body.goods_value is None:
         raise ApiError(422, "goods_value_required", "捐赠物资请填写折合价值（元）")
-    if body.kind is CharityKind.VOLUNTEER:
-        refusal = "请填写义工服务时长" if body.volunteer_hours is None else hours_refusal(body.volunteer_hours)
-        if refusal:
-            raise ApiError(422, "hours_invalid", refusal)
+    if body.kind is CharityKind.VOLUNTEER and body.volunteer_hours is None:
+        raise ApiError(422, "hours_invalid", "请填写义工服务时长")
+    if body.volunteer_hours is not None and (refusal := hours_refusal(body.volunteer_hours)):
+        raise ApiError(422, "hours_invalid", refusal)
     await flow.deliver(session, delivery_id=delivery_id, referral_id=referral_id, line_id=line,
                        delivered_on=body.delivered_on, kind=body.kind, content=body.content,
                        goods_value=body.goods_value, volunteer_hours=body.volunteer_hours, actor_id=actor.user_id,
