@@ -19,6 +19,7 @@ from activities.modes import charity as flow
 from api.access import load_case
 from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, TodayDep
 from api.errors import ApiError
+from api.oversight_access import audit
 from api.routes.service_modes.common import SUPERVISORS, case_open, claim, county_of, county_officer, not_found
 from models.modes.charity import CHARITY_DELIVERIES, CHARITY_LINES, CHARITY_ORGANISATIONS, CHARITY_REFERRALS
 from models.modes.charity_schemas import (
@@ -63,6 +64,7 @@ async def add_organisation(body: OrganisationIn, actor: ActorDep, session: Sessi
     await session.execute(CHARITY_ORGANISATIONS.insert().values(
         id=org_id, county_code=county, name=body.name, active=True, created_by=actor.user_id,
         created_at=datetime.now(UTC)))
+    await audit(session, actor, "charity_organisation_added", {"organisation_id": str(org_id)})
     await session.commit()
     return OrganisationOut.model_validate(await _organisation(session, county, org_id))
 
@@ -73,6 +75,7 @@ async def change_organisation(org_id: UUID, body: OrganisationChange, actor: Act
     county = county_officer(actor)
     await _organisation(session, county, org_id)
     await session.execute(update(CHARITY_ORGANISATIONS).where(_o.id == org_id).values(active=body.active))
+    await audit(session, actor, "charity_organisation_changed", {"organisation_id": str(org_id), "active": body.active})
     await session.commit()
     return OrganisationOut.model_validate(await _organisation(session, county, org_id))
 
@@ -136,6 +139,8 @@ async def refer(body: CharityReferralIn, actor: ActorDep, session: SessionDep, r
         case_open(case)
     await flow.refer(session, referral_id=referral_id, county=county, organisation=organisation, cases=cases,
                      note=body.note, actor_id=actor.user_id, at=datetime.now(UTC))
+    await audit(session, actor, "charity_referral",
+                    {"referral_id": str(referral_id), "case_ids": [str(c) for c in body.case_ids]})
     await session.commit()
     return await _out(session, actor, await _load(session, actor, referral_id), detail=True)
 
@@ -190,6 +195,8 @@ async def add_delivery(referral_id: UUID, body: DeliveryIn, actor: ActorDep, ses
                        delivered_on=body.delivered_on, kind=body.kind, content=body.content,
                        goods_value=body.goods_value, volunteer_hours=body.volunteer_hours, actor_id=actor.user_id,
                        at=datetime.now(UTC))
+    await audit(session, actor, "charity_delivery",
+                    {"referral_id": str(referral_id), "delivery_id": str(delivery_id), "case_id": str(body.case_id)})
     await session.commit()
     return await _out(session, actor, await _load(session, actor, referral_id), detail=True)
 
@@ -204,5 +211,6 @@ async def report(referral_id: UUID, body: CharityReportIn, actor: ActorDep,
             return await _out(session, actor, row, detail=True)
         raise ApiError(409, "charity_reported", "慈善组织已反馈本次转介的服务情况")
     await flow.report(session, referral_id, body.service_plan, body.summary, actor.user_id, datetime.now(UTC))
+    await audit(session, actor, "charity_report", {"referral_id": str(referral_id)})
     await session.commit()
     return await _out(session, actor, await _load(session, actor, referral_id), detail=True)

@@ -19,6 +19,7 @@ from api import task_calls
 from api.access import load_case
 from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, TodayDep
 from api.errors import ApiError
+from api.oversight_access import audit
 from api.routes.service_modes.common import SUPERVISORS, case_open, claim, county_of, county_officer, not_found
 from models.modes.linkage import DEPARTMENT_REFERRALS, LINKAGE_UNITS
 from models.modes.linkage_schemas import (
@@ -58,6 +59,7 @@ async def add_unit(body: UnitIn, actor: ActorDep, session: SessionDep, response:
     await session.execute(LINKAGE_UNITS.insert().values(
         id=unit_id, county_code=county, name=body.name, services=body.services, active=True,
         created_by=actor.user_id, created_at=datetime.now(UTC)))
+    await audit(session, actor, "linkage_unit_added", {"unit_id": str(unit_id)})
     await session.commit()
     return await _unit(session, actor, unit_id)
 
@@ -69,6 +71,7 @@ async def change_unit(unit_id: UUID, body: UnitChange, actor: ActorDep, session:
     changes = body.model_dump(exclude_none=True)
     if changes:
         await session.execute(update(LINKAGE_UNITS).where(_u.id == unit_id).values(**changes))
+        await audit(session, actor, "linkage_unit_changed", {"unit_id": str(unit_id), **changes})
         await session.commit()
     return await _unit(session, actor, unit_id)
 
@@ -117,6 +120,8 @@ async def refer(body: DepartmentReferralIn, actor: ActorDep, session: SessionDep
         raise ApiError(409, "unit_inactive", f"{unit.name}已停用，请转介其他成员单位")
     task = await flow.refer(session, referral_id=referral_id, case=case, unit=unit, action=body.action,
                             need=body.need, actor_id=actor.user_id, at=datetime.now(UTC))
+    await audit(session, actor, "department_referral",
+                    {"referral_id": str(referral_id), "case_id": str(case.id), "unit_id": str(unit.id)})
     await session.commit()
     await task_calls.started(resources, [task])
     return _out(await _load(session, actor, referral_id), today)
@@ -152,6 +157,7 @@ async def acknowledge(referral_id: UUID, body: AcknowledgementIn, actor: ActorDe
     county_officer(actor)
     if row.status == ReferralStatus.REFERRED.value:
         await flow.acknowledge(session, row, body.note, actor.user_id, datetime.now(UTC))
+        await audit(session, actor, "department_acknowledgement", {"referral_id": str(referral_id)})
         await session.commit()
     return _out(await _load(session, actor, referral_id), today)  # signed already: as it stands
 
@@ -168,6 +174,8 @@ async def report(referral_id: UUID, body: OutcomeIn, actor: ActorDep, session: S
     if body.acted_on > today or body.acted_on < china_day(row.referred_at):
         raise ApiError(422, "acted_on_out_of_range", "办理日期应在转介之日至今天之间")
     closed = await flow.report(session, row, body.acted_on, body.outcome, actor.user_id, datetime.now(UTC))
+    await audit(session, actor, "department_outcome",
+                    {"referral_id": str(referral_id), "acted_on": body.acted_on.isoformat()})
     await session.commit()
     await task_calls.changed(resources, closed)
     return _out(await _load(session, actor, referral_id), today)

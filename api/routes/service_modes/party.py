@@ -17,6 +17,7 @@ from activities.modes import party as flow
 from api.access import load_case
 from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, TodayDep, require
 from api.errors import ApiError
+from api.oversight_access import audit
 from api.routes.service_modes.common import STAFF, case_open, claim, not_found, within
 from models.modes.party import PARTY_PAIRINGS, PARTY_VISITS
 from models.modes.party_schemas import PairingEndIn, PairingIn, PairingOut, VisitIn, VisitOut
@@ -72,6 +73,7 @@ async def pair(body: PairingIn, actor: ActorDep, session: SessionDep, today: Tod
     await flow.pair(session, pairing_id=pairing_id, case=case, kind=body.partner_kind, partner=body.partner_name,
                     branch=body.branch_name, started_on=body.started_on, actor_id=actor.user_id,
                     at=datetime.now(UTC))
+    await audit(session, actor, "party_pairing", {"pairing_id": str(pairing_id), "case_id": str(case.id)})
     await session.commit()
     return await _out(session, await _load(session, actor, pairing_id))
 
@@ -110,6 +112,7 @@ async def add_visit(pairing_id: UUID, body: VisitIn, actor: ActorDep, session: S
         raise ApiError(422, "visit_out_of_pairing", "走访日期应在结对期间内，且不晚于今天")
     await flow.visit(session, visit_id=visit_id, pairing=row, visited_on=body.visited_on, help=body.help,
                      content=body.content, actor_id=actor.user_id, at=datetime.now(UTC))
+    await audit(session, actor, "party_visit", {"pairing_id": str(pairing_id), "visit_id": str(visit_id)})
     await session.commit()
     return await _out(session, await _load(session, actor, pairing_id), detail=True)
 
@@ -126,5 +129,7 @@ async def end_pairing(pairing_id: UUID, body: PairingEndIn, actor: ActorDep, ses
     if row.last_visit_on is not None and body.ended_on < row.last_visit_on:
         raise ApiError(422, "end_before_visit", "结束日期不能早于最后一次走访帮扶的日期")
     await flow.unpair(session, row, body.ended_on, body.reason)
+    await audit(session, actor, "party_pairing_ended",
+                    {"pairing_id": str(pairing_id), "ended_on": body.ended_on.isoformat()})
     await session.commit()
     return await _out(session, await _load(session, actor, pairing_id), detail=True)

@@ -18,6 +18,7 @@ from activities.modes import team as flow
 from api.access import load_case
 from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, TodayDep, require
 from api.errors import ApiError
+from api.oversight_access import audit
 from api.routes.service_modes.common import STAFF, case_open, claim, not_found, within
 from models.modes.team import TEAM_PLANS, TEAM_SERVICES
 from models.modes.team_schemas import (
@@ -86,6 +87,7 @@ async def make_plan(body: TeamPlanIn, actor: ActorDep, session: SessionDep, reso
     await flow.make_plan(session, plan_id=plan_id, case=case, current=current, team_name=body.team_name,
                          members=[m.model_dump(mode="json") for m in body.members], assessment=body.assessment,
                          plan=body.plan, actor_id=actor.user_id, at=datetime.now(UTC))
+    await audit(session, actor, "team_plan", {"plan_id": str(plan_id), "case_id": str(case.id)})
     await session.commit()
     return await _out(session, await _load(session, actor, plan_id))
 
@@ -126,6 +128,7 @@ async def add_service(plan_id: UUID, body: TeamServiceIn, actor: ActorDep, sessi
     await flow.record_service(session, service_id=service_id, plan=row, served_on=body.served_on,
                               role=body.worker_role, worker=body.worker_name, kind=body.kind, content=body.content,
                               hours=body.hours, actor_id=actor.user_id, at=datetime.now(UTC))
+    await audit(session, actor, "team_service", {"plan_id": str(plan_id), "service_id": str(service_id)})
     await session.commit()
     return await _out(session, await _load(session, actor, plan_id), detail=True)
 
