@@ -160,27 +160,27 @@ async def list_referrals(actor: ActorDep, session: SessionDep, status: CharitySt
     return [await _out(session, actor, r) for r in rows]
 
 
-@router.get("/charity-referrals/{referral_id}", summary="慈善转介详情（名单、服务记录、合计）")
-async def get_referral(referral_id: UUID, actor: ActorDep, session: SessionDep) -> CharityReferralOut:
-    return await _out(session, actor, await _load(session, actor, referral_id), detail=True)
+@router.get("/charity-referrals/{charity_referral_id}", summary="慈善转介详情（名单、服务记录、合计）")
+async def get_referral(charity_referral_id: UUID, actor: ActorDep, session: SessionDep) -> CharityReferralOut:
+    return await _out(session, actor, await _load(session, actor, charity_referral_id), detail=True)
 
 
-@router.post("/charity-referrals/{referral_id}/deliveries", status_code=201,
+@router.post("/charity-referrals/{charity_referral_id}/deliveries", status_code=201,
              summary="登记慈善组织提供的服务（走访慰问、捐赠物资及价值、义工服务时长）")
-async def add_delivery(referral_id: UUID, body: DeliveryIn, actor: ActorDep, session: SessionDep,
+async def add_delivery(charity_referral_id: UUID, body: DeliveryIn, actor: ActorDep, session: SessionDep,
                        resources: ResourcesDep, today: TodayDep, response: Response,
                        key: IdempotencyKey = None) -> CharityReferralOut:
-    row = await _load(session, actor, referral_id)
+    row = await _load(session, actor, charity_referral_id)
     county_officer(actor)
     delivery_id, fresh = await claim(session, actor, resources.settings, key,
-                                     f"POST /charity-referrals/{referral_id}/deliveries", body)
+                                     f"POST /charity-referrals/{charity_referral_id}/deliveries", body)
     if not fresh:
         response.status_code = 200
         return await _out(session, actor, row, detail=True)
     if row.status == CharityStatus.REPORTED.value:
         raise ApiError(409, "charity_reported", "慈善组织已反馈本次转介的服务情况，不能再登记")
     line = (await session.execute(select(_l.id).where(
-        _l.referral_id == referral_id, _l.case_id == body.case_id))).scalar()
+        _l.referral_id == charity_referral_id, _l.case_id == body.case_id))).scalar()
     if line is None:
         raise ApiError(422, "not_on_list", "该服务对象不在本次转介名单中")
     if not china_day(row.referred_at) <= body.delivered_on <= today:
@@ -191,26 +191,27 @@ async def add_delivery(referral_id: UUID, body: DeliveryIn, actor: ActorDep, ses
         raise ApiError(422, "hours_invalid", "请填写义工服务时长")
     if body.volunteer_hours is not None and (refusal := hours_refusal(body.volunteer_hours)):
         raise ApiError(422, "hours_invalid", refusal)
-    await flow.deliver(session, delivery_id=delivery_id, referral_id=referral_id, line_id=line,
+    await flow.deliver(session, delivery_id=delivery_id, referral_id=charity_referral_id, line_id=line,
                        delivered_on=body.delivered_on, kind=body.kind, content=body.content,
                        goods_value=body.goods_value, volunteer_hours=body.volunteer_hours, actor_id=actor.user_id,
                        at=datetime.now(UTC))
-    await audit(session, actor, "charity_delivery",
-                    {"referral_id": str(referral_id), "delivery_id": str(delivery_id), "case_id": str(body.case_id)})
+    await audit(session, actor, "charity_delivery", {"referral_id": str(charity_referral_id),
+                                                     "delivery_id": str(delivery_id), "case_id": str(body.case_id)})
     await session.commit()
-    return await _out(session, actor, await _load(session, actor, referral_id), detail=True)
+    return await _out(session, actor, await _load(session, actor, charity_referral_id), detail=True)
 
 
-@router.post("/charity-referrals/{referral_id}/report", summary="登记慈善组织反馈（服务方案和总结），本次转介办结")
-async def report(referral_id: UUID, body: CharityReportIn, actor: ActorDep,
+@router.post("/charity-referrals/{charity_referral_id}/report", summary="登记慈善组织反馈（服务方案和总结），转介办结")
+async def report(charity_referral_id: UUID, body: CharityReportIn, actor: ActorDep,
                  session: SessionDep) -> CharityReferralOut:
-    row = await _load(session, actor, referral_id)
+    row = await _load(session, actor, charity_referral_id)
     county_officer(actor)
     if row.status == CharityStatus.REPORTED.value:
         if (row.service_plan, row.summary) == (body.service_plan, body.summary):
             return await _out(session, actor, row, detail=True)
         raise ApiError(409, "charity_reported", "慈善组织已反馈本次转介的服务情况")
-    await flow.report(session, referral_id, body.service_plan, body.summary, actor.user_id, datetime.now(UTC))
-    await audit(session, actor, "charity_report", {"referral_id": str(referral_id)})
+    await flow.report(session, charity_referral_id, body.service_plan, body.summary, actor.user_id,
+                      datetime.now(UTC))
+    await audit(session, actor, "charity_report", {"referral_id": str(charity_referral_id)})
     await session.commit()
-    return await _out(session, actor, await _load(session, actor, referral_id), detail=True)
+    return await _out(session, actor, await _load(session, actor, charity_referral_id), detail=True)

@@ -1644,7 +1644,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 下载未导入的错误行及原因(XLSX) */
+        /** 下载未导入的错误行及原因(XLSX；含身份证号码，每次下载均记入审计日志) */
         get: operations["import_errors_dynamic_roster_imports__import_id__errors_get"];
         put?: never;
         post?: never;
@@ -1842,6 +1842,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/objections/{objection_id}/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查阅异议人联系方式（须说明用途，每次查阅均记入审计日志） */
+        get: operations["read_contact_objections__objection_id__contact_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/objections/{objection_id}/decision": {
         parameters: {
             query?: never;
@@ -1870,8 +1887,9 @@ export interface paths {
         put?: never;
         /**
          * 异议成立后，乡镇(街道)已依动态管理程序变更或停止服务（办结后续事项）
-         * @description Until dynamic management's change action closes it itself: the township says the change was made (or why
-         *     none was needed), and the follow-up task closes. `body.reasons` says what was done; `result` must be upheld.
+         * @description When the objection's case was no longer in 动态管理 (its event could not reach it): the township says the
+         *     change was made (or why none was needed), and the follow-up task closes. `body.reasons` says what was done;
+         *     `result` must be upheld.
          */
         post: operations["change_done_objections__objection_id__change_done_post"];
         delete?: never;
@@ -2113,6 +2131,23 @@ export interface paths {
         };
         /** 投诉详情 */
         get: operations["get_complaint_complaints__complaint_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/complaints/{complaint_id}/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查阅投诉人联系方式（须说明用途，每次查阅均记入审计日志） */
+        get: operations["read_contact_complaints__complaint_id__contact_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2419,7 +2454,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 服务对象基本信息（不含身份证号码） */
+        /** 服务对象基本信息（不含身份证号码和健康状况） */
         get: operations["get_person_persons__person_id__get"];
         put?: never;
         post?: never;
@@ -2438,6 +2473,23 @@ export interface paths {
         };
         /** 查阅身份证号码（须说明用途，每次查阅均记入审计日志） */
         get: operations["read_id_number_persons__person_id__id_number_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/persons/{person_id}/conditions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查阅健康状况（须说明用途，每次查阅均记入审计日志） */
+        get: operations["read_conditions_persons__person_id__conditions_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2774,7 +2826,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/charity-referrals/{referral_id}": {
+    "/charity-referrals/{charity_referral_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -2782,7 +2834,7 @@ export interface paths {
             cookie?: never;
         };
         /** 慈善转介详情（名单、服务记录、合计） */
-        get: operations["get_referral_charity_referrals__referral_id__get"];
+        get: operations["get_referral_charity_referrals__charity_referral_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2791,7 +2843,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/charity-referrals/{referral_id}/deliveries": {
+    "/charity-referrals/{charity_referral_id}/deliveries": {
         parameters: {
             query?: never;
             header?: never;
@@ -2801,14 +2853,14 @@ export interface paths {
         get?: never;
         put?: never;
         /** 登记慈善组织提供的服务（走访慰问、捐赠物资及价值、义工服务时长） */
-        post: operations["add_delivery_charity_referrals__referral_id__deliveries_post"];
+        post: operations["add_delivery_charity_referrals__charity_referral_id__deliveries_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/charity-referrals/{referral_id}/report": {
+    "/charity-referrals/{charity_referral_id}/report": {
         parameters: {
             query?: never;
             header?: never;
@@ -2817,8 +2869,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 登记慈善组织反馈（服务方案和总结），本次转介办结 */
-        post: operations["report_charity_referrals__referral_id__report_post"];
+        /** 登记慈善组织反馈（服务方案和总结），转介办结 */
+        post: operations["report_charity_referrals__charity_referral_id__report_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3917,10 +3969,41 @@ export interface components {
          * @enum {string}
          */
         Condition: "incapacitated" | "seriously_ill" | "severely_disabled";
+        /** ConditionsOut */
+        ConditionsOut: {
+            /**
+             * Person Id
+             * Format: uuid
+             */
+            person_id: string;
+            /** Conditions */
+            conditions: string[];
+            /** Conditions Zh */
+            conditions_zh: string[];
+            /** Purpose */
+            purpose: string;
+        };
         /** ConfirmIn */
         ConfirmIn: {
             /** By */
             by: string;
+        };
+        /**
+         * ContactOut
+         * @description A complainant's or objector's name and contact in full, read for a stated purpose (recorded).
+         */
+        ContactOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string | null;
+            /** Contact */
+            contact: string | null;
+            /** Purpose */
+            purpose: string;
         };
         /** CountyFundsIn */
         CountyFundsIn: {
@@ -4985,8 +5068,6 @@ export interface components {
             category: string;
             /** Category Zh */
             category_zh: string;
-            /** Conditions */
-            conditions: string[];
         };
         /** PlanChangeOut */
         PlanChangeOut: {
@@ -6011,7 +6092,7 @@ export interface components {
          * @description A recipient's status change, as recorded (by hand, from the roster, or by the monthly review).
          * @enum {string}
          */
-        StatusChange: "category_gained" | "category_changed" | "category_lost" | "death" | "moved_within_county" | "moved_out" | "institution" | "own_request" | "review_ineligible";
+        StatusChange: "category_gained" | "category_changed" | "category_lost" | "death" | "moved_within_county" | "moved_out" | "institution" | "own_request" | "review_ineligible" | "objection_upheld";
         /**
          * Step
          * @description The ten steps of 池州方案 四、服务流程, in order.
@@ -8100,7 +8181,10 @@ export interface operations {
     upload_cases__case_id__archive_files_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 case_id: string;
             };
@@ -8410,7 +8494,10 @@ export interface operations {
     upload_survey_attachment_cases__case_id__survey_attachments_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 case_id: string;
             };
@@ -9206,7 +9293,10 @@ export interface operations {
     bulk_reassign_supervision_reassign_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9405,7 +9495,10 @@ export interface operations {
     create_agreement_agreements_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10668,7 +10761,10 @@ export interface operations {
     };
     import_errors_dynamic_roster_imports__import_id__errors_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 查阅用途，如：核对身份、回访投诉人 */
+                purpose?: string;
+            };
             header?: never;
             path: {
                 import_id: string;
@@ -10908,7 +11004,10 @@ export interface operations {
     publish_notices_notices_publications_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -11009,7 +11108,10 @@ export interface operations {
     object_to_notices_publications__publication_id__objections_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 publication_id: string;
             };
@@ -11094,6 +11196,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ObjectionOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    read_contact_objections__objection_id__contact_get: {
+        parameters: {
+            query: {
+                /** @description 查阅用途，如：核对身份、回访投诉人 */
+                purpose: string;
+            };
+            header?: never;
+            path: {
+                objection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactOut"];
                 };
             };
             400: components["responses"]["Error400"];
@@ -11213,7 +11350,10 @@ export interface operations {
     add_inspector_checks_inspectors_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -11313,7 +11453,10 @@ export interface operations {
     make_draw_checks_draws_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -11484,7 +11627,10 @@ export interface operations {
     add_evidence_checks__record_id__evidence_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 record_id: string;
             };
@@ -11692,7 +11838,10 @@ export interface operations {
     receive_complaints_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -11741,6 +11890,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ComplaintOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    read_contact_complaints__complaint_id__contact_get: {
+        parameters: {
+            query: {
+                /** @description 查阅用途，如：核对身份、回访投诉人 */
+                purpose: string;
+            };
+            header?: never;
+            path: {
+                complaint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactOut"];
                 };
             };
             400: components["responses"]["Error400"];
@@ -12448,7 +12632,7 @@ export interface operations {
     read_id_number_persons__person_id__id_number_get: {
         parameters: {
             query: {
-                /** @description 查阅用途，如：核对身份、制作档案 */
+                /** @description 查阅用途，如：核对身份、回访投诉人 */
                 purpose: string;
             };
             header?: never;
@@ -12466,6 +12650,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IdNumberOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    read_conditions_persons__person_id__conditions_get: {
+        parameters: {
+            query: {
+                /** @description 查阅用途，如：核对身份、回访投诉人 */
+                purpose: string;
+            };
+            header?: never;
+            path: {
+                person_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConditionsOut"];
                 };
             };
             400: components["responses"]["Error400"];
@@ -13311,12 +13530,12 @@ export interface operations {
             503: components["responses"]["Error503"];
         };
     };
-    get_referral_charity_referrals__referral_id__get: {
+    get_referral_charity_referrals__charity_referral_id__get: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                referral_id: string;
+                charity_referral_id: string;
             };
             cookie?: never;
         };
@@ -13343,7 +13562,7 @@ export interface operations {
             503: components["responses"]["Error503"];
         };
     };
-    add_delivery_charity_referrals__referral_id__deliveries_post: {
+    add_delivery_charity_referrals__charity_referral_id__deliveries_post: {
         parameters: {
             query?: never;
             header?: {
@@ -13351,7 +13570,7 @@ export interface operations {
                 "Idempotency-Key"?: string | null;
             };
             path: {
-                referral_id: string;
+                charity_referral_id: string;
             };
             cookie?: never;
         };
@@ -13382,12 +13601,12 @@ export interface operations {
             503: components["responses"]["Error503"];
         };
     };
-    report_charity_referrals__referral_id__report_post: {
+    report_charity_referrals__charity_referral_id__report_post: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                referral_id: string;
+                charity_referral_id: string;
             };
             cookie?: never;
         };
