@@ -57,6 +57,7 @@ from api.routes.oversight import (
     rectifications,
     visits,
 )
+from api.routes.service_modes import ROUTERS as SERVICE_MODES
 from api.routes.settlement import agreements, catalog, statements
 from api.routes.settlement import runs as settlement
 from api.upload_limit import UploadLimit
@@ -121,6 +122,8 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
         app.include_router(module.router)
     for module in (neighbour, neighbour_records, neighbour_settlements):  # 邻里互助服务 (issue 15)
         app.include_router(module.router)
+    for mode_router in SERVICE_MODES:
+        app.include_router(mode_router)
 
     @app.get("/health", tags=["运维"], summary="健康检查（数据库可用）")
     async def health(res: ResourcesDep) -> dict[str, str]:

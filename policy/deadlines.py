@@ -11,6 +11,8 @@ Defaults (working days; a county officer may change each one for the county):
   (the hearing period, a durable timer, not a deadline of the township's); the written decision is due 5 after
   the statement or after the period lapsed
 - 需求摸排 a new recipient on the monthly roster is screened by the village assistant within 10
+- 部门联动 a member unit acknowledges a referred need, acts and reports the outcome within 10 (the seeds set no
+  limit; a county sets its own)
 - the reminder goes out 2 working days before the due date
 
 Tasks outside a case (監督管理, oversight; defaults a county changes like any rule):
@@ -57,6 +59,7 @@ DEFAULT_RULES: dict[str, int] = {
     R.HEARING_PERIOD: 5,
     R.DYNAMIC_DECISION: 5,
     R.SCREENING: 10,
+    R.DEPARTMENT_REFERRAL: 10,
     R.REMINDER_BEFORE: 2,
 }
 # Which rule times each kind of task.
@@ -68,6 +71,7 @@ TASK_RULE: dict[TaskKind, DeadlineRule] = {
     TaskKind.COMPLAINT_ACCEPTANCE: R.COMPLAINT_ACCEPTANCE,
     TaskKind.COMPLAINT_RESOLUTION: R.COMPLAINT_RESOLUTION,
     TaskKind.COMPLAINT_RETURN_VISIT: R.COMPLAINT_RETURN_VISIT,
+    TaskKind.DEPARTMENT_REFERRAL: R.DEPARTMENT_REFERRAL,
 }
 # Which rule times a case waiting in each step (for the township; the provider's answer has its own).
 STEP_RULE: dict[Step, DeadlineRule] = {

@@ -28,6 +28,7 @@ class DeadlineRule(Labelled):
     HEARING_PERIOD = "hearing_period", "陈述申辩期限"
     DYNAMIC_DECISION = "dynamic_decision", "动态管理(作出书面决定)"
     SCREENING = "screening", "新纳入对象需求摸排"
+    DEPARTMENT_REFERRAL = "department_referral", "部门联动(成员单位办理并反馈)"
     REMINDER_BEFORE = "reminder_before", "到期前提醒提前天数"
 
 

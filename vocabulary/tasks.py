@@ -16,6 +16,7 @@ class TaskKind(Labelled):
     COMPLAINT_ACCEPTANCE = "complaint_acceptance", "投诉受理"
     COMPLAINT_RESOLUTION = "complaint_resolution", "投诉办理答复"
     COMPLAINT_RETURN_VISIT = "complaint_return_visit", "投诉回访"
+    DEPARTMENT_REFERRAL = "department_referral", "部门联动服务办理反馈"
 
 
 class TaskStatus(Labelled):
@@ -24,5 +25,7 @@ class TaskStatus(Labelled):
     CANCELLED = "cancelled", "已撤销"
 
 
-# The step each kind belongs to (a notification names the step it is about); every kind so far is oversight's.
-STEP_OF_KIND: dict[TaskKind, Step] = {kind: Step.OVERSIGHT for kind in TaskKind}
+# The step each kind belongs to (a notification names the step it is about): oversight's, except the service
+# modes' (a department referral is service delivered, 开展服务).
+STEP_OF_KIND: dict[TaskKind, Step] = {kind: Step.OVERSIGHT for kind in TaskKind} | {
+    TaskKind.DEPARTMENT_REFERRAL: Step.SERVICE}

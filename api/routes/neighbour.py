@@ -30,9 +30,9 @@ from models.modes.neighbour import HELPERS, PAIRINGS, RATES
 from models.modes.neighbour_schemas import (
     HelperIn,
     HelperOut,
-    PairingEndIn,
-    PairingIn,
-    PairingOut,
+    HelperPairingEndIn,
+    HelperPairingIn,
+    HelperPairingOut,
     RateIn,
     RateOut,
 )
@@ -95,7 +95,7 @@ async def get_helper(helper_id: UUID, actor: ActorDep, session: SessionDep) -> H
 
 
 @router.post("/helpers/{helper_id}/pairings", status_code=201, summary="乡镇(街道)将邻里互助员与服务对象结对")
-async def create_pairing(helper_id: UUID, body: PairingIn, actor: ActorDep, session: SessionDep) -> PairingOut:
+async def create_pairing(helper_id: UUID, body: HelperPairingIn, actor: ActorDep, session: SessionDep) -> HelperPairingOut:
     township = township_worker(actor)
     helper = await _helper(session, actor, helper_id)
     case = await load_case(session, actor, body.case_id)
@@ -110,11 +110,12 @@ async def create_pairing(helper_id: UUID, body: PairingIn, actor: ActorDep, sess
     if created:
         await audit(session, actor, "neighbour_pairing", {"pairing_id": str(pairing_id), "case_id": str(case.id)})
     await session.commit()
-    return PairingOut.model_validate(await load_pairing(session, actor, pairing_id))
+    return HelperPairingOut.model_validate(await load_pairing(session, actor, pairing_id))
 
 
-@router.post("/pairings/{pairing_id}/end", summary="结束结对（同时结束该服务方式）")
-async def end(pairing_id: UUID, body: PairingEndIn, actor: ActorDep, session: SessionDep) -> PairingOut:
+@router.post("/pairings/{helper_pairing_id}/end", summary="结束结对（同时结束该服务方式）")
+async def end(helper_pairing_id: UUID, body: HelperPairingEndIn, actor: ActorDep, session: SessionDep) -> HelperPairingOut:
+    pairing_id = helper_pairing_id
     row = await load_pairing(session, actor, pairing_id)
     township_worker(actor)
     async with refusals():
@@ -122,12 +123,12 @@ async def end(pairing_id: UUID, body: PairingEndIn, actor: ActorDep, session: Se
     if ended:
         await audit(session, actor, "neighbour_pairing_end", {"pairing_id": str(pairing_id)})
     await session.commit()
-    return PairingOut.model_validate(await load_pairing(session, actor, row.id))
+    return HelperPairingOut.model_validate(await load_pairing(session, actor, row.id))
 
 
 @router.get("/pairings", summary="邻里互助结对（乡镇看本乡镇，村看本村）")
 async def list_pairings(actor: ActorDep, session: SessionDep, helper_id: UUID | None = None,
-                        case_id: UUID | None = None, current: bool = False) -> list[PairingOut]:
+                        case_id: UUID | None = None, current: bool = False) -> list[HelperPairingOut]:
     if actor.role is Role.VILLAGE_ASSISTANT:
         where = [_p.village_code.startswith(actor.jurisdiction, autoescape=True)]
     elif actor.role in SUPERVISORS:
@@ -141,7 +142,7 @@ async def list_pairings(actor: ActorDep, session: SessionDep, helper_id: UUID | 
     if current:
         where.append(_p.ended_on.is_(None))
     rows = (await session.execute(pairings_query().where(*where).order_by(_p.started_on.desc(), _p.id))).all()
-    return [PairingOut.model_validate(r) for r in rows]
+    return [HelperPairingOut.model_validate(r) for r in rows]
 
 
 @router.get("/rates", summary="本县邻里互助帮扶补贴标准（按次或按月，按生效日期）")

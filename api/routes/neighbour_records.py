@@ -45,11 +45,11 @@ async def _load(session: AsyncSession, actor: Actor, record_id: UUID) -> Any:
     return row
 
 
-@router.post("/pairings/{pairing_id}/records", status_code=201,
+@router.post("/pairings/{helper_pairing_id}/records", status_code=201,
              summary="村(社区)登记邻里互助服务（日期、内容、次数、时长）")
-async def create_record(pairing_id: UUID, body: RecordIn, actor: ActorDep, session: SessionDep,
+async def create_record(helper_pairing_id: UUID, body: RecordIn, actor: ActorDep, session: SessionDep,
                         today: TodayDep) -> RecordOut:
-    pairing = await load_pairing(session, actor, pairing_id)
+    pairing = await load_pairing(session, actor, helper_pairing_id)
     if actor.role is not Role.VILLAGE_ASSISTANT:
         raise ApiError(403, "wrong_role", "邻里互助服务由村(社区)社会救助协理员登记")
     if body.served_on > today:

@@ -40,18 +40,18 @@ class HelperOut(Out):
     created_at: datetime
 
 
-class PairingIn(Schema):
+class HelperPairingIn(Schema):
     case_id: UUID
     content: Text
     started_on: date
 
 
-class PairingEndIn(Schema):
+class HelperPairingEndIn(Schema):
     ended_on: date
     reason: Reason
 
 
-class PairingOut(Out):
+class HelperPairingOut(Out):
     id: UUID
     helper_id: UUID
     helper_name: str

@@ -22,6 +22,7 @@ from models.settings import Settings
 from models.settlement.tables import AGREEMENTS, STATEMENTS
 from tests.document_samples import pdf_bytes
 from tests.flow import APPROVE, ARCHIVE, PLAN, SURVEY, new_person
+from tests.matrix.modes_objects import TOWNSHIP_KINDS, mode_objects
 from tests.matrix.oversight_objects import People, oversight_objects
 from tests.world import World, add_cases, add_record, at, make_world
 from vocabulary.case import Role
@@ -94,8 +95,10 @@ class Maker:
         item = {"code": "matrix_only", "category": "care", "name": "仅外县有的事项", "unit": "hour",
                 "government_funded": False}
         await self.ok("POST", "/service-items", w.officer, item)
-        oversight = await oversight_objects(self, People(w.officer, w.township_worker, w.actor(Role.VILLAGE_ASSISTANT),
-                                                         provider_a, w.village, case["case"]), w.county)
+        people = People(w.officer, w.township_worker, w.actor(Role.VILLAGE_ASSISTANT), provider_a, w.village,
+                        case["case"])
+        oversight = await oversight_objects(self, people, w.county)
+        oversight |= await mode_objects(self, people, w.county)
         async with self.sessions.begin() as s:
             for provider in (w.provider_a, w.provider_b):
                 for c in await add_cases(s, w, 1, provider=provider):
@@ -128,6 +131,8 @@ class Maker:
                      OTHER_VILLAGE, case["case"])
         # township B's user: one of the demo users (a township A lead manages only township A's)
         oversight = await oversight_objects(self, who, "b", user=str(user_id("xieliyuan2")))
+        modes = await mode_objects(self, who, "b")
+        oversight |= {k: modes[k] for k in TOWNSHIP_KINDS}
         of_b = {k: oversight[k] for k in ("complaint", "rectification")}  # provider B's, foreign to provider A
         return (Objects({**case, **oversight}, [case["case"]]),
                 Objects({**case, **of_b, "provider": str(PROVIDERS[1][0])}))

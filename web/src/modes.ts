@@ -2,5 +2,7 @@
 // takes `caseId` and emits `done` after a write; it decides itself whether this user may see it.
 import type { Component } from 'vue'
 import NeighbourPairing from './components/NeighbourPairing.vue'
+import PartyForm from './components/modes/PartyForm.vue'
+import TeamForm from './components/modes/TeamForm.vue'
 
-export const MODE_FORMS: Component[] = [NeighbourPairing]
+export const MODE_FORMS: Component[] = [PartyForm, TeamForm, NeighbourPairing]

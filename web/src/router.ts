@@ -39,6 +39,8 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: '各环节办理用时', menu: '监督管理', roles: SUPERVISORS } },
   { path: '/settings/deadlines', component: () => import('./pages/Deadlines.vue'),
     meta: { title: '工作日与办理时限', menu: '监督管理', roles: SUPERVISORS } },
+  { path: '/modes/referrals', component: () => import('./pages/ModeReferrals.vue'),
+    meta: { title: '部门联动与慈善转介', menu: '服务供给', roles: ['county_officer', 'auditor'] } },
   { path: '/statements', component: () => import('./pages/Statements.vue'),
     meta: { title: '结算单', menu: '资金结算', roles: SETTLEMENT } },
   { path: '/statements/:id', component: () => import('./pages/StatementDetail.vue'), props: true,

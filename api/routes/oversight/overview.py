@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from sqlalchemy.dialects.postgresql import insert
 
+from activities.modes.party import party_overview
 from activities.oversight.overview import overview
 from activities.oversight.settings import county_settings
 from api.deps import ActorDep, SessionDep
@@ -31,7 +32,8 @@ def _county(actor: Any) -> str:
 async def get_overview(actor: ActorDep, session: SessionDep,
                        year: Annotated[int, Query(ge=2000, le=2100)]) -> dict[str, Any]:
     county = _county(actor)
-    return await overview(session, county, year, await county_settings(session, county), datetime.now(UTC))
+    found = await overview(session, county, year, await county_settings(session, county), datetime.now(UTC))
+    return {**found, "party_building": await party_overview(session, county, year)}  # "党建+救助" (mode 4)
 
 
 @router.get("/settings", summary="本县监督管理设置（抽查比例、回访比例、评价权重等）")

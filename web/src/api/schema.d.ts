@@ -2619,7 +2619,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/neighbour/pairings/{pairing_id}/end": {
+    "/neighbour/pairings/{helper_pairing_id}/end": {
         parameters: {
             query?: never;
             header?: never;
@@ -2629,7 +2629,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** 结束结对（同时结束该服务方式） */
-        post: operations["end_neighbour_pairings__pairing_id__end_post"];
+        post: operations["end_neighbour_pairings__helper_pairing_id__end_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2671,7 +2671,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/neighbour/pairings/{pairing_id}/records": {
+    "/neighbour/pairings/{helper_pairing_id}/records": {
         parameters: {
             query?: never;
             header?: never;
@@ -2681,7 +2681,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** 村(社区)登记邻里互助服务（日期、内容、次数、时长） */
-        post: operations["create_record_neighbour_pairings__pairing_id__records_post"];
+        post: operations["create_record_neighbour_pairings__helper_pairing_id__records_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2825,6 +2825,368 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/linkage-units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本县社会救助联席会议成员单位 */
+        get: operations["list_units_linkage_units_get"];
+        put?: never;
+        /** 县级民政部门登记成员单位（同名即同一单位） */
+        post: operations["add_unit_linkage_units_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/linkage-units/{unit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 调整成员单位（服务内容、停用或恢复） */
+        patch: operations["change_unit_linkage_units__unit_id__patch"];
+        trace?: never;
+    };
+    "/department-referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 部门联动转介（县看全县，乡镇看本辖区） */
+        get: operations["list_referrals_department_referrals_get"];
+        put?: never;
+        /** 县级民政部门将服务需求转介至成员单位（限时办理反馈） */
+        post: operations["refer_department_referrals_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/department-referrals/{referral_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 部门联动转介详情 */
+        get: operations["get_referral_department_referrals__referral_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/department-referrals/{referral_id}/acknowledgement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记成员单位已签收（县级代登记） */
+        post: operations["acknowledge_department_referrals__referral_id__acknowledgement_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/department-referrals/{referral_id}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记成员单位办理结果（县级民政部门代为登记） */
+        post: operations["report_department_referrals__referral_id__outcome_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/party-pairings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 结对帮扶（按案件或辖区） */
+        get: operations["list_pairings_party_pairings_get"];
+        put?: never;
+        /** 乡镇登记党员或党支部与服务对象结对帮扶 */
+        post: operations["pair_party_pairings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/party-pairings/{pairing_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 结对帮扶详情（含走访帮扶记录） */
+        get: operations["get_pairing_party_pairings__pairing_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/party-pairings/{pairing_id}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记走访慰问和帮扶（日期、方式、内容） */
+        post: operations["add_visit_party_pairings__pairing_id__visits_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/party-pairings/{pairing_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 结束结对帮扶（服务对象的该服务方式随之结束） */
+        post: operations["end_pairing_party_pairings__pairing_id__end_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/team-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** “红马夹”队伍制定一户一档帮扶方案（修订时注明所替代的现行方案） */
+        post: operations["make_plan_team_plans_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/team-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 该户的帮扶方案（各版本）及服务时长合计 */
+        get: operations["household_plans_cases__case_id__team_plans_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/team-plans/{plan_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 帮扶方案详情（含服务记录） */
+        get: operations["get_plan_team_plans__plan_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/team-plans/{plan_id}/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记“红马夹”服务及志愿服务时长 */
+        post: operations["add_service_team_plans__plan_id__services_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/team-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 各村(社区)“红马夹”帮扶户数、服务次数和志愿服务时长 */
+        get: operations["village_hours_team_hours_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/charity-organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本县慈善组织 */
+        get: operations["list_organisations_charity_organisations_get"];
+        put?: never;
+        /** 县级民政部门登记慈善组织（同名即同一组织） */
+        post: operations["add_organisation_charity_organisations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/charity-organisations/{org_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 停用或恢复慈善组织 */
+        patch: operations["change_organisation_charity_organisations__org_id__patch"];
+        trace?: never;
+    };
+    "/charity-referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 慈善转介（县看全县，乡镇看本辖区服务对象） */
+        get: operations["list_referrals_charity_referrals_get"];
+        put?: never;
+        /** 县级民政部门将服务名单转介至慈善组织 */
+        post: operations["refer_charity_referrals_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/charity-referrals/{charity_referral_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 慈善转介详情（名单、服务记录、合计） */
+        get: operations["get_referral_charity_referrals__charity_referral_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/charity-referrals/{charity_referral_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记慈善组织提供的服务（走访慰问、捐赠物资及价值、义工服务时长） */
+        post: operations["add_delivery_charity_referrals__charity_referral_id__deliveries_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/charity-referrals/{charity_referral_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记慈善组织反馈（服务方案和总结），转介办结 */
+        post: operations["report_charity_referrals__charity_referral_id__report_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -2940,6 +3302,11 @@ export interface components {
         };
         /** AcknowledgeForm */
         AcknowledgeForm: {
+            /** Note */
+            note?: string | null;
+        };
+        /** AcknowledgementIn */
+        AcknowledgementIn: {
             /** Note */
             note?: string | null;
         };
@@ -3618,6 +3985,96 @@ export interface components {
          */
         Channel: "window" | "online" | "discovery" | "monitoring";
         /**
+         * CharityKind
+         * @description What a charity organisation delivers (001 三(六)7).
+         * @enum {string}
+         */
+        CharityKind: "visit" | "goods" | "volunteer";
+        /** CharityLineOut */
+        CharityLineOut: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Person Name */
+            person_name: string;
+            /** Village Code */
+            village_code: string;
+            /** Deliveries */
+            deliveries: number;
+        };
+        /** CharityReferralIn */
+        CharityReferralIn: {
+            /**
+             * Organisation Id
+             * Format: uuid
+             */
+            organisation_id: string;
+            /** Case Ids */
+            case_ids: string[];
+            /** Note */
+            note?: string | null;
+        };
+        /** CharityReferralOut */
+        CharityReferralOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** County Code */
+            county_code: string;
+            /**
+             * Organisation Id
+             * Format: uuid
+             */
+            organisation_id: string;
+            /** Organisation Name */
+            organisation_name: string;
+            /** Note */
+            note: string | null;
+            /** Status */
+            status: string;
+            /** Status Zh */
+            status_zh: string;
+            /** Service Plan */
+            service_plan: string | null;
+            /** Summary */
+            summary: string | null;
+            /**
+             * Referred At
+             * Format: date-time
+             */
+            referred_at: string;
+            /** Reported At */
+            reported_at: string | null;
+            /** Recipients */
+            recipients: number;
+            /** Deliveries */
+            deliveries: number;
+            /** Goods Value */
+            goods_value: string;
+            /** Volunteer Hours */
+            volunteer_hours: string;
+            /** Lines */
+            lines?: components["schemas"]["CharityLineOut"][] | null;
+            /** Records */
+            records?: components["schemas"]["DeliveryOut"][] | null;
+        };
+        /** CharityReportIn */
+        CharityReportIn: {
+            /** Service Plan */
+            service_plan: string;
+            /** Summary */
+            summary: string;
+        };
+        /**
+         * CharityStatus
+         * @enum {string}
+         */
+        CharityStatus: "referred" | "reported";
+        /**
          * CheckMethod
          * @enum {string}
          */
@@ -3976,6 +4433,128 @@ export interface components {
          * @enum {string}
          */
         DecisionResult: "change" | "stop" | "keep";
+        /** DeliveryIn */
+        DeliveryIn: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /**
+             * Delivered On
+             * Format: date
+             */
+            delivered_on: string;
+            kind: components["schemas"]["CharityKind"];
+            /** Content */
+            content: string;
+            /** Goods Value */
+            goods_value?: number | string | null;
+            /** Volunteer Hours */
+            volunteer_hours?: number | string | null;
+        };
+        /** DeliveryOut */
+        DeliveryOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /**
+             * Delivered On
+             * Format: date
+             */
+            delivered_on: string;
+            /** Kind */
+            kind: string;
+            /** Kind Zh */
+            kind_zh: string;
+            /** Content */
+            content: string;
+            /** Goods Value */
+            goods_value: string | null;
+            /** Volunteer Hours */
+            volunteer_hours: string | null;
+        };
+        /** DepartmentReferralIn */
+        DepartmentReferralIn: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /**
+             * Unit Id
+             * Format: uuid
+             */
+            unit_id: string;
+            action: components["schemas"]["UnitAction"];
+            /** Need */
+            need: string;
+        };
+        /** DepartmentReferralOut */
+        DepartmentReferralOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** County Code */
+            county_code: string;
+            /** Township Code */
+            township_code: string;
+            /**
+             * Unit Id
+             * Format: uuid
+             */
+            unit_id: string;
+            /** Unit Name */
+            unit_name: string;
+            /** Action */
+            action: string;
+            /** Action Zh */
+            action_zh: string;
+            /** Need */
+            need: string;
+            /** Status */
+            status: string;
+            /** Status Zh */
+            status_zh: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Overdue */
+            overdue: boolean;
+            /**
+             * Referred At
+             * Format: date-time
+             */
+            referred_at: string;
+            /** Acknowledged At */
+            acknowledged_at: string | null;
+            /** Acknowledgement */
+            acknowledgement: string | null;
+            /** Acted On */
+            acted_on: string | null;
+            /** Outcome */
+            outcome: string | null;
+            /** Reported At */
+            reported_at: string | null;
+            /** Reported On Time */
+            reported_on_time: boolean | null;
+        };
         /**
          * DifficultyDegree
          * @enum {string}
@@ -4398,6 +4977,66 @@ export interface components {
              */
             created_at: string;
         };
+        /** HelperPairingEndIn */
+        HelperPairingEndIn: {
+            /**
+             * Ended On
+             * Format: date
+             */
+            ended_on: string;
+            /** Reason */
+            reason: string;
+        };
+        /** HelperPairingIn */
+        HelperPairingIn: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Content */
+            content: string;
+            /**
+             * Started On
+             * Format: date
+             */
+            started_on: string;
+        };
+        /** HelperPairingOut */
+        HelperPairingOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Helper Id
+             * Format: uuid
+             */
+            helper_id: string;
+            /** Helper Name */
+            helper_name: string;
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Person Name */
+            person_name: string;
+            /** Village Code */
+            village_code: string;
+            /** Content */
+            content: string;
+            /**
+             * Started On
+             * Format: date
+             */
+            started_on: string;
+            /** Ended On */
+            ended_on: string | null;
+            /** End Reason */
+            end_reason: string | null;
+        };
         /** HistoryEntry */
         HistoryEntry: {
             /** Seq */
@@ -4422,6 +5061,22 @@ export interface components {
              * Format: date-time
              */
             at: string;
+        };
+        /** HouseholdPlans */
+        HouseholdPlans: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Current Id */
+            current_id: string | null;
+            /** Services */
+            services: number;
+            /** Hours */
+            hours: string;
+            /** Plans */
+            plans: components["schemas"]["TeamPlanOut"][];
         };
         /** IdNumberOut */
         IdNumberOut: {
@@ -4680,14 +5335,60 @@ export interface components {
          * @enum {string}
          */
         ObjectionResult: "upheld" | "rejected";
+        /** OrganisationChange */
+        OrganisationChange: {
+            /** Active */
+            active: boolean;
+        };
+        /** OrganisationIn */
+        OrganisationIn: {
+            /** Name */
+            name: string;
+        };
+        /** OrganisationOut */
+        OrganisationOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** County Code */
+            county_code: string;
+            /** Name */
+            name: string;
+            /** Active */
+            active: boolean;
+        };
         /**
          * Outcome
          * @description How a case ended.
          * @enum {string}
          */
         Outcome: "refused" | "withdrawn" | "no_provider" | "stopped" | "deceased";
-        /** PairingEndIn */
-        PairingEndIn: {
+        /** OutcomeIn */
+        OutcomeIn: {
+            /**
+             * Acted On
+             * Format: date
+             */
+            acted_on: string;
+            /** Outcome */
+            outcome: string;
+        };
+        /**
+         * PartnerKind
+         * @description Who is paired (结对) with a recipient under "党建+救助": a party member or a whole branch.
+         * @enum {string}
+         */
+        PartnerKind: "member" | "branch";
+        /**
+         * PartyHelp
+         * @description 001 三(六)4: 物资上救济、生活上关心、思想上解惑, through 走访慰问 and 送温暖.
+         * @enum {string}
+         */
+        PartyHelp: "visit" | "goods" | "care" | "counsel";
+        /** PartyPairingEndIn */
+        PartyPairingEndIn: {
             /**
              * Ended On
              * Format: date
@@ -4696,46 +5397,46 @@ export interface components {
             /** Reason */
             reason: string;
         };
-        /** PairingIn */
-        PairingIn: {
+        /** PartyPairingIn */
+        PartyPairingIn: {
             /**
              * Case Id
              * Format: uuid
              */
             case_id: string;
-            /** Content */
-            content: string;
+            partner_kind: components["schemas"]["PartnerKind"];
+            /** Partner Name */
+            partner_name: string;
+            /** Branch Name */
+            branch_name?: string | null;
             /**
              * Started On
              * Format: date
              */
             started_on: string;
         };
-        /** PairingOut */
-        PairingOut: {
+        /** PartyPairingOut */
+        PartyPairingOut: {
             /**
              * Id
              * Format: uuid
              */
             id: string;
             /**
-             * Helper Id
-             * Format: uuid
-             */
-            helper_id: string;
-            /** Helper Name */
-            helper_name: string;
-            /**
              * Case Id
              * Format: uuid
              */
             case_id: string;
-            /** Person Name */
-            person_name: string;
             /** Village Code */
             village_code: string;
-            /** Content */
-            content: string;
+            /** Partner Kind */
+            partner_kind: string;
+            /** Partner Kind Zh */
+            partner_kind_zh: string;
+            /** Partner Name */
+            partner_name: string;
+            /** Branch Name */
+            branch_name: string | null;
             /**
              * Started On
              * Format: date
@@ -4745,6 +5446,42 @@ export interface components {
             ended_on: string | null;
             /** End Reason */
             end_reason: string | null;
+            /** Visit Count */
+            visit_count: number;
+            /** Last Visit On */
+            last_visit_on: string | null;
+            /** Visits */
+            visits?: components["schemas"]["PartyVisitOut"][] | null;
+        };
+        /** PartyVisitIn */
+        PartyVisitIn: {
+            /**
+             * Visited On
+             * Format: date
+             */
+            visited_on: string;
+            help: components["schemas"]["PartyHelp"];
+            /** Content */
+            content: string;
+        };
+        /** PartyVisitOut */
+        PartyVisitOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Visited On
+             * Format: date
+             */
+            visited_on: string;
+            /** Help */
+            help: string;
+            /** Help Zh */
+            help_zh: string;
+            /** Content */
+            content: string;
         };
         /** PasswordReset */
         PasswordReset: {
@@ -5243,6 +5980,12 @@ export interface components {
             /** Responded At */
             responded_at: string | null;
         };
+        /**
+         * ReferralStatus
+         * @description A department referral: sent, acknowledged by the unit, its outcome reported.
+         * @enum {string}
+         */
+        ReferralStatus: "referred" | "acknowledged" | "reported";
         /** RefreshIn */
         RefreshIn: {
             /** Refresh Token */
@@ -6167,7 +6910,7 @@ export interface components {
          * TaskKind
          * @enum {string}
          */
-        TaskKind: "objection_verification" | "objection_change" | "rectification" | "rectification_review" | "complaint_acceptance" | "complaint_resolution" | "complaint_return_visit";
+        TaskKind: "objection_verification" | "objection_change" | "rectification" | "rectification_review" | "complaint_acceptance" | "complaint_resolution" | "complaint_return_visit" | "department_referral";
         /** TaskOut */
         TaskOut: {
             /**
@@ -6231,6 +6974,134 @@ export interface components {
          * @enum {string}
          */
         TaskStatus: "open" | "done" | "cancelled";
+        /** TeamMember */
+        TeamMember: {
+            role: components["schemas"]["TeamRole"];
+            /** Name */
+            name: string;
+        };
+        /** TeamPlanIn */
+        TeamPlanIn: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Team Name */
+            team_name: string;
+            /** Members */
+            members: components["schemas"]["TeamMember"][];
+            /** Assessment */
+            assessment: string;
+            /** Plan */
+            plan: string;
+            /** Supersedes */
+            supersedes?: string | null;
+        };
+        /** TeamPlanOut */
+        TeamPlanOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /**
+             * First Id
+             * Format: uuid
+             */
+            first_id: string;
+            /** Version */
+            version: number;
+            /** Village Code */
+            village_code: string;
+            /** Team Name */
+            team_name: string;
+            /** Members */
+            members: components["schemas"]["TeamMember"][];
+            /** Missing Roles */
+            missing_roles: string[];
+            /** Assessment */
+            assessment: string;
+            /** Plan */
+            plan: string;
+            /** Status */
+            status: string;
+            /** Status Zh */
+            status_zh: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Superseded At */
+            superseded_at: string | null;
+            /** Services */
+            services: number;
+            /** Hours */
+            hours: string;
+            /** Records */
+            records?: components["schemas"]["TeamServiceOut"][] | null;
+        };
+        /**
+         * TeamRole
+         * @description The village's "社会救助协理员 + 社会工作者 + 志愿者" team (红马夹), 001 三(六)5.
+         * @enum {string}
+         */
+        TeamRole: "assistant" | "social_worker" | "volunteer";
+        /**
+         * TeamService
+         * @description The professional services the team gives (001 三(六)5).
+         * @enum {string}
+         */
+        TeamService: "integration" | "capability" | "counselling" | "other";
+        /** TeamServiceIn */
+        TeamServiceIn: {
+            /**
+             * Served On
+             * Format: date
+             */
+            served_on: string;
+            worker_role: components["schemas"]["TeamRole"];
+            /** Worker Name */
+            worker_name: string;
+            kind: components["schemas"]["TeamService"];
+            /** Content */
+            content: string;
+            /** Hours */
+            hours: number | string;
+        };
+        /** TeamServiceOut */
+        TeamServiceOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Served On
+             * Format: date
+             */
+            served_on: string;
+            /** Worker Role */
+            worker_role: string;
+            /** Worker Role Zh */
+            worker_role_zh: string;
+            /** Worker Name */
+            worker_name: string;
+            /** Kind */
+            kind: string;
+            /** Kind Zh */
+            kind_zh: string;
+            /** Content */
+            content: string;
+            /** Hours */
+            hours: string;
+        };
         /**
          * TransferForm
          * @description A move within the county: the case goes to the new village's township.
@@ -6240,6 +7111,42 @@ export interface components {
             to_village: string;
             /** Reason */
             reason: string;
+        };
+        /**
+         * UnitAction
+         * @description What a member unit of the assistance coordination mechanism does (001 三(六)3, in its words).
+         * @enum {string}
+         */
+        UnitAction: "consultation" | "capability" | "training" | "health_lecture" | "free_clinic" | "health_management" | "other";
+        /** UnitChange */
+        UnitChange: {
+            /** Services */
+            services?: string | null;
+            /** Active */
+            active?: boolean | null;
+        };
+        /** UnitIn */
+        UnitIn: {
+            /** Name */
+            name: string;
+            /** Services */
+            services?: string | null;
+        };
+        /** UnitOut */
+        UnitOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** County Code */
+            county_code: string;
+            /** Name */
+            name: string;
+            /** Services */
+            services: string | null;
+            /** Active */
+            active: boolean;
         };
         /** UrgentCareOut */
         UrgentCareOut: {
@@ -6402,6 +7309,19 @@ export interface components {
             jurisdiction?: string | null;
             /** Lead */
             lead?: boolean | null;
+        };
+        /** VillageHours */
+        VillageHours: {
+            /** Village Code */
+            village_code: string;
+            /** Village Name */
+            village_name: string | null;
+            /** Households */
+            households: number;
+            /** Services */
+            services: number;
+            /** Hours */
+            hours: string;
         };
         /** VisitDrawIn */
         VisitDrawIn: {
@@ -12883,7 +13803,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PairingIn"];
+                "application/json": components["schemas"]["HelperPairingIn"];
             };
         };
         responses: {
@@ -12893,7 +13813,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PairingOut"];
+                    "application/json": components["schemas"]["HelperPairingOut"];
                 };
             };
             400: components["responses"]["Error400"];
@@ -12908,18 +13828,18 @@ export interface operations {
             503: components["responses"]["Error503"];
         };
     };
-    end_neighbour_pairings__pairing_id__end_post: {
+    end_neighbour_pairings__helper_pairing_id__end_post: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                pairing_id: string;
+                helper_pairing_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PairingEndIn"];
+                "application/json": components["schemas"]["HelperPairingEndIn"];
             };
         };
         responses: {
@@ -12929,7 +13849,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PairingOut"];
+                    "application/json": components["schemas"]["HelperPairingOut"];
                 };
             };
             400: components["responses"]["Error400"];
@@ -12963,7 +13883,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PairingOut"][];
+                    "application/json": components["schemas"]["HelperPairingOut"][];
                 };
             };
             400: components["responses"]["Error400"];
@@ -13042,12 +13962,12 @@ export interface operations {
             503: components["responses"]["Error503"];
         };
     };
-    create_record_neighbour_pairings__pairing_id__records_post: {
+    create_record_neighbour_pairings__helper_pairing_id__records_post: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                pairing_id: string;
+                helper_pairing_id: string;
             };
             cookie?: never;
         };
@@ -13378,6 +14298,912 @@ export interface operations {
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_units_linkage_units_get: {
+        parameters: {
+            query?: {
+                active?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    add_unit_linkage_units_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    change_unit_linkage_units__unit_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_referrals_department_referrals_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["ReferralStatus"] | null;
+                case_id?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentReferralOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    refer_department_referrals_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DepartmentReferralIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentReferralOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    get_referral_department_referrals__referral_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                referral_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentReferralOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    acknowledge_department_referrals__referral_id__acknowledgement_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                referral_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcknowledgementIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentReferralOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    report_department_referrals__referral_id__outcome_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                referral_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutcomeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentReferralOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_pairings_party_pairings_get: {
+        parameters: {
+            query?: {
+                case_id?: string | null;
+                running?: boolean | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyPairingOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    pair_party_pairings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartyPairingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyPairingOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    get_pairing_party_pairings__pairing_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pairing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyPairingOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    add_visit_party_pairings__pairing_id__visits_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                pairing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartyVisitIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyPairingOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    end_pairing_party_pairings__pairing_id__end_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pairing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartyPairingEndIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartyPairingOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    make_plan_team_plans_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamPlanIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamPlanOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    household_plans_cases__case_id__team_plans_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseholdPlans"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    get_plan_team_plans__plan_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamPlanOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    add_service_team_plans__plan_id__services_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamServiceIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamPlanOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    village_hours_team_hours_get: {
+        parameters: {
+            query?: {
+                since?: string | null;
+                until?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VillageHours"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_organisations_charity_organisations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    add_organisation_charity_organisations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganisationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    change_organisation_charity_organisations__org_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganisationChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_referrals_charity_referrals_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["CharityStatus"] | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CharityReferralOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    refer_charity_referrals_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CharityReferralIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CharityReferralOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    get_referral_charity_referrals__charity_referral_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                charity_referral_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CharityReferralOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    add_delivery_charity_referrals__charity_referral_id__deliveries_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                charity_referral_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeliveryIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CharityReferralOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    report_charity_referrals__charity_referral_id__report_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                charity_referral_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CharityReportIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CharityReferralOut"];
                 };
             };
             400: components["responses"]["Error400"];
