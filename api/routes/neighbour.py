@@ -95,7 +95,8 @@ async def get_helper(helper_id: UUID, actor: ActorDep, session: SessionDep) -> H
 
 
 @router.post("/helpers/{helper_id}/pairings", status_code=201, summary="乡镇(街道)将邻里互助员与服务对象结对")
-async def create_pairing(helper_id: UUID, body: HelperPairingIn, actor: ActorDep, session: SessionDep) -> HelperPairingOut:
+async def create_pairing(helper_id: UUID, body: HelperPairingIn, actor: ActorDep,
+                         session: SessionDep) -> HelperPairingOut:
     township = township_worker(actor)
     helper = await _helper(session, actor, helper_id)
     case = await load_case(session, actor, body.case_id)
@@ -114,7 +115,8 @@ async def create_pairing(helper_id: UUID, body: HelperPairingIn, actor: ActorDep
 
 
 @router.post("/pairings/{helper_pairing_id}/end", summary="结束结对（同时结束该服务方式）")
-async def end(helper_pairing_id: UUID, body: HelperPairingEndIn, actor: ActorDep, session: SessionDep) -> HelperPairingOut:
+async def end(helper_pairing_id: UUID, body: HelperPairingEndIn, actor: ActorDep,
+              session: SessionDep) -> HelperPairingOut:
     pairing_id = helper_pairing_id
     row = await load_pairing(session, actor, pairing_id)
     township_worker(actor)
