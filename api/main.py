@@ -34,7 +34,9 @@ from api.routes import (
     inbox,
     modes,
     persons,
+    placements,
     process,
+    referral_batches,
     services,
     steps,
     supervision,
@@ -113,7 +115,8 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
     for module in (auth, process, cases, steps, services, archives, documents, archive_bundles, document_access,
                    catalog, inbox, supervision, calendar, agreements, settlement, statements, case_records, case_export,
                    directory, users, providers, dynamic_cases, roster, screenings, notices, objections, checks,
-                   rectifications, complaints, visits, evaluations, ledger, overview, audit, persons, modes):
+                   rectifications, complaints, visits, evaluations, ledger, overview, audit, persons, modes,
+                   referral_batches, placements):
         app.include_router(module.router)
 
     @app.get("/health", tags=["运维"], summary="健康检查（数据库可用）")

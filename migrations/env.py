@@ -11,6 +11,8 @@ import models.case_tables
 import models.deadline_tables
 import models.documents.tables
 import models.dynamic.tables
+import models.modes.batches
+import models.modes.placements
 import models.modes.tables
 import models.oversight.complaint_tables
 import models.oversight.tables
