@@ -38,7 +38,8 @@ async def test_batch_with_mixed_answers(api: Api) -> None:
     assert (batch["referred"], batch["refused"]) == (3, 3)
     by_case = {c["case_id"]: c for c in batch["cases"]}
     assert [by_case[c]["referred"] for c in (first, second, third)] == [True, True, True]
-    assert by_case[nothing_to_buy]["refusal_message"] == "审核确认的服务事项均不由政府购买服务提供，无需转介服务供给主体"
+    assert (by_case[nothing_to_buy]["refusal_code"], by_case[nothing_to_buy]["refusal_message"]) == (
+        "no_purchase_items", "审核确认的服务事项均不由政府购买服务提供，无需转介服务供给主体")
     # another township's case is refused exactly like one that does not exist
     assert {k: v for k, v in by_case[theirs].items() if k != "case_id"} == \
         {k: v for k, v in by_case[absent].items() if k != "case_id"}
