@@ -20,6 +20,7 @@ from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, require
 from api.errors import ApiError
 from api.idempotency import REUSED, fingerprint
 from api.status_events import enter_event, event_ref, signal_event, visible_case
+from models.documents.tables import DOCUMENTS
 from models.dynamic.tables import STATUS_EVENTS
 from models.modes.placements import PLACEMENTS, DepartureForm, Placement, PlacementForm, PlacementOut
 from models.payloads.dynamic import EventForm
@@ -81,6 +82,9 @@ async def place(case_id: UUID, body: PlacementForm, actor: ActorDep, session: Se
         body.consent.consented_on if body.consent else None, body.unsuitable, body.entered_on)
     if refusal is not None:
         raise ApiError(422, refusal.code, refusal.message)
+    if body.consent and body.consent.document_id and (await session.execute(select(DOCUMENTS.c.id).where(
+            DOCUMENTS.c.id == body.consent.document_id, DOCUMENTS.c.case_id == case_id))).first() is None:
+        raise ApiError(422, "unknown_file", "同意书文件不存在，或不属于本案件")
     pid = uuid4()
     inserted = (await session.execute(insert(Placement).values(
         id=pid, case_id=case_id, institution_name=body.institution_name,

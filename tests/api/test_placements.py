@@ -68,6 +68,9 @@ async def test_placements_the_seed_does_not_allow_are_refused(api: Api) -> None:
     case = await api.walk("referral")
     no_consent = await api.post(f"/cases/{case}/placements", "jiedao", placement(api, consent=None))
     assert no_consent.status_code == 422 and "自愿同意" in no_consent.json()["message"]
+    unknown_form = {"by": "guardian", "consented_on": api.today.isoformat(), "document_id": str(uuid.uuid4())}
+    no_file = await api.post(f"/cases/{case}/placements", "jiedao", placement(api, consent=unknown_form))
+    assert no_file.status_code == 422 and no_file.json()["code"] == "unknown_file"
     medical = placement(api, institution_name="池州市第二人民医院", institution_kind="medical", consent=None,
                         unsuitable="mental_illness")
     by_township = await api.post(f"/cases/{case}/placements", "jiedao", medical)
