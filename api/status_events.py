@@ -1,10 +1,9 @@
-"""Recording a status event of a recipient (动态管理) and handing it to the case workflow: entered by hand
-(api/routes/dynamic/cases.py) or by a mode that changes the person's status (a placement in an institution,
-api/routes/placements.py). A foreign case answers like an absent one (404)."""
+"""Recording a status event of a recipient (动态管理), entered by hand (api/routes/dynamic/cases.py) or by a mode
+that changes the person's status (a placement in an institution, api/routes/placements.py); after the commit
+`api.workflow_calls.signal_status_event` hands it to the case. A foreign case answers like an absent one (404)."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -19,8 +18,6 @@ from models.payloads.dynamic import EventForm, EventRef
 from models.tables import PERSONS, Case
 from vocabulary.dynamic import EventSource, StatusChange
 from vocabulary.people import Category
-from workflows.case import CaseWorkflow
-from workflows.visibility import case_workflow_id
 
 _e = STATUS_EVENTS.c
 
@@ -33,19 +30,10 @@ async def visible_case(session: Any, actor: Any, case_id: UUID) -> Case:
         raise ApiError(404, "case_not_found", "案件不存在") from err
 
 
-async def signal_event(resources: Any, case_id: UUID, event: EventRef) -> None:
-    handle = resources.temporal.get_workflow_handle_for(CaseWorkflow.run, case_workflow_id(case_id))
-    try:
-        async with asyncio.timeout(resources.settings.update_timeout_seconds):
-            await handle.signal(CaseWorkflow.status_event, event)
-    except Exception as err:  # the event is kept; sending it again (same Idempotency-Key) delivers it
-        raise ApiError(503, "case_unavailable", "身份变动已登记，案件处理服务暂时不可用，请稍后重试") from err
-
-
 async def enter_event(session: Any, case: Case, body: EventForm, actor: Any, business_key: str) -> Any:
     """Records a status event entered by hand (once per business key) in the caller's transaction; the caller
-    commits, then hands it to the case (`signal_event`). Also used by the modes that change a status (a
-    placement in an institution, api/routes/placements.py)."""
+    commits, then hands it to the case (`api.workflow_calls.signal_status_event`). Also used by the modes that
+    change a status (a placement in an institution, api/routes/placements.py)."""
     now = datetime.now(UTC)
     await session.execute(insert(StatusEvent).values(
         business_key=business_key, person_id=case.person_id, case_id=case.id, change=body.change.value,

@@ -19,7 +19,8 @@ from activities.modes.register import Serving, end, serve
 from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, require
 from api.errors import ApiError
 from api.idempotency import REUSED, fingerprint
-from api.status_events import enter_event, event_ref, signal_event, visible_case
+from api.status_events import enter_event, event_ref, visible_case
+from api.workflow_calls import signal_status_event
 from models.documents.tables import DOCUMENTS
 from models.dynamic.tables import STATUS_EVENTS
 from models.modes.placements import PLACEMENTS, DepartureForm, Placement, PlacementForm, PlacementOut
@@ -108,7 +109,7 @@ async def place(case_id: UUID, body: PlacementForm, actor: ActorDep, session: Se
     await session.execute(update(PLACEMENTS).where(_p.id == pid).values(event_id=event.id))
     row = (await session.execute(select(PLACEMENTS).where(_p.id == pid))).one()
     await session.commit()
-    await signal_event(resources, case_id, event_ref(event, actor))
+    await signal_status_event(resources, case_id, event_ref(event, actor))
     return PlacementOut.of(row)
 
 
@@ -118,7 +119,7 @@ async def _hand_on(session: Any, resources: Any, case_id: UUID, held: Any, actor
     if held.event_id is not None:
         event = (await session.execute(select(STATUS_EVENTS).where(STATUS_EVENTS.c.id == held.event_id))).one()
         await session.close()
-        await signal_event(resources, case_id, event_ref(event, actor))
+        await signal_status_event(resources, case_id, event_ref(event, actor))
     return PlacementOut.of(held)
 
 

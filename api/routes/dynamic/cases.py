@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, require
 from api.errors import ApiError
-from api.status_events import enter_event, event_ref, signal_event, visible_case
+from api.status_events import enter_event, event_ref, visible_case
+from api.workflow_calls import signal_status_event
 from models.dynamic.schemas import CaseDynamicOut, EventOut
 from models.dynamic.tables import (
     HEARINGS,
@@ -51,7 +52,7 @@ async def record_event(case_id: UUID, body: EventForm, actor: ActorDep, session:
     business_key = f"manual:{actor.user_id}:{key}" if key else f"manual:{uuid.uuid4()}"
     row = await enter_event(session, case, body, actor, business_key)
     await session.commit()
-    await signal_event(resources, case_id, event_ref(row, actor))
+    await signal_status_event(resources, case_id, event_ref(row, actor))
     return EventOut.of(row)
 
 

@@ -11,12 +11,13 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from activities.oversight.objections import decide_objection, file_objection
+from activities.oversight.objections import decide_objection, file_objection, objection_event
 from activities.tasks.store import close_task, open_of
 from api import task_calls
 from api.deps import ActorDep, ResourcesDep, SessionDep
 from api.errors import ApiError
 from api.oversight_access import SUPERVISORS, audit, division_scope, not_found, within
+from api.workflow_calls import signal_status_event
 from models.oversight.schemas import ObjectionDecisionIn, ObjectionIn, ObjectionOut
 from models.oversight.tables import NOTICES, OBJECTIONS
 from models.tasks.tables import TASKS
@@ -94,15 +95,22 @@ async def decide(objection_id: UUID, body: ObjectionDecisionIn, actor: ActorDep,
     if actor.role is not Role.TOWNSHIP_WORKER:
         raise ApiError(403, "wrong_role", "公示异议由乡镇(街道)社会救助工作人员核实")
     if row.result is not None:
-        if row.result == body.result.value:  # the same decision sent again
+        if row.result == body.result.value:  # the same decision sent again: deliver its event if still due
+            event = await objection_event(session, actor, row.id) if row.case_id else None
+            await session.commit()
+            if event is not None and row.case_id is not None:
+                await signal_status_event(resources, row.case_id, event)
             return await _out(session, row)
         raise ApiError(409, "objection_decided", f"该异议已核实为“{ObjectionResult.label(row.result)}”")
     if body.result is ObjectionResult.UPHELD and row.case_id is None:
         raise ApiError(422, "no_case", "异议成立须针对公示名单中的具体对象，请先确认所涉对象")
-    closed, opened = await decide_objection(session, actor, row, body.result, body.reasons, datetime.now(UTC))
+    closed, opened, event = await decide_objection(session, actor, row, body.result, body.reasons,
+                                                   datetime.now(UTC))
     await session.commit()
     await task_calls.changed(resources, closed)
     await task_calls.started(resources, opened)
+    if event is not None and row.case_id is not None:
+        await signal_status_event(resources, row.case_id, event)
     return await _out(session, await _load(session, actor, objection_id))
 
 
@@ -110,8 +118,9 @@ async def decide(objection_id: UUID, body: ObjectionDecisionIn, actor: ActorDep,
              summary="异议成立后，乡镇(街道)已依动态管理程序变更或停止服务（办结后续事项）")
 async def change_done(objection_id: UUID, body: ObjectionDecisionIn, actor: ActorDep, session: SessionDep,
                       resources: ResourcesDep) -> ObjectionOut:
-    """Until dynamic management's change action closes it itself: the township says the change was made (or why
-    none was needed), and the follow-up task closes. `body.reasons` says what was done; `result` must be upheld."""
+    """When the objection's case was no longer in 动态管理 (its event could not reach it): the township says the
+    change was made (or why none was needed), and the follow-up task closes. `body.reasons` says what was done;
+    `result` must be upheld."""
     row = await _load(session, actor, objection_id, lock=True)
     if actor.role is not Role.TOWNSHIP_WORKER:
         raise ApiError(403, "wrong_role", "由乡镇(街道)社会救助工作人员办理")

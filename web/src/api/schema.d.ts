@@ -1870,8 +1870,9 @@ export interface paths {
         put?: never;
         /**
          * 异议成立后，乡镇(街道)已依动态管理程序变更或停止服务（办结后续事项）
-         * @description Until dynamic management's change action closes it itself: the township says the change was made (or why
-         *     none was needed), and the follow-up task closes. `body.reasons` says what was done; `result` must be upheld.
+         * @description When the objection's case was no longer in 动态管理 (its event could not reach it): the township says the
+         *     change was made (or why none was needed), and the follow-up task closes. `body.reasons` says what was done;
+         *     `result` must be upheld.
          */
         post: operations["change_done_objections__objection_id__change_done_post"];
         delete?: never;
@@ -5588,7 +5589,7 @@ export interface components {
          * @description A recipient's status change, as recorded (by hand, from the roster, or by the monthly review).
          * @enum {string}
          */
-        StatusChange: "category_gained" | "category_changed" | "category_lost" | "death" | "moved_within_county" | "moved_out" | "institution" | "own_request" | "review_ineligible";
+        StatusChange: "category_gained" | "category_changed" | "category_lost" | "death" | "moved_within_county" | "moved_out" | "institution" | "own_request" | "review_ineligible" | "objection_upheld";
         /**
          * Step
          * @description The ten steps of 池州方案 四、服务流程, in order.
