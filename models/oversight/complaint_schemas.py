@@ -64,6 +64,15 @@ class ReturnVisitIn(Schema):
     note: Text | None = None
 
 
+class ContactOut(Out):
+    """A complainant's or objector's name and contact in full, read for a stated purpose (recorded)."""
+
+    id: UUID
+    name: str | None
+    contact: str | None
+    purpose: str
+
+
 class ComplaintOut(Out):
     id: UUID
     complaint_no: str

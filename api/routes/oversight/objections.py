@@ -8,16 +8,20 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
 from activities.oversight.objections import decide_objection, file_objection, objection_event
 from activities.tasks.store import close_task, open_of
 from api import task_calls
-from api.deps import ActorDep, ResourcesDep, SessionDep
+from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep
 from api.errors import ApiError
+from api.idempotency import request_key
+from api.idempotent_writes import bind, replayed
 from api.oversight_access import SUPERVISORS, audit, division_scope, not_found, within
+from api.sensitive import Purpose, masked, record_read
 from api.workflow_calls import signal_status_event
+from models.oversight.complaint_schemas import ContactOut
 from models.oversight.schemas import ObjectionDecisionIn, ObjectionIn, ObjectionOut
 from models.oversight.tables import NOTICES, OBJECTIONS
 from models.tasks.tables import TASKS
@@ -37,7 +41,8 @@ async def _out(session: Any, row: Any) -> ObjectionOut:
         select(TASKS.c.id, TASKS.c.kind, TASKS.c.due_on).where(TASKS.c.subject_id == row.id))).all()}
     verification, change = tasks.get(TaskKind.OBJECTION_VERIFICATION), tasks.get(TaskKind.OBJECTION_CHANGE)
     return ObjectionOut.model_validate({**row._mapping, "due_on": verification.due_on if verification else None,
-                                        "follow_up_task_id": change.id if change else None})
+                                        "follow_up_task_id": change.id if change else None,
+                                        "objector_contact": masked(row.objector_contact)})
 
 
 async def _load(session: Any, actor: Any, objection_id: UUID, lock: bool = False) -> Any:
@@ -51,11 +56,14 @@ async def _load(session: Any, actor: Any, objection_id: UUID, lock: bool = False
 @router.post("/notices/publications/{publication_id}/objections", status_code=201,
              summary="对公示提出异议（可匿名；协理员、乡镇窗口代为登记，或本人网上提出）")
 async def object_to(publication_id: UUID, body: ObjectionIn, actor: ActorDep, session: SessionDep,
-                    resources: ResourcesDep) -> ObjectionOut:
+                    resources: ResourcesDep, response: Response, key: IdempotencyKey = None) -> ObjectionOut:
     pub = (await session.execute(select(NOTICES).where(NOTICES.c.id == publication_id))).first()
     allowed = actor.role in _CHANNEL and pub is not None and pub.village_code.startswith(actor.jurisdiction)
     if pub is None or not allowed:
         raise not_found("公示")
+    request = request_key(key, f"objection {publication_id}", resources.settings.id_hash_key, body)
+    if (again := await replayed(session, actor, request, response)) is not None:
+        return ObjectionOut.model_validate(again)
     case_id = None
     if body.line_no is not None:
         if body.line_no > len(pub.entries):
@@ -64,10 +72,12 @@ async def object_to(publication_id: UUID, body: ObjectionIn, actor: ActorDep, se
     at = datetime.now(UTC)
     objection_id, task = await file_objection(session, actor, pub, case_id, body.channel or _CHANNEL[actor.role],
                                               body.model_dump(), at)
+    out = await _out(session, (await session.execute(select(OBJECTIONS).where(_o.id == objection_id))).one())
+    if (again := await bind(session, actor, request, out, response)) is not None:
+        return ObjectionOut.model_validate(again)
     await session.commit()
     await task_calls.started(resources, [task.id])
-    row = (await session.execute(select(OBJECTIONS).where(_o.id == objection_id))).one()
-    return await _out(session, row)
+    return out
 
 
 @router.get("/objections", summary="公示异议列表")
@@ -86,6 +96,13 @@ async def list_objections(
 @router.get("/objections/{objection_id}", summary="公示异议详情")
 async def get_objection(objection_id: UUID, actor: ActorDep, session: SessionDep) -> ObjectionOut:
     return await _out(session, await _load(session, actor, objection_id))
+
+
+@router.get("/objections/{objection_id}/contact", summary="查阅异议人联系方式（须说明用途，每次查阅均记入审计日志）")
+async def read_contact(objection_id: UUID, actor: ActorDep, session: SessionDep, purpose: Purpose) -> ContactOut:
+    row = await _load(session, actor, objection_id)
+    await record_read(session, actor, "objector_contact", purpose, objection_id=str(objection_id))
+    return ContactOut(id=objection_id, name=row.objector_name, contact=row.objector_contact, purpose=purpose)
 
 
 @router.post("/objections/{objection_id}/decision", summary="乡镇(街道)核实异议：成立或不成立，并说明理由")

@@ -1644,7 +1644,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 下载未导入的错误行及原因(XLSX) */
+        /** 下载未导入的错误行及原因(XLSX；含身份证号码，每次下载均记入审计日志) */
         get: operations["import_errors_dynamic_roster_imports__import_id__errors_get"];
         put?: never;
         post?: never;
@@ -1834,6 +1834,23 @@ export interface paths {
         };
         /** 公示异议详情 */
         get: operations["get_objection_objections__objection_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/objections/{objection_id}/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查阅异议人联系方式（须说明用途，每次查阅均记入审计日志） */
+        get: operations["read_contact_objections__objection_id__contact_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2114,6 +2131,23 @@ export interface paths {
         };
         /** 投诉详情 */
         get: operations["get_complaint_complaints__complaint_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/complaints/{complaint_id}/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查阅投诉人联系方式（须说明用途，每次查阅均记入审计日志） */
+        get: operations["read_contact_complaints__complaint_id__contact_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2420,7 +2454,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 服务对象基本信息（不含身份证号码） */
+        /** 服务对象基本信息（不含身份证号码和健康状况） */
         get: operations["get_person_persons__person_id__get"];
         put?: never;
         post?: never;
@@ -2439,6 +2473,23 @@ export interface paths {
         };
         /** 查阅身份证号码（须说明用途，每次查阅均记入审计日志） */
         get: operations["read_id_number_persons__person_id__id_number_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/persons/{person_id}/conditions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查阅健康状况（须说明用途，每次查阅均记入审计日志） */
+        get: operations["read_conditions_persons__person_id__conditions_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3662,6 +3713,20 @@ export interface components {
          * @enum {string}
          */
         Condition: "incapacitated" | "seriously_ill" | "severely_disabled";
+        /** ConditionsOut */
+        ConditionsOut: {
+            /**
+             * Person Id
+             * Format: uuid
+             */
+            person_id: string;
+            /** Conditions */
+            conditions: string[];
+            /** Conditions Zh */
+            conditions_zh: string[];
+            /** Purpose */
+            purpose: string;
+        };
         /** ConfirmIn */
         ConfirmIn: {
             /** By */
@@ -3683,6 +3748,23 @@ export interface components {
          * @enum {string}
          */
         ConsentBy: "self" | "guardian";
+        /**
+         * ContactOut
+         * @description A complainant's or objector's name and contact in full, read for a stated purpose (recorded).
+         */
+        ContactOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string | null;
+            /** Contact */
+            contact: string | null;
+            /** Purpose */
+            purpose: string;
+        };
         /** CountyFundsIn */
         CountyFundsIn: {
             /** Pooled Assistance Funds */
@@ -4514,8 +4596,6 @@ export interface components {
             category: string;
             /** Category Zh */
             category_zh: string;
-            /** Conditions */
-            conditions: string[];
         };
         /** PlacementForm */
         PlacementForm: {
@@ -7477,7 +7557,10 @@ export interface operations {
     upload_cases__case_id__archive_files_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 case_id: string;
             };
@@ -7787,7 +7870,10 @@ export interface operations {
     upload_survey_attachment_cases__case_id__survey_attachments_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 case_id: string;
             };
@@ -8583,7 +8669,10 @@ export interface operations {
     bulk_reassign_supervision_reassign_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8782,7 +8871,10 @@ export interface operations {
     create_agreement_agreements_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10045,7 +10137,10 @@ export interface operations {
     };
     import_errors_dynamic_roster_imports__import_id__errors_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 查阅用途，如：核对身份、回访投诉人 */
+                purpose?: string;
+            };
             header?: never;
             path: {
                 import_id: string;
@@ -10285,7 +10380,10 @@ export interface operations {
     publish_notices_notices_publications_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10386,7 +10484,10 @@ export interface operations {
     object_to_notices_publications__publication_id__objections_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 publication_id: string;
             };
@@ -10471,6 +10572,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ObjectionOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    read_contact_objections__objection_id__contact_get: {
+        parameters: {
+            query: {
+                /** @description 查阅用途，如：核对身份、回访投诉人 */
+                purpose: string;
+            };
+            header?: never;
+            path: {
+                objection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactOut"];
                 };
             };
             400: components["responses"]["Error400"];
@@ -10590,7 +10726,10 @@ export interface operations {
     add_inspector_checks_inspectors_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10690,7 +10829,10 @@ export interface operations {
     make_draw_checks_draws_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10861,7 +11003,10 @@ export interface operations {
     add_evidence_checks__record_id__evidence_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 record_id: string;
             };
@@ -11069,7 +11214,10 @@ export interface operations {
     receive_complaints_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -11118,6 +11266,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ComplaintOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    read_contact_complaints__complaint_id__contact_get: {
+        parameters: {
+            query: {
+                /** @description 查阅用途，如：核对身份、回访投诉人 */
+                purpose: string;
+            };
+            header?: never;
+            path: {
+                complaint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactOut"];
                 };
             };
             400: components["responses"]["Error400"];
@@ -11825,7 +12008,7 @@ export interface operations {
     read_id_number_persons__person_id__id_number_get: {
         parameters: {
             query: {
-                /** @description 查阅用途，如：核对身份、制作档案 */
+                /** @description 查阅用途，如：核对身份、回访投诉人 */
                 purpose: string;
             };
             header?: never;
@@ -11843,6 +12026,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IdNumberOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    read_conditions_persons__person_id__conditions_get: {
+        parameters: {
+            query: {
+                /** @description 查阅用途，如：核对身份、回访投诉人 */
+                purpose: string;
+            };
+            header?: never;
+            path: {
+                person_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConditionsOut"];
                 };
             };
             400: components["responses"]["Error400"];
