@@ -11,14 +11,16 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from activities.modes.register import Serving, end, serve
 from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, require
 from api.errors import ApiError
-from api.idempotency import REUSED, fingerprint
+from api.idempotency import request_key
+from api.idempotent_writes import bind, replayed
+from api.oversight_access import audit
 from api.status_events import enter_event, event_ref, visible_case
 from api.workflow_calls import signal_status_event
 from models.documents.tables import DOCUMENTS
@@ -61,17 +63,14 @@ def _summary(body: PlacementForm) -> str:
 
 @router.post("", status_code=201, summary="机构照料服务：纳入敬老院、福利院集中供养，或送往专门的医疗机构")
 async def place(case_id: UUID, body: PlacementForm, actor: ActorDep, session: SessionDep,
-                resources: ResourcesDep, key: IdempotencyKey = None) -> PlacementOut:
+                resources: ResourcesDep, response: Response, key: IdempotencyKey = None) -> PlacementOut:
+    """The same request again (same Idempotency-Key) answers the same placement and hands its event on again
+    (the case service may have been down the first time; the case takes each event once)."""
     _may_place(actor, body.institution_kind)
     case = await _writable(session, actor, case_id)
-    print_ = fingerprint(resources.settings.id_hash_key, {"case": str(case_id), **body.model_dump(mode="json")})
-    if key is not None:
-        held = (await session.execute(select(PLACEMENTS).where(
-            _p.recorded_by == actor.user_id, _p.request_key == key))).first()
-        if held is not None:  # the same request again: the same placement (its event is handed on again)
-            if held.fingerprint != print_:
-                raise REUSED
-            return await _hand_on(session, resources, case_id, held, actor)
+    request = request_key(key, f"placement {case_id}", resources.settings.id_hash_key, body)
+    if (again := await replayed(session, actor, request, response)) is not None:
+        return await _hand_on(session, resources, case_id, PlacementOut.model_validate(again), actor)
     if case.status != "open":
         raise ApiError(409, "case_closed", "案件已办结，不能再登记机构照料服务")
     if (await session.execute(select(_p.id).where(_p.case_id == case_id, _p.left_on.is_(None)))).first():
@@ -87,19 +86,13 @@ async def place(case_id: UUID, body: PlacementForm, actor: ActorDep, session: Se
             DOCUMENTS.c.id == body.consent.document_id, DOCUMENTS.c.case_id == case_id))).first() is None:
         raise ApiError(422, "unknown_file", "同意书文件不存在，或不属于本案件")
     pid = uuid4()
-    inserted = (await session.execute(insert(Placement).values(
+    await session.execute(insert(Placement).values(
         id=pid, case_id=case_id, institution_name=body.institution_name,
         institution_kind=body.institution_kind.value, unsuitable=body.unsuitable.value if body.unsuitable else None,
         consent_by=body.consent.by.value if body.consent else None,
         consented_on=body.consent.consented_on if body.consent else None,
         consent_document_id=body.consent.document_id if body.consent else None, entered_on=body.entered_on,
-        recorded_by=actor.user_id, request_key=key, fingerprint=print_, recorded_at=datetime.now(UTC),
-    ).on_conflict_do_nothing(constraint="uq_placements_request").returning(_p.id))).first()
-    if inserted is None:  # a concurrent request with the same key won: answer as it did
-        await session.rollback()
-        held = (await session.execute(select(PLACEMENTS).where(
-            _p.recorded_by == actor.user_id, _p.request_key == key))).one()
-        return await _hand_on(session, resources, case_id, held, actor)
+        recorded_by=actor.user_id, recorded_at=datetime.now(UTC)))
     await serve(session, Serving(case_id, ServiceMode.INSTITUTION, pid, PartyKind.INSTITUTION,
                                  body.institution_name, _summary(body), body.entered_on))
     consent = f"，{body.consent.by.zh}于{body.consent.consented_on.isoformat()}自愿同意" if body.consent else ""
@@ -107,20 +100,23 @@ async def place(case_id: UUID, body: PlacementForm, actor: ActorDep, session: Se
         change=StatusChange.INSTITUTION, effective_on=body.entered_on,
         evidence=f"入住{body.institution_name}（{body.institution_kind.zh}）{consent}"), actor, f"placement:{pid}")
     await session.execute(update(PLACEMENTS).where(_p.id == pid).values(event_id=event.id))
-    row = (await session.execute(select(PLACEMENTS).where(_p.id == pid))).one()
+    out = PlacementOut.of((await session.execute(select(PLACEMENTS).where(_p.id == pid))).one())
+    await audit(session, actor, "placement", {"case_id": str(case_id), "placement_id": str(pid),
+                                              "institution_kind": body.institution_kind.value})
+    if (again := await bind(session, actor, request, out, response)) is not None:
+        return await _hand_on(session, resources, case_id, PlacementOut.model_validate(again), actor)
     await session.commit()
     await signal_status_event(resources, case_id, event_ref(event, actor))
-    return PlacementOut.of(row)
+    return out
 
 
-async def _hand_on(session: Any, resources: Any, case_id: UUID, held: Any, actor: Any) -> PlacementOut:
-    """A placement recorded earlier: its event may not have reached the case (the case service was down), so
-    it is handed on again; the case takes each event once."""
-    if held.event_id is not None:
-        event = (await session.execute(select(STATUS_EVENTS).where(STATUS_EVENTS.c.id == held.event_id))).one()
+async def _hand_on(session: Any, resources: Any, case_id: UUID, placed: PlacementOut, actor: Any) -> PlacementOut:
+    """A placement recorded earlier: its event is handed on again."""
+    if placed.event_id is not None:
+        event = (await session.execute(select(STATUS_EVENTS).where(STATUS_EVENTS.c.id == placed.event_id))).one()
         await session.close()
         await signal_status_event(resources, case_id, event_ref(event, actor))
-    return PlacementOut.of(held)
+    return placed
 
 
 @router.get("", summary="服务对象的机构照料服务记录（入住、同意、离开）")
@@ -147,6 +143,8 @@ async def leave(case_id: UUID, placement_id: UUID, body: DepartureForm, actor: A
         await session.execute(update(PLACEMENTS).where(_p.id == placement_id, _p.left_on.is_(None)).values(
             left_on=body.left_on, leave_reason=body.reason))
         await end(session, ServiceMode.INSTITUTION, placement_id, body.left_on, f"离开机构：{body.reason}")
+        await audit(session, actor, "placement_departure", {"case_id": str(case_id),
+                                                            "placement_id": str(placement_id)})
         await session.commit()
         row = (await session.execute(select(PLACEMENTS).where(_p.id == placement_id))).one()
     return PlacementOut.of(row)

@@ -54,10 +54,7 @@ def upgrade() -> None:
         sa.Column("leave_reason", sa.String(), nullable=True),
         sa.Column("event_id", sa.Uuid(), nullable=True),
         sa.Column("recorded_by", sa.Uuid(), nullable=False),
-        sa.Column("request_key", sa.String(), nullable=True),
-        sa.Column("fingerprint", sa.String(), nullable=False),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.UniqueConstraint("recorded_by", "request_key", name="uq_placements_request"),
     )
     op.create_index("ix_placements_case", "placements", ["case_id"])
 

@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from pydantic import Field as PydanticField
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from models.payloads.base import Payload, Text
@@ -21,11 +21,7 @@ from vocabulary.placement import ConsentBy, InstitutionKind, Unsuitable
 
 class Placement(SQLModel, table=True):
     __tablename__ = "placements"
-    __table_args__ = (
-        # (user, Idempotency-Key): the same request again is the same placement.
-        UniqueConstraint("recorded_by", "request_key", name="uq_placements_request"),
-        Index("ix_placements_case", "case_id"),
-    )
+    __table_args__ = (Index("ix_placements_case", "case_id"),)
     id: UUID = Field(primary_key=True)
     case_id: UUID = Field(foreign_key="cases.id")
     institution_name: str
@@ -39,8 +35,6 @@ class Placement(SQLModel, table=True):
     leave_reason: str | None = None
     event_id: UUID | None = None  # the status event (entered an institution) handed to the case
     recorded_by: UUID
-    request_key: str | None = None
-    fingerprint: str
     recorded_at: datetime = tz_column()
 
 

@@ -32,7 +32,10 @@ async def test_placement_in_an_institution_ends_home_services(api: Api) -> None:
     placed = await api.post(f"/cases/{case}/placements", "jiedao", placement(api), key="place-1")
     assert placed.status_code == 201, placed.text
     again = await api.post(f"/cases/{case}/placements", "jiedao", placement(api), key="place-1")
-    assert again.json()["id"] == placed.json()["id"]  # once
+    assert (again.status_code, again.json()) == (200, placed.json())  # once
+    reused = await api.post(f"/cases/{case}/placements", "jiedao", placement(api, institution_name="别处"),
+                            key="place-1")
+    assert (reused.status_code, reused.json()["code"]) == (422, "idempotency_key_reused")
     second = await api.post(f"/cases/{case}/placements", "jiedao", placement(api, institution_name="另一敬老院"))
     assert second.status_code == 409 and second.json()["code"] == "already_placed"
 

@@ -2564,7 +2564,11 @@ export interface paths {
         /** 服务对象的机构照料服务记录（入住、同意、离开） */
         get: operations["placements_of_cases__case_id__placements_get"];
         put?: never;
-        /** 机构照料服务：纳入敬老院、福利院集中供养，或送往专门的医疗机构 */
+        /**
+         * 机构照料服务：纳入敬老院、福利院集中供养，或送往专门的医疗机构
+         * @description The same request again (same Idempotency-Key) answers the same placement and hands its event on again
+         *     (the case service may have been down the first time; the case takes each event once).
+         */
         post: operations["place_cases__case_id__placements_post"];
         delete?: never;
         options?: never;
