@@ -33,6 +33,9 @@ from api.routes import (
     documents,
     inbox,
     modes,
+    neighbour,
+    neighbour_records,
+    neighbour_settlements,
     persons,
     placements,
     process,
@@ -117,6 +120,8 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
                    directory, users, providers, dynamic_cases, roster, screenings, notices, objections, checks,
                    rectifications, complaints, visits, evaluations, ledger, overview, audit, persons, modes,
                    referral_batches, placements):
+        app.include_router(module.router)
+    for module in (neighbour, neighbour_records, neighbour_settlements):  # 邻里互助服务 (issue 15)
         app.include_router(module.router)
 
     @app.get("/health", tags=["运维"], summary="健康检查（数据库可用）")

@@ -12,6 +12,7 @@ import models.deadline_tables
 import models.documents.tables
 import models.dynamic.tables
 import models.modes.batches
+import models.modes.neighbour
 import models.modes.placements
 import models.modes.tables
 import models.oversight.complaint_tables

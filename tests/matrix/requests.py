@@ -29,9 +29,9 @@ OBJECT_PARAMS: dict[str, str] = {
     "placement_id": "placement",
 }
 # Kinds whose foreign instance the matrix does not make yet: their routes are listed as not covered in the
-# summary, not silently passed. A kind not here and not in OBJECT_PARAMS fails the matrix. (Empty: every kind
-# has its foreign instance in tests/matrix/objects.py and oversight_objects.py.)
-NOT_YET: frozenset[str] = frozenset()
+# summary, not silently passed. A kind not here and not in OBJECT_PARAMS fails the matrix. The service modes
+# merged last are here until tests/matrix makes their foreign objects.
+NOT_YET: frozenset[str] = frozenset({"helper_id", "pairing_id", "neighbour_record_id", "year_statement_id"})
 # Plain values for parameters that name no object.
 FIXED: dict[str, Any] = {"year": 2026, "period": "2026-10", "since": "2026-01-01", "until": "2026-12-31",
                          "purpose": "核对身份"}

@@ -2597,6 +2597,264 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/neighbour/helpers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 邻里互助员名册（乡镇看本乡镇，村看本村） */
+        get: operations["list_helpers_neighbour_helpers_get"];
+        put?: never;
+        /** 乡镇(街道)登记经培训的邻里互助员（含补贴收款账户） */
+        post: operations["create_helper_neighbour_helpers_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour/helpers/{helper_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 邻里互助员 */
+        get: operations["get_helper_neighbour_helpers__helper_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour/helpers/{helper_id}/pairings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 乡镇(街道)将邻里互助员与服务对象结对 */
+        post: operations["create_pairing_neighbour_helpers__helper_id__pairings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour/pairings/{pairing_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 结束结对（同时结束该服务方式） */
+        post: operations["end_neighbour_pairings__pairing_id__end_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour/pairings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 邻里互助结对（乡镇看本乡镇，村看本村） */
+        get: operations["list_pairings_neighbour_pairings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour/rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本县邻里互助帮扶补贴标准（按次或按月，按生效日期） */
+        get: operations["list_rates_neighbour_rates_get"];
+        put?: never;
+        /** 县级民政部门设定邻里互助帮扶补贴标准（自某日起生效） */
+        post: operations["set_rate_neighbour_rates_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour/pairings/{pairing_id}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 村(社区)登记邻里互助服务（日期、内容、次数、时长） */
+        post: operations["create_record_neighbour_pairings__pairing_id__records_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 邻里互助服务记录（按状态、年度、互助员筛选） */
+        get: operations["list_records_neighbour_records_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour/records/{neighbour_record_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 乡镇(街道)审核邻里互助服务记录（通过，或写明理由不通过） */
+        post: operations["review_record_neighbour_records__neighbour_record_id__review_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour-settlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 邻里互助补贴年度结算单列表 */
+        get: operations["list_statements_neighbour_settlements_get"];
+        put?: never;
+        /** 按年度结算邻里互助帮扶补贴（县级为全县各乡镇，乡镇为本乡镇；可重复运行） */
+        post: operations["run_year_neighbour_settlements_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour-settlements/{year_statement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 邻里互助补贴年度结算单：每位互助员的补贴、支付文件 */
+        get: operations["get_statement_neighbour_settlements__year_statement_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour-settlements/{year_statement_id}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 县级民政部门审批年度结算单（锁定并生成支付文件） */
+        post: operations["approve_statement_neighbour_settlements__year_statement_id__approval_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour-settlements/{year_statement_id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 县级民政部门退回年度结算单（写明理由，重新结算后再审批） */
+        post: operations["return_year_neighbour_settlements__year_statement_id__return_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour-settlements/{year_statement_id}/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 乡镇(街道)登记补贴已发放（凭证号、发放日期） */
+        post: operations["pay_neighbour_settlements__year_statement_id__payment_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour-settlements/{year_statement_id}/files/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载支付文件（xlsx 或银行可读的 csv） */
+        get: operations["download_neighbour_settlements__year_statement_id__files__kind__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -4255,6 +4513,58 @@ export interface components {
             /** Decision Seq */
             decision_seq: number | null;
         };
+        /** HelperIn */
+        HelperIn: {
+            /** Name */
+            name: string;
+            /** Village Code */
+            village_code: string;
+            /**
+             * Trained On
+             * Format: date
+             */
+            trained_on: string;
+            /** Certificate No */
+            certificate_no: string;
+            /** Account Name */
+            account_name: string;
+            /** Account No */
+            account_no: string;
+            /** Bank Name */
+            bank_name: string;
+        };
+        /** HelperOut */
+        HelperOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Township Code */
+            township_code: string;
+            /** Village Code */
+            village_code: string;
+            /** Name */
+            name: string;
+            /**
+             * Trained On
+             * Format: date
+             */
+            trained_on: string;
+            /** Certificate No */
+            certificate_no: string;
+            /** Account Name */
+            account_name: string;
+            /** Account Masked */
+            account_masked: string;
+            /** Bank Name */
+            bank_name: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /** HistoryEntry */
         HistoryEntry: {
             /** Seq */
@@ -4551,6 +4861,66 @@ export interface components {
          * @enum {string}
          */
         Outcome: "refused" | "withdrawn" | "no_provider" | "stopped" | "deceased";
+        /** PairingEndIn */
+        PairingEndIn: {
+            /**
+             * Ended On
+             * Format: date
+             */
+            ended_on: string;
+            /** Reason */
+            reason: string;
+        };
+        /** PairingIn */
+        PairingIn: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Content */
+            content: string;
+            /**
+             * Started On
+             * Format: date
+             */
+            started_on: string;
+        };
+        /** PairingOut */
+        PairingOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Helper Id
+             * Format: uuid
+             */
+            helper_id: string;
+            /** Helper Name */
+            helper_name: string;
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Person Name */
+            person_name: string;
+            /** Village Code */
+            village_code: string;
+            /** Content */
+            content: string;
+            /**
+             * Started On
+             * Format: date
+             */
+            started_on: string;
+            /** Ended On */
+            ended_on: string | null;
+            /** End Reason */
+            end_reason: string | null;
+        };
         /** PasswordReset */
         PasswordReset: {
             /** Password */
@@ -4866,6 +5236,43 @@ export interface components {
             /** Township Code */
             township_code?: string | null;
         };
+        /**
+         * RateBasis
+         * @description How the county's subsidy standard counts: each service, or each month with at least one service.
+         * @enum {string}
+         */
+        RateBasis: "per_service" | "per_month";
+        /** RateIn */
+        RateIn: {
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid To */
+            valid_to?: string | null;
+            basis: components["schemas"]["RateBasis"];
+            /** Amount */
+            amount: number | string;
+        };
+        /** RateOut */
+        RateOut: {
+            /** County Code */
+            county_code: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid To */
+            valid_to: string | null;
+            /** Basis */
+            basis: string;
+            /** Basis Zh */
+            basis_zh: string;
+            /** Amount */
+            amount: string;
+        };
         /** ReassignForm */
         ReassignForm: {
             /** Assignee Id */
@@ -4887,6 +5294,84 @@ export interface components {
             /** Message */
             message?: string | null;
         };
+        /** RecordIn */
+        RecordIn: {
+            /**
+             * Served On
+             * Format: date
+             */
+            served_on: string;
+            /** Content */
+            content: string;
+            /**
+             * Count
+             * @default 1
+             */
+            count: number;
+            /** Minutes */
+            minutes?: number | null;
+        };
+        /** RecordOut */
+        RecordOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Pairing Id
+             * Format: uuid
+             */
+            pairing_id: string;
+            /**
+             * Helper Id
+             * Format: uuid
+             */
+            helper_id: string;
+            /** Helper Name */
+            helper_name: string;
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Person Name */
+            person_name: string;
+            /** Village Code */
+            village_code: string;
+            /**
+             * Served On
+             * Format: date
+             */
+            served_on: string;
+            /** Content */
+            content: string;
+            /** Count */
+            count: number;
+            /** Minutes */
+            minutes: number | null;
+            /** Status */
+            status: string;
+            /** Status Zh */
+            status_zh: string;
+            /** Reject Reason */
+            reject_reason: string | null;
+            /** Statement Id */
+            statement_id: string | null;
+        };
+        /** RecordReviewIn */
+        RecordReviewIn: {
+            /** Approve */
+            approve: boolean;
+            /** Reason */
+            reason?: string | null;
+        };
+        /**
+         * RecordStatus
+         * @description A service record the village wrote, as the township reviewed it: only approved records are paid.
+         * @enum {string}
+         */
+        RecordStatus: "pending" | "approved" | "rejected";
         /** RectificationOut */
         RectificationOut: {
             /**
@@ -6141,6 +6626,185 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** YearApproveIn */
+        YearApproveIn: {
+            /** Version */
+            version: number;
+        };
+        /** YearFileOut */
+        YearFileOut: {
+            /** Kind */
+            kind: string;
+            /** Filename */
+            filename: string;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+        };
+        /** YearLineOut */
+        YearLineOut: {
+            /**
+             * Helper Id
+             * Format: uuid
+             */
+            helper_id: string;
+            /** Helper Name */
+            helper_name: string;
+            /** Village Code */
+            village_code: string;
+            /** Service Year */
+            service_year: number;
+            /** Kind */
+            kind: string;
+            /** Kind Zh */
+            kind_zh: string;
+            /** Basis */
+            basis: string;
+            /** Basis Zh */
+            basis_zh: string;
+            /** Unit Amount */
+            unit_amount: string;
+            /** Quantity */
+            quantity: number;
+            /** Record Count */
+            record_count: number;
+            /** Amount */
+            amount: string;
+        };
+        /** YearPaymentIn */
+        YearPaymentIn: {
+            /**
+             * Paid On
+             * Format: date
+             */
+            paid_on: string;
+            /** Voucher No */
+            voucher_no: string;
+        };
+        /** YearReturnIn */
+        YearReturnIn: {
+            /** Version */
+            version: number;
+            /** Reason */
+            reason: string;
+        };
+        /** YearRunIn */
+        YearRunIn: {
+            /** Year */
+            year: number;
+        };
+        /** YearRunOut */
+        YearRunOut: {
+            /** Year */
+            year: number;
+            /** Statements */
+            statements: string[];
+            /** Locked */
+            locked: string[];
+            /** Unrated */
+            unrated: number;
+        };
+        /** YearStatementDetail */
+        YearStatementDetail: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Statement No */
+            statement_no: string;
+            /** Year */
+            year: number;
+            /** County Code */
+            county_code: string;
+            /** Township Code */
+            township_code: string;
+            /** Status */
+            status: string;
+            /** Status Zh */
+            status_zh: string;
+            /** Version */
+            version: number;
+            /** Content Sha256 */
+            content_sha256: string | null;
+            /** Helper Count */
+            helper_count: number;
+            /** Record Count */
+            record_count: number;
+            /** Total Amount */
+            total_amount: string;
+            /** Adjustment Amount */
+            adjustment_amount: string;
+            /**
+             * Computed At
+             * Format: date-time
+             */
+            computed_at: string;
+            /** Due On */
+            due_on: string | null;
+            /** Return Reason */
+            return_reason: string | null;
+            /** Paid On */
+            paid_on: string | null;
+            /** Voucher No */
+            voucher_no: string | null;
+            /** Lines */
+            lines: components["schemas"]["YearLineOut"][];
+            /** Files */
+            files: components["schemas"]["YearFileOut"][];
+        };
+        /** YearStatementOut */
+        YearStatementOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Statement No */
+            statement_no: string;
+            /** Year */
+            year: number;
+            /** County Code */
+            county_code: string;
+            /** Township Code */
+            township_code: string;
+            /** Status */
+            status: string;
+            /** Status Zh */
+            status_zh: string;
+            /** Version */
+            version: number;
+            /** Content Sha256 */
+            content_sha256: string | null;
+            /** Helper Count */
+            helper_count: number;
+            /** Record Count */
+            record_count: number;
+            /** Total Amount */
+            total_amount: string;
+            /** Adjustment Amount */
+            adjustment_amount: string;
+            /**
+             * Computed At
+             * Format: date-time
+             */
+            computed_at: string;
+            /** Due On */
+            due_on: string | null;
+            /** Return Reason */
+            return_reason: string | null;
+            /** Paid On */
+            paid_on: string | null;
+            /** Voucher No */
+            voucher_no: string | null;
+        };
+        /**
+         * YearStatus
+         * @description A yearly statement (邻里互助补贴年度结算单) of one township.
+         * @enum {string}
+         */
+        YearStatus: "draft" | "returned" | "approved" | "paid";
         /** ErrorOut */
         ErrorOut: {
             /** @description 机器可读的错误代码 */
@@ -12304,6 +12968,622 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PlacementOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_helpers_neighbour_helpers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelperOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    create_helper_neighbour_helpers_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HelperIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelperOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    get_helper_neighbour_helpers__helper_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                helper_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelperOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    create_pairing_neighbour_helpers__helper_id__pairings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                helper_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    end_neighbour_pairings__pairing_id__end_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pairing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingEndIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_pairings_neighbour_pairings_get: {
+        parameters: {
+            query?: {
+                helper_id?: string | null;
+                case_id?: string | null;
+                current?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_rates_neighbour_rates_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    set_rate_neighbour_rates_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    create_record_neighbour_pairings__pairing_id__records_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pairing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_records_neighbour_records_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["RecordStatus"] | null;
+                year?: number | null;
+                helper_id?: string | null;
+                pairing_id?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    review_record_neighbour_records__neighbour_record_id__review_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                neighbour_record_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordReviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_statements_neighbour_settlements_get: {
+        parameters: {
+            query?: {
+                year?: number | null;
+                status?: components["schemas"]["YearStatus"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearStatementOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    run_year_neighbour_settlements_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["YearRunIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearRunOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    get_statement_neighbour_settlements__year_statement_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year_statement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearStatementDetail"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    approve_statement_neighbour_settlements__year_statement_id__approval_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year_statement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["YearApproveIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearStatementDetail"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    return_year_neighbour_settlements__year_statement_id__return_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year_statement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["YearReturnIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearStatementDetail"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    pay_neighbour_settlements__year_statement_id__payment_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year_statement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["YearPaymentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearStatementDetail"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    download_neighbour_settlements__year_statement_id__files__kind__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year_statement_id: string;
+                kind: components["schemas"]["FileKind"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 导出文件 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["Error400"];
