@@ -43,6 +43,7 @@ from api.routes import (
     services,
     steps,
     supervision,
+    urgent,
 )
 from api.routes.accounts import providers, users
 from api.routes.dynamic import cases as dynamic_cases
@@ -118,7 +119,7 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
     for module in (auth, process, cases, steps, services, archives, documents, archive_bundles, document_access,
                    catalog, inbox, supervision, calendar, agreements, settlement, statements, case_records, case_export,
                    directory, users, providers, dynamic_cases, roster, screenings, notices, objections, checks,
-                   rectifications, complaints, visits, evaluations, ledger, overview, audit, persons, modes,
+                   rectifications, complaints, visits, evaluations, ledger, overview, audit, persons, modes, urgent,
                    referral_batches, placements):
         app.include_router(module.router)
     for module in (neighbour, neighbour_records, neighbour_settlements):  # 邻里互助服务 (issue 15)

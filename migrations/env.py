@@ -20,7 +20,8 @@ import models.oversight.tables
 import models.security_tables
 import models.settlement.tables
 import models.tables
-import models.tasks.tables  # noqa: F401
+import models.tasks.tables
+import models.urgent.tables  # noqa: F401
 from infra.db import sync_url
 from models.settings import get_settings
 

@@ -2515,6 +2515,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{case_id}/urgent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 先行救助情况：原因、服务机构、短期照料事项、起止日期 */
+        get: operations["urgent_care_cases__case_id__urgent_get"];
+        put?: never;
+        /** 突发情况：先行救助，有协议的机构立即短期照料（协理员提出须乡镇确认） */
+        post: operations["mark_urgent_cases__case_id__urgent_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/urgent/confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 乡镇(街道)确认协理员提出的先行救助 */
+        post: operations["confirm_urgent_cases__case_id__urgent_confirmation_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/urgent-cares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 先行救助中的服务对象（服务机构：本机构承担的短期照料） */
+        get: operations["urgent_cares_urgent_cares_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/referral-batches": {
         parameters: {
             query?: never;
@@ -2979,7 +3031,7 @@ export interface components {
          *     where and by whom it may be taken); the automatic ones are the workflow's own work.
          * @enum {string}
          */
-        Action: "open" | "register" | "return_incomplete" | "resubmit" | "survey" | "review" | "refer" | "respond_referral" | "file_plan" | "build_archive" | "withdraw" | "close" | "stop_services" | "dismiss_task" | "propose_change" | "record_statement" | "decide_change" | "acknowledge_change" | "transfer" | "suspend_deadline" | "resume_deadline" | "extend_deadline" | "reassign" | "retry_blocked" | "monthly_review" | "escalate" | "recompute_deadline" | "mark_blocked" | "status_event" | "hearing_lapsed";
+        Action: "open" | "register" | "return_incomplete" | "resubmit" | "survey" | "review" | "refer" | "respond_referral" | "file_plan" | "build_archive" | "withdraw" | "close" | "stop_services" | "dismiss_task" | "propose_change" | "record_statement" | "decide_change" | "acknowledge_change" | "transfer" | "suspend_deadline" | "resume_deadline" | "extend_deadline" | "reassign" | "retry_blocked" | "mark_urgent" | "confirm_urgent" | "monthly_review" | "escalate" | "recompute_deadline" | "mark_blocked" | "status_event" | "hearing_lapsed";
         /** ActionInfo */
         ActionInfo: {
             action: components["schemas"]["Action"];
@@ -3531,6 +3583,8 @@ export interface components {
             village_code: string;
             /** Need Category */
             need_category: string | null;
+            /** Urgent */
+            urgent?: string | null;
             /** Service No */
             service_no: string | null;
             /** Due On */
@@ -3664,6 +3718,8 @@ export interface components {
             village_code: string;
             /** Need Category */
             need_category: string | null;
+            /** Urgent */
+            urgent?: string | null;
             /** Service No */
             service_no: string | null;
             /** Due On */
@@ -3993,6 +4049,14 @@ export interface components {
         ConfirmIn: {
             /** By */
             by: string;
+        };
+        /**
+         * ConfirmUrgentForm
+         * @description The township confirms the assistant's request; care may start from this day.
+         */
+        ConfirmUrgentForm: {
+            /** Note */
+            note?: string | null;
         };
         /** Consent */
         Consent: {
@@ -5888,6 +5952,8 @@ export interface components {
             inspectors_per_stratum?: number | null;
             /** Complaints Per 100 Zero */
             complaints_per_100_zero?: number | null;
+            /** Urgent Care Days */
+            urgent_care_days?: number | null;
             /** Weights */
             weights?: {
                 [key: string]: number;
@@ -6299,7 +6365,7 @@ export interface components {
          * StuckReason
          * @enum {string}
          */
-        StuckReason: "overdue" | "due_soon" | "idle" | "blocked" | "unassigned";
+        StuckReason: "overdue" | "due_soon" | "idle" | "blocked" | "unassigned" | "urgent_unreviewed";
         /** Summary */
         Summary: {
             /** Counts */
@@ -6475,6 +6541,101 @@ export interface components {
          * @enum {string}
          */
         Unsuitable: "mental_illness" | "infectious_disease" | "other_illness";
+        /** UrgentCareOut */
+        UrgentCareOut: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** State */
+            state: string;
+            /** State Zh */
+            state_zh: string;
+            /** Reason */
+            reason: string;
+            /** Reason Zh */
+            reason_zh: string;
+            /** Details */
+            details: string;
+            /**
+             * Provider Id
+             * Format: uuid
+             */
+            provider_id: string;
+            /** Provider Name */
+            provider_name: string;
+            /** Items */
+            items: components["schemas"]["ItemQuantity"][];
+            /**
+             * Requested At
+             * Format: date-time
+             */
+            requested_at: string;
+            /** Confirmed At */
+            confirmed_at: string | null;
+            /** Started On */
+            started_on: string | null;
+            /** Last Day */
+            last_day: string | null;
+            /** Ends On */
+            ends_on: string | null;
+            /** End Reason */
+            end_reason: string | null;
+            /** End Reason Zh */
+            end_reason_zh: string | null;
+        };
+        /**
+         * UrgentCareRow
+         * @description A case in urgent care today: what the provider's service entry lists beside the cases in service.
+         */
+        UrgentCareRow: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Person Name */
+            person_name: string;
+            /** Village Code */
+            village_code: string;
+            /** Items */
+            items: components["schemas"]["ItemQuantity"][];
+            /**
+             * Started On
+             * Format: date
+             */
+            started_on: string;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+        };
+        /**
+         * UrgentForm
+         * @description Marks a case urgent: why, which provider (under a purchase agreement) starts short-term care at once, and
+         *     the items of that care. From a village assistant it is a request the township confirms.
+         */
+        UrgentForm: {
+            reason: components["schemas"]["UrgentReason"];
+            /** Details */
+            details: string;
+            /**
+             * Provider Id
+             * Format: uuid
+             */
+            provider_id: string;
+            /** Items */
+            items: components["schemas"]["ItemQuantity"][];
+        };
+        /**
+         * UrgentReason
+         * @description The 突发情况 kinds: 003 二(三) names accident, grave illness, a public-health emergency and "other special
+         *     reasons"; 001 三(六)1 the person who suddenly has nobody to care for them for a short time.
+         * @enum {string}
+         */
+        UrgentReason: "accident" | "illness" | "public_health" | "caregiver_lost" | "disaster" | "other";
         /** UserIn */
         UserIn: {
             /**
@@ -12761,6 +12922,146 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CaseModes"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    urgent_care_cases__case_id__urgent_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UrgentCareOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    mark_urgent_cases__case_id__urgent_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UrgentForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    confirm_urgent_cases__case_id__urgent_confirmation_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmUrgentForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    urgent_cares_urgent_cares_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UrgentCareRow"][];
                 };
             };
             400: components["responses"]["Error400"];
