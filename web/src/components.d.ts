@@ -63,6 +63,7 @@ declare module 'vue' {
     ElTimeSelect: typeof import('element-plus/es')['ElTimeSelect']
     ElTooltip: typeof import('element-plus/es')['ElTooltip']
     ModesPanel: typeof import('./components/ModesPanel.vue')['default']
+    NeighbourPairing: typeof import('./components/NeighbourPairing.vue')['default']
     ProblemAlert: typeof import('./components/ProblemAlert.vue')['default']
     RecordsView: typeof import('./components/RecordsView.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
@@ -71,6 +72,7 @@ declare module 'vue' {
     ServiceRecords: typeof import('./components/ServiceRecords.vue')['default']
     Shell: typeof import('./components/Shell.vue')['default']
     StepBar: typeof import('./components/StepBar.vue')['default']
+    UrgentPanel: typeof import('./components/UrgentPanel.vue')['default']
   }
   export interface GlobalDirectives {
     vLoading: typeof import('element-plus/es')['ElLoadingDirective']
