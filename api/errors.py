@@ -27,6 +27,7 @@ STATUS_OF_CODE: dict[str, int] = {
     "unknown_provider": 422,
     "item_not_approved": 422,
     "plan_exceeds_approval": 422,
+    "item_not_purchased": 422,
     "unknown_file": 422,
     "system_unavailable": 503,
 }

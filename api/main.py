@@ -37,7 +37,9 @@ from api.routes import (
     neighbour_records,
     neighbour_settlements,
     persons,
+    placements,
     process,
+    referral_batches,
     services,
     steps,
     supervision,
@@ -118,7 +120,8 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
     for module in (auth, process, cases, steps, services, archives, documents, archive_bundles, document_access,
                    catalog, inbox, supervision, calendar, agreements, settlement, statements, case_records, case_export,
                    directory, users, providers, dynamic_cases, roster, screenings, notices, objections, checks,
-                   rectifications, complaints, visits, evaluations, ledger, overview, audit, persons, modes, urgent):
+                   rectifications, complaints, visits, evaluations, ledger, overview, audit, persons, modes, urgent,
+                   referral_batches, placements):
         app.include_router(module.router)
     for module in (neighbour, neighbour_records, neighbour_settlements):  # 邻里互助服务 (issue 15)
         app.include_router(module.router)

@@ -11,10 +11,12 @@ import models.case_tables
 import models.deadline_tables
 import models.documents.tables
 import models.dynamic.tables
+import models.modes.batches
 import models.modes.charity
 import models.modes.linkage
 import models.modes.neighbour
 import models.modes.party
+import models.modes.placements
 import models.modes.tables
 import models.modes.team
 import models.oversight.complaint_tables

@@ -74,6 +74,8 @@ class ApprovedItem(SQLModel, table=True):
     case_id: UUID = Field(primary_key=True, foreign_key="cases.id")
     item_code: str = Field(primary_key=True)
     quantity_per_month: int
+    # ServiceMode: which of the seven modes delivers it (only purchase goes to a provider by referral and plan)
+    mode: str = Field(default="purchase", sa_column_kwargs={"server_default": "purchase"})
 
 
 class Referral(SQLModel, table=True):

@@ -9,8 +9,10 @@ from typing import Any
 from models.payloads.actor import Command
 from models.payloads.case import CaseState
 from models.payloads.dynamic import Proposal
+from models.payloads.forms import ApprovedQuantity
 from vocabulary.case import Role
 from vocabulary.dynamic import DecisionResult
+from vocabulary.modes import ServiceMode
 from vocabulary.urgent import UrgentState
 from workflows.review_timing import next_review_at
 
@@ -82,7 +84,11 @@ def apply_decision(state: CaseState, cmd: Command[Any], now: datetime) -> CaseSt
     """The proposal and the task are settled; a change becomes the plan and waits for the provider's word."""
     update: dict[str, Any] = {"proposal": None, "task_events": []}
     if cmd.form.result is DecisionResult.CHANGE and state.proposal is not None:
-        update |= {"approved": state.proposal.items, "unacknowledged": state.seq + 1}
+        # An item keeps the mode the review gave it; an item added by the change is the provider's (purchase).
+        modes = {i.item_code: i.mode for i in state.approved}
+        approved = [ApprovedQuantity(item_code=i.item_code, quantity_per_month=i.quantity_per_month,
+                                     mode=modes.get(i.item_code, ServiceMode.PURCHASE)) for i in state.proposal.items]
+        update |= {"approved": approved, "unacknowledged": state.seq + 1}
     return state.model_copy(update=update)
 
 

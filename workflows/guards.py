@@ -12,6 +12,7 @@ from models.payloads.forms import PlanForm, ReassignForm, ReferForm
 from vocabulary.case import Role
 from vocabulary.china import CHINA
 from vocabulary.dynamic import ChangeKind, DecisionResult
+from vocabulary.modes import ServiceMode
 from vocabulary.refusal import refuse
 from vocabulary.urgent import UrgentState
 
@@ -26,6 +27,12 @@ def materials_were_returned(state: CaseState, actor: Actor) -> None:
 def not_with_provider(state: CaseState, actor: Actor) -> None:
     if state.position.holder_role is Role.PROVIDER:
         raise refuse("awaiting_provider", "案件已转介，正在等待服务供给主体答复")
+
+
+def purchase_items_approved(state: CaseState, actor: Actor) -> None:
+    """A provider is referred only what the review approved for 政府购买服务 (the other modes deliver the rest)."""
+    if state.approved and all(i.mode is not ServiceMode.PURCHASE for i in state.approved):
+        raise refuse("no_purchase_items", "审核确认的服务事项均不由政府购买服务提供，无需转介服务供给主体")
 
 
 def with_provider(state: CaseState, actor: Actor) -> None:
@@ -91,9 +98,13 @@ def provider_has_not_declined(state: CaseState, form: ReferForm) -> None:
 
 def plan_within_approval(state: CaseState, form: PlanForm) -> None:
     approved = {i.item_code: i.quantity_per_month for i in state.approved}
+    modes = {i.item_code: i.mode for i in state.approved}
     for item in form.items:
         if item.item_code not in approved:
             raise refuse("item_not_approved", f"服务项目“{item.item_code}”不在审核确认的服务事项中")
+        if modes[item.item_code] is not ServiceMode.PURCHASE:
+            raise refuse("item_not_purchased", f"服务项目“{item.item_code}”审核确认由{modes[item.item_code].zh}提供，"
+                                               "不列入服务供给主体的服务方案")
         if item.quantity_per_month > approved[item.item_code]:
             raise refuse("plan_exceeds_approval", f"服务项目“{item.item_code}”每月数量超过审核确认的数量")
 

@@ -116,7 +116,8 @@ REVIEW = Act(Action.REVIEW, ReviewForm, at(S.REVIEW), by(T),
              (end(Outcome.REFUSED, when=_refused, label="不予确认"),
               go(S.REFERRAL, T, do.assign_to_asker, do.keep_approved_items, label="确认")), writes.review)
 REFER = Act(Action.REFER, ReferForm, at(S.REFERRAL), by(T), (go(S.REFERRAL, P, do.hand_to_provider),),
-            writes.refer, requires=(must.not_with_provider,), checks=(must.provider_has_not_declined,))
+            writes.refer, requires=(must.not_with_provider, must.purchase_items_approved),
+            checks=(must.provider_has_not_declined,))
 RESPOND = Act(Action.RESPOND, RespondForm, at(S.REFERRAL), by(P),
               (go(S.SERVICE, P, when=_accepted, label="承接"),
                go(S.REFERRAL, T, do.remember_decline, label="拒绝")),

@@ -7,6 +7,7 @@ services, 000 二(六)). A failed check refuses the update and writes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -65,7 +66,7 @@ class ReviewActivities(CaseActivities):
             ))
             for item in form.items:
                 session.add(ApprovedItem(case_id=t.case_id, item_code=item.item_code,
-                                         quantity_per_month=item.quantity_per_month))
+                                         quantity_per_month=item.quantity_per_month, mode=item.mode.value))
             if form.decision is ReviewDecision.REFUSE:
                 session.add(Closure(case_id=t.case_id, outcome=Outcome.REFUSED.value, reason=form.reasons,
                                     decided_by=t.actor.user_id, decided_at=t.at))
@@ -76,7 +77,7 @@ class ReviewActivities(CaseActivities):
         return await save_step(self._sessions, record, writes)
 
 
-async def check_items(session: AsyncSession, t: Transition, items: list[ItemQuantity]) -> None:
+async def check_items(session: AsyncSession, t: Transition, items: Sequence[ItemQuantity]) -> None:
     """The items are on the county's service list and meet no need an existing benefit already meets."""
     county = (await session.execute(select(CASES.c.county_code).where(CASES.c.id == t.case_id))).scalar_one()
     codes = [i.item_code for i in items]

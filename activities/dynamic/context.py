@@ -59,7 +59,7 @@ SELECT c.id, c.person_id, p.name AS person_name, c.village_code, c.provider_id, 
        COALESCE((SELECT items FROM plan_changes pc WHERE pc.case_id = c.id ORDER BY effective_on DESC, seq DESC
                  LIMIT 1), (SELECT items FROM service_plans sp WHERE sp.case_id = c.id),
                 (SELECT jsonb_agg(jsonb_build_object('item_code', item_code, 'quantity_per_month', quantity_per_month))
-                 FROM approved_items a WHERE a.case_id = c.id), '[]'::jsonb) AS items
+                 FROM approved_items a WHERE a.case_id = c.id AND a.mode = 'purchase'), '[]'::jsonb) AS items
 FROM cases c JOIN persons p ON p.id = c.person_id
 LEFT JOIN divisions v ON v.code = c.village_code
 LEFT JOIN divisions t ON t.code = c.township_code

@@ -19,7 +19,8 @@ _ROWS = text("""
 SELECT c.id AS case_id, p.name, c.village_code, COALESCE(v.name, c.village_code) AS village, c.township_code,
        c.status, c.outcome, s.assessments, s.own_requests, r.decision, r.difficulty_type,
        (SELECT COALESCE(jsonb_agg(jsonb_build_object('item', COALESCE(si.name, a.item_code), 'code', a.item_code,
-                                                     'quantity', a.quantity_per_month) ORDER BY a.item_code), '[]')
+                                                     'quantity', a.quantity_per_month, 'mode', a.mode)
+                                  ORDER BY a.item_code), '[]')
         FROM approved_items a LEFT JOIN service_items si ON si.county_code = c.county_code AND si.code = a.item_code
         WHERE a.case_id = c.id) AS approved,
        sp.items AS planned
@@ -47,8 +48,9 @@ def unmet(row: Any) -> str:
     if row.planned is None:
         return "无服务供给主体承接" if row.outcome == Outcome.NO_PROVIDER.value else "已批准，尚未开始服务"
     planned = {i["item_code"]: i["quantity_per_month"] for i in row.planned}
+    # Only items approved for 政府购买服务 are the provider's to plan; the other modes deliver the rest.
     short = [f"{a['item']}(批准{a['quantity']}，方案{planned.get(a['code'], 0)})" for a in row.approved
-             if planned.get(a["code"], 0) < a["quantity"]]
+             if a.get("mode", "purchase") == "purchase" and planned.get(a["code"], 0) < a["quantity"]]
     return ("服务方案少于批准：" + "、".join(short)) if short else ""
 
 

@@ -24,6 +24,7 @@ from models.case_tables import (
 )
 from models.schemas import Out
 from models.tables import PROVIDERS, SERVICE_ITEMS, table_of
+from vocabulary.modes import ServiceMode
 
 router = APIRouter(prefix="/cases/{case_id}/records", tags=["案件"])
 _APPROVED = table_of(ApprovedItem)
@@ -55,6 +56,8 @@ class ItemRecord(Out):
     name: str
     unit: str | None
     quantity_per_month: int
+    mode: ServiceMode | None = None  # approved items: the mode that delivers it (None on a plan's items)
+    mode_name: str | None = None
 
 
 class ReviewRecord(Out):
@@ -95,7 +98,9 @@ class CaseRecords(Out):
 
 def _items(raw: list[dict[str, Any]], names: dict[str, tuple[str, str]]) -> list[ItemRecord]:
     return [ItemRecord(item_code=i["item_code"], name=names.get(i["item_code"], (i["item_code"], ""))[0],
-                       unit=names.get(i["item_code"], ("", None))[1], quantity_per_month=i["quantity_per_month"])
+                       unit=names.get(i["item_code"], ("", None))[1], quantity_per_month=i["quantity_per_month"],
+                       mode=ServiceMode(i["mode"]) if "mode" in i else None,
+                       mode_name=ServiceMode(i["mode"]).zh if "mode" in i else None)
             for i in raw]
 
 
@@ -125,7 +130,7 @@ async def case_records(case_id: UUID, actor: ActorDep, session: SessionDep) -> C
             decision=review.decision, reasons=review.reasons, eligibility_basis=review.eligibility_basis,
             difficulty_type=review.difficulty_type, difficulty_degree=review.difficulty_degree,
             decided_at=review.decided_at,
-            items=_items([{"item_code": a.item_code, "quantity_per_month": a.quantity_per_month}
+            items=_items([{"item_code": a.item_code, "quantity_per_month": a.quantity_per_month, "mode": a.mode}
                           for a in sorted(approved, key=lambda a: a.item_code)], names),
         ) if review else None,
         referrals=[ReferralRecord.model_validate(dict(x._mapping)) for x in referrals],

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from models.payloads.base import DivisionCode, Payload
 from models.payloads.dynamic import EventRef, Proposal
-from models.payloads.forms import ItemQuantity
+from models.payloads.forms import ApprovedQuantity
 from vocabulary.case import CaseStatus, Outcome, Role, Rung, Step
 from vocabulary.urgent import UrgentState
 
@@ -55,7 +55,7 @@ class CaseState(Payload):
     village_code: DivisionCode
     position: Position
     seq: int = 0
-    approved: list[ItemQuantity] = Field(default_factory=list)
+    approved: list[ApprovedQuantity] = Field(default_factory=list)
     declined_by: list[UUID] = Field(default_factory=list)
     # The server de-duplicates update ids only within a run: carry the recent ones across runs.
     recent_update_ids: list[str] = Field(default_factory=list)

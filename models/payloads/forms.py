@@ -20,6 +20,7 @@ from vocabulary.case import (
     ReviewDecision,
     SurveyorRole,
 )
+from vocabulary.modes import ServiceMode
 
 
 class OpenForm(Payload):
@@ -81,12 +82,19 @@ class ItemQuantity(Payload):
     quantity_per_month: int = Field(ge=1, le=400)
 
 
+class ApprovedQuantity(ItemQuantity):
+    """An approved item and the mode that delivers it (池州方案 三(六)). Only 政府购买服务 items go to a provider
+    by referral and plan; the default keeps reviews written before modes existed (and their histories) valid."""
+
+    mode: ServiceMode = ServiceMode.PURCHASE
+
+
 class ReviewForm(Payload):
     decision: ReviewDecision
     reasons: Text
     difficulty_type: Text | None = None
     difficulty_degree: DifficultyDegree | None = None
-    items: list[ItemQuantity] = Field(default_factory=list, max_length=14)
+    items: list[ApprovedQuantity] = Field(default_factory=list, max_length=14)
 
     @model_validator(mode="after")
     def _approval_complete(self) -> ReviewForm:

@@ -1,11 +1,13 @@
 """Objects of another jurisdiction, made through the API as their own users would make them: a case walked into
-service (with its person, service record, archive and escalation notice), a statement, an agreement, a provider,
-a service item — in another county (foreign to every demo user), in the demo county's other township (foreign to
-township A's users and to provider A), and of another provider in the other county (foreign to its provider A).
+service (with its person, batch referral, service record, archive, placement and escalation notice), a
+statement, an agreement, a provider, a service item — in another county (foreign to every demo user), in the
+demo county's other township (foreign to township A's users and to provider A), and of another provider in the
+other county (foreign to its provider A).
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -65,7 +67,9 @@ class Maker:
         await self.ok("POST", f"/cases/{case}/registration", worker, {"need_category": "living"})
         await self.ok("POST", f"/cases/{case}/survey", assistant, SURVEY)
         await self.ok("POST", f"/cases/{case}/review", worker, APPROVE)
-        await self.ok("POST", f"/cases/{case}/referral", worker, {"provider_id": str(provider.provider_id)})
+        batch = await self.ok("POST", "/referral-batches", worker,
+                              {"provider_id": str(provider.provider_id), "case_ids": [case]})
+        assert batch["referred"] == 1, batch
         await self.ok("POST", f"/cases/{case}/referral/response", provider, {"accept": True})
         await self.ok("POST", f"/cases/{case}/plan", provider, PLAN)
         record = (await self.ok("POST", f"/cases/{case}/service-records", provider, RECORD))["id"]
@@ -74,6 +78,15 @@ class Maker:
                                       data={"kind": "id_card"}, files=pdf)
         assert upload.status_code == 201, upload.text
         await self.ok("POST", f"/cases/{case}/archive", provider, ARCHIVE)
+        day = "2026-11-06"
+        placement = await self.ok("POST", f"/cases/{case}/placements", worker, {
+            "institution_name": "城关敬老院", "institution_kind": "nursing_home", "entered_on": day,
+            "consent": {"by": "self", "consented_on": day}})
+        for _ in range(100):  # its event is in the case's history before the matrix counts it
+            events = await self.ok("GET", f"/cases/{case}/status-events", worker)
+            if all(e["taken_in"] for e in events):
+                break
+            await asyncio.sleep(0.1)
         detail = await self.ok("GET", f"/cases/{case}", worker)
         notification = uuid.uuid4()
         async with self.sessions.begin() as s:  # an escalation notice addressed to the case's worker
@@ -84,7 +97,8 @@ class Maker:
                         false, '办理时限已到期', now())"""),
                 {"id": notification, "case": uuid.UUID(case), "user": worker.user_id, "scope": village[:9]})
         return {"case": case, "person": detail["person_id"], "service_record": record,
-                "notification": str(notification), "document": upload.json()["id"]}
+                "notification": str(notification), "document": upload.json()["id"], "referral_batch": batch["id"],
+                "placement": placement["id"]}
 
     async def other_county(self) -> tuple[World, Objects, Objects]:
         """Another county's objects (foreign to every demo user), and its provider B's (foreign to its provider A)."""

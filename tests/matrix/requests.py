@@ -28,6 +28,7 @@ OBJECT_PARAMS: dict[str, str] = {
     "import_id": "roster_import", "screening_id": "screening", "user_id": "user",
     "unit_id": "linkage_unit", "referral_id": "department_referral", "pairing_id": "party_pairing",
     "plan_id": "team_plan", "org_id": "charity_organisation", "charity_referral_id": "charity_referral",
+    "batch_id": "referral_batch", "placement_id": "placement",
 }
 # Kinds whose foreign instance the matrix does not make yet: their routes are listed as not covered in the
 # summary, not silently passed. A kind not here and not in OBJECT_PARAMS fails the matrix. Neighbour help merged

@@ -14,7 +14,7 @@ from temporalio.exceptions import ApplicationError
 
 from models.payloads.actor import Actor, Command
 from models.payloads.case import CaseState, DeadlinePlan, Position
-from models.payloads.forms import ItemQuantity, RespondForm, ReviewForm
+from models.payloads.forms import ApprovedQuantity, RespondForm, ReviewForm
 from tests.flow import APPROVE
 from vocabulary.case import Action, Outcome, Role, Step
 from workflows import process
@@ -120,8 +120,8 @@ def test_moves_lead_only_where_the_table_says() -> None:
     moved = move(review, state, Command[Any](actor=worker, form=approve), NOW)
     assert (moved.position.step, moved.position.holder_role, moved.position.assignee_id) == (
         Step.REFERRAL, Role.TOWNSHIP_WORKER, worker.user_id)
-    assert moved.approved == [ItemQuantity(item_code=i["item_code"], quantity_per_month=i["quantity_per_month"])
-                              for i in APPROVE["items"]]
+    assert moved.approved == [ApprovedQuantity(item_code=i["item_code"], quantity_per_month=i["quantity_per_month"])
+                              for i in APPROVE["items"]]  # delivered by a provider unless the review says otherwise
     refuse_form = ReviewForm.model_validate({"decision": "refuse", "reasons": "不符合条件"})
     closed = move(review, state, Command[Any](actor=worker, form=refuse_form), NOW)
     assert (closed.position.outcome, closed.position.holder_role, closed.approved) == (Outcome.REFUSED, None, [])

@@ -63,6 +63,7 @@ declare module 'vue' {
     ElTimeSelect: typeof import('element-plus/es')['ElTimeSelect']
     ElTooltip: typeof import('element-plus/es')['ElTooltip']
     ModesPanel: typeof import('./components/ModesPanel.vue')['default']
+    NeighbourPairing: typeof import('./components/NeighbourPairing.vue')['default']
     PartyForm: typeof import('./components/modes/PartyForm.vue')['default']
     ProblemAlert: typeof import('./components/ProblemAlert.vue')['default']
     RecordsView: typeof import('./components/RecordsView.vue')['default']
@@ -73,6 +74,7 @@ declare module 'vue' {
     Shell: typeof import('./components/Shell.vue')['default']
     StepBar: typeof import('./components/StepBar.vue')['default']
     TeamForm: typeof import('./components/modes/TeamForm.vue')['default']
+    UrgentPanel: typeof import('./components/UrgentPanel.vue')['default']
   }
   export interface GlobalDirectives {
     vLoading: typeof import('element-plus/es')['ElLoadingDirective']

@@ -4,5 +4,6 @@ import type { Component } from 'vue'
 import NeighbourPairing from './components/NeighbourPairing.vue'
 import PartyForm from './components/modes/PartyForm.vue'
 import TeamForm from './components/modes/TeamForm.vue'
+import PlacementForm from './forms/PlacementForm.vue'
 
-export const MODE_FORMS: Component[] = [PartyForm, TeamForm, NeighbourPairing]
+export const MODE_FORMS: Component[] = [PlacementForm, PartyForm, TeamForm, NeighbourPairing]

@@ -27,6 +27,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/cases/new', component: () => import('./pages/NewCase.vue'),
     meta: { title: '新建案件', menu: '案件办理', roles: ['village_assistant', 'township_worker'] } },
   { path: '/cases/:id', component: () => import('./pages/CaseDetail.vue'), props: true, meta: { title: '案件详情' } },
+  { path: '/referral-batches', component: () => import('./pages/ReferralBatches.vue'),
+    meta: { title: '批量转介', menu: '案件办理', roles: ['township_worker', 'county_officer', 'provider'] } },
   { path: '/provider/records', component: () => import('./pages/ServiceEntry.vue'),
     meta: { title: '服务记录录入', menu: '服务供给', roles: ['provider'] } },
   { path: '/neighbour/helpers', component: () => import('./pages/neighbour/Helpers.vue'),

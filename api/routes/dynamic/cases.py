@@ -5,17 +5,14 @@ plan's changes, and its written documents (PDF). A foreign case answers like an 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select
 
-from api.access import load_case
 from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, require
 from api.errors import ApiError
+from api.status_events import enter_event, event_ref, visible_case
 from api.workflow_calls import signal_status_event
 from models.dynamic.schemas import CaseDynamicOut, EventOut
 from models.dynamic.tables import (
@@ -23,24 +20,15 @@ from models.dynamic.tables import (
     PLAN_CHANGES,
     SERVICE_DECISIONS,
     STATUS_EVENTS,
-    StatusEvent,
 )
-from models.payloads.dynamic import EventForm, EventRef
-from models.tables import DIVISIONS, PERSONS, Case
+from models.payloads.dynamic import EventForm
+from models.tables import DIVISIONS
 from vocabulary.case import Role
-from vocabulary.dynamic import EventSource, StatusChange
+from vocabulary.dynamic import StatusChange
 from vocabulary.people import Category
 
 router = APIRouter(prefix="/cases/{case_id}", tags=["动态管理"])
 _e = STATUS_EVENTS.c
-
-
-async def visible_case(session: Any, actor: Any, case_id: UUID) -> Case:
-    """The case, or 404 whether it is absent or outside the asker's jurisdiction (the two answer alike)."""
-    try:
-        return await load_case(session, actor, case_id, former_ok=True)
-    except ApiError as err:
-        raise ApiError(404, "case_not_found", "案件不存在") from err
 
 
 @router.post("/status-events", status_code=202, summary="登记服务对象身份变动，形成动态管理任务")
@@ -62,22 +50,9 @@ async def record_event(case_id: UUID, body: EventForm, actor: ActorDep, session:
     if body.change is StatusChange.REVIEW_INELIGIBLE:
         raise ApiError(422, "review_only", "月度复核结果由系统登记")
     business_key = f"manual:{actor.user_id}:{key}" if key else f"manual:{uuid.uuid4()}"
-    now = datetime.now(UTC)
-    await session.execute(insert(StatusEvent).values(
-        business_key=business_key, person_id=case.person_id, case_id=case_id, change=body.change.value,
-        source=EventSource.MANUAL.value, effective_on=body.effective_on, evidence=body.evidence,
-        category=body.category, to_village=body.to_village, village_code=case.village_code,
-        recorded_by=actor.user_id, recorded_at=now,
-    ).on_conflict_do_nothing(index_elements=["business_key"]))
-    category = body.category or (Category.NONE.value if body.change is StatusChange.CATEGORY_LOST else None)
-    if category is not None:  # the monthly review re-checks eligibility against what the person is now
-        await session.execute(update(PERSONS).where(PERSONS.c.id == case.person_id).values(
-            category=category, updated_at=now))
-    row = (await session.execute(select(STATUS_EVENTS).where(_e.business_key == business_key))).one()
+    row = await enter_event(session, case, body, actor, business_key)
     await session.commit()
-    await signal_status_event(resources, case_id, EventRef(event_id=row.id, change=StatusChange(row.change),
-                                                    effective_on=row.effective_on, actor=actor,
-                                                    to_village=row.to_village))
+    await signal_status_event(resources, case_id, event_ref(row, actor))
     return EventOut.of(row)
 
 

@@ -2567,6 +2567,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/referral-batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 批量转介清单：乡镇(街道)发出的、或转介给本服务供给主体的 */
+        get: operations["list_batches_referral_batches_get"];
+        put?: never;
+        /**
+         * 转介服务（批量）：将服务对象名单和服务事项清单一次转介给服务供给主体
+         * @description The same request again (same Idempotency-Key) is the same batch: cases a fault left untried are referred
+         *     now, the others answer from their own records.
+         */
+        post: operations["send_batch_referral_batches_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/referral-batches/{batch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 批量转介的每个案件：是否已转介（或不予转介的原因）及服务供给主体的答复 */
+        get: operations["get_batch_referral_batches__batch_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/placements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 服务对象的机构照料服务记录（入住、同意、离开） */
+        get: operations["placements_of_cases__case_id__placements_get"];
+        put?: never;
+        /**
+         * 机构照料服务：纳入敬老院、福利院集中供养，或送往专门的医疗机构
+         * @description The same request again (same Idempotency-Key) answers the same placement and hands its event on again
+         *     (the case service may have been down the first time; the case takes each event once).
+         */
+        post: operations["place_cases__case_id__placements_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/placements/{placement_id}/departure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 机构照料服务：服务对象离开机构，结束该服务方式
+         * @description Recorded once: the first departure stands, so sending it again changes nothing (the case may have been
+         *     closed meanwhile: the person's services stopped when they entered).
+         */
+        post: operations["leave_cases__case_id__placements__placement_id__departure_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/neighbour/helpers": {
         parameters: {
             query?: never;
@@ -3472,6 +3554,19 @@ export interface components {
             /** Note */
             note?: string | null;
         };
+        /**
+         * ApprovedQuantity
+         * @description An approved item and the mode that delivers it (池州方案 三(六)). Only 政府购买服务 items go to a provider
+         *     by referral and plan; the default keeps reviews written before modes existed (and their histories) valid.
+         */
+        ApprovedQuantity: {
+            /** Item Code */
+            item_code: string;
+            /** Quantity Per Month */
+            quantity_per_month: number;
+            /** @default purchase */
+            mode: components["schemas"]["ServiceMode"];
+        };
         /** ArchiveDocument */
         ArchiveDocument: {
             kind: components["schemas"]["DocumentKind"];
@@ -3597,6 +3692,116 @@ export interface components {
             first: string;
             /** Last */
             last: string;
+        };
+        /** BatchCaseOut */
+        BatchCaseOut: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Referred */
+            referred: boolean;
+            /** Refusal Code */
+            refusal_code?: string | null;
+            /** Refusal Message */
+            refusal_message?: string | null;
+            /** Person Name */
+            person_name?: string | null;
+            /** Village Code */
+            village_code?: string | null;
+            /** Items */
+            items?: components["schemas"]["BatchItem"][];
+            /** Answer */
+            answer?: string | null;
+            /** Answer Name */
+            answer_name?: string | null;
+            /** Answer Reason */
+            answer_reason?: string | null;
+            /** Answered At */
+            answered_at?: string | null;
+        };
+        /** BatchForm */
+        BatchForm: {
+            /**
+             * Provider Id
+             * Format: uuid
+             */
+            provider_id: string;
+            /** Case Ids */
+            case_ids: string[];
+        };
+        /** BatchItem */
+        BatchItem: {
+            /** Item Code */
+            item_code: string;
+            /** Name */
+            name: string;
+            /** Quantity Per Month */
+            quantity_per_month: number;
+        };
+        /** BatchOut */
+        BatchOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Provider Id
+             * Format: uuid
+             */
+            provider_id: string;
+            /** Provider Name */
+            provider_name: string;
+            /** Township Code */
+            township_code: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Referred */
+            referred: number;
+            /** Refused */
+            refused: number;
+            /** Accepted */
+            accepted: number;
+            /** Declined */
+            declined: number;
+            /** Cases */
+            cases: components["schemas"]["BatchCaseOut"][];
+        };
+        /** BatchSummary */
+        BatchSummary: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Provider Id
+             * Format: uuid
+             */
+            provider_id: string;
+            /** Provider Name */
+            provider_name: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * On
+             * Format: date
+             */
+            on: string;
+            /** Cases */
+            cases: number;
+            /** Referred */
+            referred: number;
+            /** Pending */
+            pending: number;
         };
         /**
          * Benefit
@@ -4310,6 +4515,22 @@ export interface components {
             /** Note */
             note?: string | null;
         };
+        /** Consent */
+        Consent: {
+            by: components["schemas"]["ConsentBy"];
+            /**
+             * Consented On
+             * Format: date
+             */
+            consented_on: string;
+            /** Document Id */
+            document_id?: string | null;
+        };
+        /**
+         * ConsentBy
+         * @enum {string}
+         */
+        ConsentBy: "self" | "guardian";
         /**
          * ContactOut
          * @description A complainant's or objector's name and contact in full, read for a stated purpose (recorded).
@@ -4554,6 +4775,16 @@ export interface components {
             reported_at: string | null;
             /** Reported On Time */
             reported_on_time: boolean | null;
+        };
+        /** DepartureForm */
+        DepartureForm: {
+            /**
+             * Left On
+             * Format: date
+             */
+            left_on: string;
+            /** Reason */
+            reason: string;
         };
         /**
          * DifficultyDegree
@@ -5162,6 +5393,11 @@ export interface components {
             /** Active */
             active: boolean;
         };
+        /**
+         * InstitutionKind
+         * @enum {string}
+         */
+        InstitutionKind: "nursing_home" | "welfare_home" | "medical";
         /** ItemQuantity */
         ItemQuantity: {
             /** Item Code */
@@ -5179,6 +5415,9 @@ export interface components {
             unit: string | null;
             /** Quantity Per Month */
             quantity_per_month: number;
+            mode?: components["schemas"]["ServiceMode"] | null;
+            /** Mode Name */
+            mode_name?: string | null;
         };
         /** LeadInfo */
         LeadInfo: {
@@ -5532,6 +5771,55 @@ export interface components {
             category: string;
             /** Category Zh */
             category_zh: string;
+        };
+        /** PlacementForm */
+        PlacementForm: {
+            /** Institution Name */
+            institution_name: string;
+            institution_kind: components["schemas"]["InstitutionKind"];
+            consent?: components["schemas"]["Consent"] | null;
+            /**
+             * Entered On
+             * Format: date
+             */
+            entered_on: string;
+            unsuitable?: components["schemas"]["Unsuitable"] | null;
+        };
+        /** PlacementOut */
+        PlacementOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Institution Name */
+            institution_name: string;
+            /** Institution Kind */
+            institution_kind: string;
+            /** Institution Kind Name */
+            institution_kind_name: string;
+            /** Consent By */
+            consent_by: string | null;
+            /** Consented On */
+            consented_on: string | null;
+            /** Consent Document Id */
+            consent_document_id: string | null;
+            /**
+             * Entered On
+             * Format: date
+             */
+            entered_on: string;
+            /** Left On */
+            left_on: string | null;
+            /** Leave Reason */
+            leave_reason: string | null;
+            /** Event Id */
+            event_id: string | null;
         };
         /** PlanChangeOut */
         PlanChangeOut: {
@@ -6122,7 +6410,7 @@ export interface components {
             difficulty_type?: string | null;
             difficulty_degree?: components["schemas"]["DifficultyDegree"] | null;
             /** Items */
-            items?: components["schemas"]["ItemQuantity"][];
+            items?: components["schemas"]["ApprovedQuantity"][];
         };
         /** ReviewRecord */
         ReviewRecord: {
@@ -6328,6 +6616,12 @@ export interface components {
             /** Overlaps Benefits */
             overlaps_benefits?: components["schemas"]["Benefit"][];
         };
+        /**
+         * ServiceMode
+         * @description Seed 001 三(六) 1-7, in its order. A county runs them side by side, often for the same person.
+         * @enum {string}
+         */
+        ServiceMode: "purchase" | "institution" | "department" | "party" | "social_work" | "neighbour" | "charity";
         /** ServiceRecordIn */
         ServiceRecordIn: {
             /** Item Code */
@@ -7148,6 +7442,12 @@ export interface components {
             /** Active */
             active: boolean;
         };
+        /**
+         * Unsuitable
+         * @description Why a person is not suited to 集中供养 (the seed names mental illness and infectious disease).
+         * @enum {string}
+         */
+        Unsuitable: "mental_illness" | "infectious_disease" | "other_illness";
         /** UrgentCareOut */
         UrgentCareOut: {
             /**
@@ -13682,6 +13982,213 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UrgentCareRow"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_batches_referral_batches_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchSummary"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    send_batch_referral_batches_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    get_batch_referral_batches__batch_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    placements_of_cases__case_id__placements_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacementOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    place_cases__case_id__placements_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlacementForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacementOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    leave_cases__case_id__placements__placement_id__departure_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                placement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DepartureForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacementOut"];
                 };
             };
             400: components["responses"]["Error400"];
