@@ -14,6 +14,7 @@ declare module 'vue' {
     ActionPanel: typeof import('./components/ActionPanel.vue')['default']
     ArchivePanel: typeof import('./components/ArchivePanel.vue')['default']
     DueTag: typeof import('./components/DueTag.vue')['default']
+    DynamicPanel: typeof import('./components/DynamicPanel.vue')['default']
     ElAlert: typeof import('element-plus/es')['ElAlert']
     ElAside: typeof import('element-plus/es')['ElAside']
     ElButton: typeof import('element-plus/es')['ElButton']

@@ -29,6 +29,12 @@ export const routes: RouteRecordRaw[] = [
   { path: '/cases/:id', component: () => import('./pages/CaseDetail.vue'), props: true, meta: { title: '案件详情' } },
   { path: '/provider/records', component: () => import('./pages/ServiceEntry.vue'),
     meta: { title: '服务记录录入', menu: '服务供给', roles: ['provider'] } },
+  { path: '/dynamic/screenings', component: () => import('./pages/dynamic/Screenings.vue'),
+    meta: { title: '需求摸排', menu: '动态管理', roles: WORKERS } },
+  { path: '/dynamic/report', component: () => import('./pages/dynamic/Report.vue'),
+    meta: { title: '动态管理月报', menu: '动态管理', roles: WORKERS } },
+  { path: '/dynamic/roster', component: () => import('./pages/dynamic/Roster.vue'),
+    meta: { title: '动态监测名单导入', menu: '动态管理', roles: ['county_officer'] } },
   { path: '/supervision/stuck', component: () => import('./pages/Stuck.vue'),
     meta: { title: '督办：需要关注的案件', menu: '监督管理', roles: SUPERVISORS } },
   { path: '/supervision/durations', component: () => import('./pages/Durations.vue'),
@@ -43,7 +49,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:rest(.*)*', component: () => import('./pages/NotFound.vue'), meta: { title: '页面不存在' } },
 ]
 
-export const MENU_GROUPS = ['工作台', '案件办理', '服务供给', '监督管理', '资金结算']
+export const MENU_GROUPS = ['工作台', '案件办理', '服务供给', '动态管理', '监督管理', '资金结算', '系统管理']
 
 export function allowed(roles: Role[] | undefined): boolean {
   return !roles || (!!session.me && roles.includes(session.me.role))
