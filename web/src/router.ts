@@ -67,6 +67,10 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: '结算单', menu: '资金结算', roles: SETTLEMENT } },
   { path: '/statements/:id', component: () => import('./pages/StatementDetail.vue'), props: true,
     meta: { title: '结算单详情', roles: SETTLEMENT } },
+  { path: '/admin/users', component: () => import('./pages/admin/Users.vue'),
+    meta: { title: '用户管理', menu: '系统管理', roles: ['county_officer'] } },
+  { path: '/admin/providers', component: () => import('./pages/admin/Providers.vue'),
+    meta: { title: '服务供给主体管理', menu: '系统管理', roles: ['county_officer'] } },
   { path: '/my', component: () => import('./pages/MyCase.vue'), meta: { title: '我的申请', roles: ['applicant'], phone: true } },
   { path: '/:rest(.*)*', component: () => import('./pages/NotFound.vue'), meta: { title: '页面不存在' } },
 ]
