@@ -13,6 +13,9 @@ declare module 'vue' {
   export interface GlobalComponents {
     ActionPanel: typeof import('./components/ActionPanel.vue')['default']
     ArchivePanel: typeof import('./components/ArchivePanel.vue')['default']
+    CheckResult: typeof import('./components/oversight/CheckResult.vue')['default']
+    ComplaintForm: typeof import('./components/oversight/ComplaintForm.vue')['default']
+    ComplaintHandle: typeof import('./components/oversight/ComplaintHandle.vue')['default']
     DueTag: typeof import('./components/DueTag.vue')['default']
     DynamicPanel: typeof import('./components/DynamicPanel.vue')['default']
     ElAlert: typeof import('element-plus/es')['ElAlert']
@@ -28,6 +31,7 @@ declare module 'vue' {
     ElDescriptions: typeof import('element-plus/es')['ElDescriptions']
     ElDescriptionsItem: typeof import('element-plus/es')['ElDescriptionsItem']
     ElDialog: typeof import('element-plus/es')['ElDialog']
+    ElDrawer: typeof import('element-plus/es')['ElDrawer']
     ElDropdown: typeof import('element-plus/es')['ElDropdown']
     ElDropdownItem: typeof import('element-plus/es')['ElDropdownItem']
     ElDropdownMenu: typeof import('element-plus/es')['ElDropdownMenu']
@@ -43,6 +47,7 @@ declare module 'vue' {
     ElOption: typeof import('element-plus/es')['ElOption']
     ElOptionGroup: typeof import('element-plus/es')['ElOptionGroup']
     ElPagination: typeof import('element-plus/es')['ElPagination']
+    ElProgress: typeof import('element-plus/es')['ElProgress']
     ElRadio: typeof import('element-plus/es')['ElRadio']
     ElRadioButton: typeof import('element-plus/es')['ElRadioButton']
     ElRadioGroup: typeof import('element-plus/es')['ElRadioGroup']
@@ -63,6 +68,9 @@ declare module 'vue' {
     ElTimelineItem: typeof import('element-plus/es')['ElTimelineItem']
     ElTimeSelect: typeof import('element-plus/es')['ElTimeSelect']
     ElTooltip: typeof import('element-plus/es')['ElTooltip']
+    ElUpload: typeof import('element-plus/es')['ElUpload']
+    Inspectors: typeof import('./components/oversight/Inspectors.vue')['default']
+    Objections: typeof import('./components/oversight/Objections.vue')['default']
     ProblemAlert: typeof import('./components/ProblemAlert.vue')['default']
     RecordsView: typeof import('./components/RecordsView.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
@@ -71,6 +79,7 @@ declare module 'vue' {
     ServiceRecords: typeof import('./components/ServiceRecords.vue')['default']
     Shell: typeof import('./components/Shell.vue')['default']
     StepBar: typeof import('./components/StepBar.vue')['default']
+    UserForm: typeof import('./components/UserForm.vue')['default']
   }
   export interface GlobalDirectives {
     vLoading: typeof import('element-plus/es')['ElLoadingDirective']
