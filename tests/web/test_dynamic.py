@@ -28,12 +28,14 @@ def pick_date(form: Locator, day: str) -> None:
 
 def offered(page: Page, action: str) -> None:
     """The case takes the event in asynchronously (a signal): the action appears once it has."""
+    page.locator("#tab-work").click()
     for _ in range(30):
         if page.locator(f"[data-action={action}]").count():
             return
         page.wait_for_timeout(500)
         page.reload()
         page.locator("[data-test=current-step]").wait_for()
+    page.locator("#tab-work").click()
     expect(page.locator(f"[data-action={action}]")).to_be_visible()
 
 
@@ -66,16 +68,13 @@ def test_a_township_worker_stops_services_after_a_hearing(people: Any, http: htt
     propose.get_by_role("button", name="提交").click()
     expect(page.locator("[data-test=holder]")).to_contain_text("申请人")
 
-    # Deciding before the hearing is over is refused in Chinese, in place.
-    offered(page, "decide_change")
-    page.locator("[data-action=decide_change]").click()
-    decide = page.locator("[data-test=decide-form]")
-    decide.locator("textarea[name=reasons]").fill("已入住机构集中供养")
-    decide.locator("textarea[name=statement_considered]").fill("无")
-    pick_date(decide, today().isoformat())
-    decide.get_by_role("button", name="作出决定").click()
-    expect(decide.locator("[data-test=refusal]")).to_contain_text("陈述申辩")
-    worker.shot("decision-refused")
+    # While the recipient is heard, no decision is offered; their statement may be recorded.
+    offered(page, "record_statement")
+    expect(page.locator("[data-action=decide_change]")).to_have_count(0)
+    page.get_by_role("tab", name="动态管理").click()
+    expect(page.locator("[data-test=hearings]")).to_contain_text("已入住机构集中供养")
+    worker.shot("hearing")
+    page.locator("#tab-work").click()
 
     # The statement, then the written decision.
     page.locator("[data-action=record_statement]").click()
