@@ -81,7 +81,7 @@ def test_a_township_worker_stops_services_after_a_hearing(people: Any, http: htt
     statement = page.locator("[data-test=statement-form]")
     statement.locator("textarea[name=statement]").fill("本人同意停止上门服务")
     statement.get_by_role("button", name="记录陈述申辩").click()
-    expect(page.locator(".el-message")).to_contain_text("记录陈述申辩")
+    expect(page.locator(".el-message").last).to_contain_text("记录陈述申辩")
     offered(page, "decide_change")
     page.locator("[data-action=decide_change]").click()
     decide = page.locator("[data-test=decide-form]")
