@@ -7,6 +7,7 @@ declare module 'vue-router' {
   interface RouteMeta {
     title?: string
     roles?: Role[] // absent: every logged-in user
+    leads?: boolean // township leads (分管领导) see it too, whatever `roles` says
     menu?: string // the menu group it is listed under; absent: not in the menu
     public?: boolean
     phone?: boolean // a phone-width page without the side menu
@@ -68,7 +69,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/statements/:id', component: () => import('./pages/StatementDetail.vue'), props: true,
     meta: { title: '结算单详情', roles: SETTLEMENT } },
   { path: '/admin/users', component: () => import('./pages/admin/Users.vue'),
-    meta: { title: '用户管理', menu: '系统管理', roles: ['county_officer'] } },
+    meta: { title: '用户管理', menu: '系统管理', roles: ['county_officer'], leads: true } },
   { path: '/admin/providers', component: () => import('./pages/admin/Providers.vue'),
     meta: { title: '服务供给主体管理', menu: '系统管理', roles: ['county_officer'] } },
   { path: '/my', component: () => import('./pages/MyCase.vue'), meta: { title: '我的申请', roles: ['applicant'], phone: true } },
@@ -77,8 +78,9 @@ export const routes: RouteRecordRaw[] = [
 
 export const MENU_GROUPS = ['工作台', '案件办理', '服务供给', '动态管理', '监督管理', '资金结算', '系统管理']
 
-export function allowed(roles: Role[] | undefined): boolean {
-  return !roles || (!!session.me && roles.includes(session.me.role))
+export function allowed(roles: Role[] | undefined, leads = false): boolean {
+  const me = session.me
+  return !roles || (!!me && (roles.includes(me.role) || (leads && me.role === 'township_worker' && !!me.lead)))
 }
 
 export const router = createRouter({ history: createWebHistory('/console/'), routes })
@@ -86,7 +88,7 @@ export const router = createRouter({ history: createWebHistory('/console/'), rou
 router.beforeEach((to) => {
   if (!to.meta.public && !session.token) return { path: '/login', query: { next: to.fullPath } }
   if (to.path === '/login' && session.token) return '/'
-  if (!allowed(to.meta.roles)) return '/'
+  if (!allowed(to.meta.roles, to.meta.leads)) return '/'
   return true
 })
 
