@@ -43,7 +43,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/oversight/overview', component: () => import('./pages/oversight/Overview.vue'),
     meta: { title: '监督管理总览', menu: '监督管理', roles: ['county_officer', 'auditor'] } },
   { path: '/oversight/notices', component: () => import('./pages/oversight/Notices.vue'),
-    meta: { title: '长期公示', menu: '监督管理', roles: SUPERVISORS } },
+    meta: { title: '长期公示', menu: '监督管理', roles: WORKERS } },
   { path: '/oversight/checks', component: () => import('./pages/oversight/Checks.vue'),
     meta: { title: '抽查', menu: '监督管理', roles: SUPERVISORS } },
   { path: '/oversight/complaints', component: () => import('./pages/oversight/Complaints.vue'),
