@@ -70,6 +70,7 @@ declare module 'vue' {
     ElTooltip: typeof import('element-plus/es')['ElTooltip']
     ElUpload: typeof import('element-plus/es')['ElUpload']
     Inspectors: typeof import('./components/oversight/Inspectors.vue')['default']
+    ObjectionForm: typeof import('./components/oversight/ObjectionForm.vue')['default']
     Objections: typeof import('./components/oversight/Objections.vue')['default']
     ProblemAlert: typeof import('./components/ProblemAlert.vue')['default']
     RecordsView: typeof import('./components/RecordsView.vue')['default']

@@ -42,6 +42,8 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: '各环节办理用时', menu: '监督管理', roles: SUPERVISORS } },
   { path: '/oversight/overview', component: () => import('./pages/oversight/Overview.vue'),
     meta: { title: '监督管理总览', menu: '监督管理', roles: ['county_officer', 'auditor'] } },
+  { path: '/oversight/settings', component: () => import('./pages/oversight/Settings.vue'),
+    meta: { title: '监督管理设置', menu: '监督管理', roles: ['county_officer', 'auditor'] } },
   { path: '/oversight/notices', component: () => import('./pages/oversight/Notices.vue'),
     meta: { title: '长期公示', menu: '监督管理', roles: WORKERS } },
   { path: '/oversight/checks', component: () => import('./pages/oversight/Checks.vue'),
