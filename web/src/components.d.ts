@@ -71,6 +71,8 @@ declare module 'vue' {
     ElTooltip: typeof import('element-plus/es')['ElTooltip']
     ElUpload: typeof import('element-plus/es')['ElUpload']
     Inspectors: typeof import('./components/oversight/Inspectors.vue')['default']
+    ModesPanel: typeof import('./components/ModesPanel.vue')['default']
+    NeighbourPairing: typeof import('./components/NeighbourPairing.vue')['default']
     ObjectionForm: typeof import('./components/oversight/ObjectionForm.vue')['default']
     Objections: typeof import('./components/oversight/Objections.vue')['default']
     ProblemAlert: typeof import('./components/ProblemAlert.vue')['default']
@@ -81,6 +83,7 @@ declare module 'vue' {
     ServiceRecords: typeof import('./components/ServiceRecords.vue')['default']
     Shell: typeof import('./components/Shell.vue')['default']
     StepBar: typeof import('./components/StepBar.vue')['default']
+    UrgentPanel: typeof import('./components/UrgentPanel.vue')['default']
     UserForm: typeof import('./components/UserForm.vue')['default']
   }
   export interface GlobalDirectives {

@@ -17,6 +17,7 @@ import StopForm from './StopForm.vue'
 import SurveyForm from './SurveyForm.vue'
 import TextForm from './TextForm.vue'
 import TransferForm from './TransferForm.vue'
+import UrgentForm from './UrgentForm.vue'
 
 export interface FormSpec {
   component: Component
@@ -52,4 +53,6 @@ export const FORMS: Record<string, FormSpec> = {
   extend_deadline: { component: ExtendForm },
   reassign: { component: ReassignForm, ctx: true },
   retry_blocked: note('已排除的故障原因（选填）'),
+  mark_urgent: { component: UrgentForm },
+  confirm_urgent: note('确认说明（选填，如：已电话核实）'),
 }
