@@ -58,3 +58,48 @@ export const RULE_SOURCE_ZH: Record<string, string> = {
 
 export const zh = (table: Record<string, string>, code: string | null | undefined): string =>
   code == null ? '—' : (table[code] ?? code)
+
+// 动态管理 (vocabulary/dynamic.py)
+export const STATUS_CHANGE_ZH: Record<string, string> = {
+  category_gained: '新纳入社会救助对象', category_changed: '救助类别变更', category_lost: '退出社会救助对象(如退出低保)',
+  death: '死亡', moved_within_county: '县内迁移', moved_out: '迁出本县', institution: '入住机构集中供养',
+  own_request: '本人申请停止服务', review_ineligible: '月度复核不再符合服务对象条件',
+}
+export const CHANGE_KIND_ZH: Record<string, string> = {
+  add_items: '增加服务事项', reduce: '减少服务数量', remove_items: '取消部分服务事项', stop: '停止服务',
+}
+export const DECISION_RESULT_ZH: Record<string, string> = { change: '变更服务', stop: '终止服务', keep: '维持原服务(不予变更)' }
+export const STATEMENT_BY_ZH: Record<string, string> = { recipient: '服务对象本人', guardian: '监护人或代理人' }
+export const SCREENING_STATUS_ZH: Record<string, string> = {
+  pending: '待摸排', need: '有服务需求(已转入主动发现)', no_need: '暂无服务需求',
+}
+
+// 监督管理 (vocabulary/oversight.py)
+export const CHECK_METHOD_ZH: Record<string, string> = { home_visit: '入户', phone: '电话', video: '视频' }
+export const CHECK_RESULT_ZH: Record<string, string> = {
+  confirmed: '属实', not_delivered: '未提供', quality_issue: '质量问题', dissatisfied: '对象不满意',
+}
+export const DRAW_KIND_ZH: Record<string, string> = { regular: '常规抽查', top_up: '年末补充抽查' }
+export const RECT_SOURCE_ZH: Record<string, string> = {
+  spot_check: '抽查发现', satisfaction_visit: '满意度回访', complaint: '投诉查实',
+}
+export const RECT_STATUS_ZH: Record<string, string> = { open: '整改中', submitted: '待县级核验', verified: '整改到位' }
+export const SATISFACTION_ZH: Record<string, string> = { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' }
+export const VISIT_STATUS_ZH: Record<string, string> = { pending: '待回访', not_reached: '未联系上', done: '已回访' }
+export const FOLLOW_UP_ZH: Record<string, string> = { rectification: '转整改', complaint: '转投诉' }
+export const COMPLAINT_CHANNEL_ZH: Record<string, string> = {
+  hotline: '12345热线工单', window: '窗口', online: '网上', letter: '信件', return_visit: '满意度回访中反映',
+}
+export const COMPLAINT_CATEGORY_ZH: Record<string, string> = {
+  service_not_delivered: '服务未提供', service_quality: '服务质量', staff_conduct: '工作人员作风',
+  eligibility: '救助对象认定', fees: '收费问题', other: '其他',
+}
+export const HANDLER_ZH: Record<string, string> = { township: '乡镇(街道)', provider: '服务供给主体', county: '县级民政部门' }
+export const COMPLAINT_STATUS_ZH: Record<string, string> = { received: '待受理', accepted: '办理中', replied: '已答复待回访', closed: '已办结' }
+export const OBJECTION_RESULT_ZH: Record<string, string> = { upheld: '异议成立', rejected: '异议不成立' }
+export const METRIC_ZH: Record<string, string> = {
+  referral_answers: '转介按时答复率', plans_on_time: '服务方案按时制定率', archives_on_time: '服务档案按时建立率',
+  delivery: '服务计划完成率', spot_checks: '抽查合格率', satisfaction: '满意率',
+  complaints: '每百名服务对象有效投诉(折算得分)', rectifications: '整改按时完成率',
+}
+export const PROVIDER_KINDS = ['社会福利机构', '社会工作服务机构', '社会组织'] as const

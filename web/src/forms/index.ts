@@ -2,17 +2,21 @@
 // listed (its name from the API), with a note that it is done elsewhere, so nothing the user may do is hidden.
 import type { Component } from 'vue'
 import ArchiveForm from './ArchiveForm.vue'
+import DecideForm from './DecideForm.vue'
 import ExtendForm from './ExtendForm.vue'
 import PlanForm from './PlanForm.vue'
+import ProposeForm from './ProposeForm.vue'
 import ReassignForm from './ReassignForm.vue'
 import ReferForm from './ReferForm.vue'
 import RegisterForm from './RegisterForm.vue'
 import RespondForm from './RespondForm.vue'
 import ReturnForm from './ReturnForm.vue'
 import ReviewForm from './ReviewForm.vue'
+import StatementForm from './StatementForm.vue'
 import StopForm from './StopForm.vue'
 import SurveyForm from './SurveyForm.vue'
 import TextForm from './TextForm.vue'
+import TransferForm from './TransferForm.vue'
 import UrgentForm from './UrgentForm.vue'
 
 export interface FormSpec {
@@ -39,7 +43,11 @@ export const FORMS: Record<string, FormSpec> = {
   close: { ...reason('结案理由', '如：已转介的服务供给主体均拒绝承接'), danger: true },
   stop_services: { component: StopForm, danger: true },
   dismiss_task: reason('核实结果：无需变更服务的理由'),
+  propose_change: { component: ProposeForm, ctx: true },
+  record_statement: { component: StatementForm },
+  decide_change: { component: DecideForm, danger: true },
   acknowledge_change: note('确认说明（选填）'),
+  transfer: { component: TransferForm },
   suspend_deadline: reason('暂停计时的理由', '如：等待申请人补充材料'),
   resume_deadline: note('恢复计时说明（选填）'),
   extend_deadline: { component: ExtendForm },
