@@ -3,6 +3,7 @@ step route takes, and what a user may do now (derived from the same table the wo
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
@@ -22,9 +23,12 @@ from models.schemas import StepOut
 from vocabulary.case import Action, Outcome, Step
 from vocabulary.urgent import UrgentState
 from workflows import process
+from workflows.case import CaseWorkflow
 from workflows.transitions import Act, may_take
+from workflows.visibility import case_workflow_id
 
 F = TypeVar("F", bound=Payload)
+_QUERY_SECONDS = 2.0
 
 # Where each action of the table is taken, under /cases/{case_id} (opening a case is POST /cases).
 PATHS: dict[Action, str] = {
@@ -114,8 +118,27 @@ def state_of(row: Any) -> CaseState:
                      urgent=UrgentState(row.urgent) if row.urgent else None)
 
 
-def available_actions(row: Any, actor: Actor) -> list[ActionOut]:
+async def live_state(resources: Resources, row: Any) -> CaseState:
+    """The projection, plus what only the workflow holds in 动态管理 (the events of the open task, the proposal
+    being heard, the change awaiting the provider): the hearing's actions depend on them. Asked of the case
+    workflow briefly; if it cannot answer, the projection alone (the workflow still checks every action)."""
+    state = state_of(row)
+    if row.status != "open" or state.position.step is not Step.DYNAMIC_MANAGEMENT:
+        return state
+    handle = resources.temporal.get_workflow_handle_for(CaseWorkflow.run, case_workflow_id(row.id))
+    try:
+        async with asyncio.timeout(_QUERY_SECONDS):
+            live = await handle.query(CaseWorkflow.state)
+    except Exception:
+        return state
+    if live is None:
+        return state
+    return state.model_copy(update={"task_events": live.task_events, "proposal": live.proposal,
+                                    "unacknowledged": live.unacknowledged})
+
+
+def available_actions(state: CaseState, actor: Actor) -> list[ActionOut]:
     """What `actor` may do to the case now: the table rows whose step, role, scope and requirements hold."""
     return [ActionOut(action=act.action, name_zh=act.action.zh, method="POST",
-                      path=f"/cases/{row.id}{path_of(act)}")
-            for act in may_take(process.ACTIONS, state_of(row), actor)]
+                      path=f"/cases/{state.case_id}{path_of(act)}")
+            for act in may_take(process.ACTIONS, state, actor)]

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api import workflow_calls
 from api.access import case_scope, check_village, in_scope, load_case
 from api.accounts.divisions import require_division
-from api.case_actions import available_actions
+from api.case_actions import available_actions, live_state
 from api.case_rows import CASE_COLUMNS, public, read_case
 from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, require
 from api.errors import ApiError
@@ -117,7 +117,7 @@ async def list_cases(
 
 
 @router.get("/{case_id}", summary="案件详情：当前环节、经办人、全部办理记录")
-async def get_case(case_id: UUID, actor: ActorDep, session: SessionDep) -> CaseDetail:
+async def get_case(case_id: UUID, actor: ActorDep, session: SessionDep, resources: ResourcesDep) -> CaseDetail:
     await load_case(session, actor, case_id, former_ok=True)
     row = await read_case(session, case_id)
     audit = (await session.execute(
@@ -148,5 +148,5 @@ async def get_case(case_id: UUID, actor: ActorDep, session: SessionDep) -> CaseD
     return CaseDetail.model_validate({
         **public(row), "history": history, "materials_missing": missing,
         "closure": ClosureOut.model_validate(closure) if closure else None,
-        "available_actions": available_actions(row, actor), "earlier_cases": list(earlier),
+        "available_actions": available_actions(await live_state(resources, row), actor), "earlier_cases": list(earlier),
     })

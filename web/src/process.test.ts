@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type Process, availableActions, stepBar, withProposal } from './process'
+import { type Process, availableActions, stepBar } from './process'
 
 const steps = [
   ['application', 1, '个人申请或主动发现', true], ['registration', 2, '受理登记', true], ['survey', 3, '入户调查', true],
@@ -30,25 +30,3 @@ describe('what the user may do', () => {
   })
 })
 
-describe('a pending proposal', () => {
-  const propose = { action: 'propose_change', name_zh: '拟变更', method: 'POST', path: '/cases/c/dynamic/proposal' }
-  const hearing = { decision_seq: null, hearing_ends_on: '2026-12-04', statement: null, statement_waived: false, lapsed_at: null }
-  const names = (list: { action: string }[]): string[] => list.map((a) => a.action)
-
-  it('while the recipient is heard: the statement, no decision, no second proposal', () => {
-    expect(names(withProposal('c', [propose], [hearing], 'township_worker', true))).toEqual(['record_statement'])
-    expect(names(withProposal('c', [], [hearing], 'village_assistant', true))).toEqual(['record_statement'])
-    expect(withProposal('c', [], [hearing], 'provider', true)).toEqual([])
-  })
-  it('once heard, or after the period, the township decides', () => {
-    const stated = { ...hearing, statement: '同意' }
-    expect(names(withProposal('c', [], [stated], 'township_worker', true))).toEqual(['decide_change'])
-    expect(withProposal('c', [], [{ ...hearing, lapsed_at: '2026-12-05T00:00:00Z' }], 'township_worker', true)[0].path)
-      .toBe('/cases/c/dynamic/decision')
-    expect(names(withProposal('c', [], [{ ...hearing, hearing_ends_on: null }], 'township_worker', true))).toEqual(['decide_change'])
-  })
-  it('a decided proposal or a closed case adds nothing', () => {
-    expect(withProposal('c', [propose], [{ ...hearing, decision_seq: 3 }], 'township_worker', true)).toEqual([propose])
-    expect(withProposal('c', [propose], [hearing], 'township_worker', false)).toEqual([propose])
-  })
-})

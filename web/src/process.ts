@@ -72,38 +72,3 @@ export function stepBar(steps: ProcessStep[], current: string, status: string, o
 export function availableActions(c: { available_actions?: AvailableAction[] | null }): AvailableAction[] {
   return c.available_actions ?? []
 }
-
-interface HearingLike {
-  decision_seq: number | null
-  hearing_ends_on: string | null
-  statement: string | null
-  statement_waived: boolean
-  lapsed_at: string | null
-}
-
-const NEEDS_NO_PROPOSAL = ['propose_change', 'dismiss_task', 'transfer']
-
-/**
- * A case's actions with its pending proposal taken into account. The API derives `available_actions` from the
- * case's projection row, which does not carry the proposal: it never lists 记录陈述申辩 or 作出决定, and it still
- * lists the actions that need no pending proposal. Here they follow from the case's own dynamic record
- * (GET /cases/{id}/dynamic) by the process table's rules: a statement while the hearing runs (village assistant,
- * applicant, township), the decision once the recipient was heard or the period lapsed (township). The API still
- * decides on submit.
- */
-export function withProposal(caseId: string, actions: AvailableAction[], hearings: HearingLike[], role: string | undefined,
-  open: boolean): AvailableAction[] {
-  const pending = hearings.find((h) => h.decision_seq == null)
-  if (!pending || !open) return actions
-  const stated = !!pending.statement || pending.statement_waived
-  const heard = pending.hearing_ends_on == null || stated || !!pending.lapsed_at
-  const extra: AvailableAction[] = []
-  if (!heard && ['village_assistant', 'applicant', 'township_worker'].includes(role ?? '')) {
-    extra.push({ action: 'record_statement', name_zh: '记录陈述申辩', method: 'POST', path: `/cases/${caseId}/dynamic/statement` })
-  }
-  if (heard && role === 'township_worker') {
-    extra.push({ action: 'decide_change', name_zh: '作出变更或终止服务决定', method: 'POST', path: `/cases/${caseId}/dynamic/decision` })
-  }
-  const kept = actions.filter((a) => !NEEDS_NO_PROPOSAL.includes(a.action))
-  return [...kept, ...extra.filter((e) => !kept.some((a) => a.action === e.action))]
-}

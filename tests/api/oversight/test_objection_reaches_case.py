@@ -47,3 +47,11 @@ async def test_an_upheld_objection_opens_the_cases_dynamic_management(api: Api) 
         "kind": "stop", "reasons": "公示异议核实成立，长期不在本村居住", "facts": "经入户核实，该户已长期外出。",
         "effective_on": api.today.isoformat()})
     assert proposal["holder_role"] == "applicant"  # told first, and heard (陈述申辩)
+
+    # What the case page offers follows the hearing the workflow holds: the statement, not a second proposal,
+    # and no decision before the recipient is heard.
+    offered = {a["action"] for a in (await api.get(f"/cases/{case}", "jiedao")).json()["available_actions"]}
+    assert "record_statement" in offered and "propose_change" not in offered and "decide_change" not in offered
+    await api.ok(f"/cases/{case}/dynamic/statement", "xieliyuan", {"by": "recipient", "statement": "已外出务工"})
+    offered = {a["action"] for a in (await api.get(f"/cases/{case}", "jiedao")).json()["available_actions"]}
+    assert "decide_change" in offered and "record_statement" not in offered
