@@ -7,9 +7,12 @@ good row, which becomes a screening, and one bad row, so the import has an error
 from __future__ import annotations
 
 import asyncio
+import uuid
 from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
+
+from sqlalchemy import text
 
 from models.payloads.actor import Actor
 from tests.flow import new_person
@@ -18,6 +21,8 @@ ROSTER_HEADER = "姓名,身份证号码,村(社区)代码,救助类别,变动类
 
 
 class Caller(Protocol):
+    sessions: Any
+
     async def ok(self, method: str, path: str, actor: Actor, body: Any = None) -> Any: ...
 
     async def upload(self, path: str, actor: Actor, name: str, data: bytes) -> Any: ...
@@ -49,9 +54,7 @@ async def oversight_objects(maker: Caller, who: People, tag: str, user: str | No
     (publication,) = await maker.ok("POST", "/notices/publications", who.worker, {"village_code": who.village})
     objection = (await maker.ok("POST", f"/notices/publications/{publication['id']}/objections", who.assistant,
                                 {"content": "此人已外出务工"}))["id"]
-    await maker.ok("POST", "/visits/draws", who.officer, {"period": "2026-11"})
-    visit = next(v["id"] for v in await maker.ok("GET", "/visits?period=2026-11", who.officer)
-                 if v["village_code"] == who.village)
+    visit = await visit_of(maker, who)
     inspector = (await maker.ok("POST", "/checks/inspectors", who.officer, {"name": f"检查员{tag}"}))["id"]
     good, bad = new_person(village=who.village)["id_number"], new_person(village=who.village)["id_number"]
     wrong = bad[:17] + ("0" if bad[17] != "0" else "1")  # a wrong check digit: the row not imported
@@ -73,3 +76,22 @@ async def oversight_objects(maker: Caller, who: People, tag: str, user: str | No
     return {"complaint": complaint, "rectification": rectification, "publication": publication["id"],
             "objection": objection, "visit": visit, "inspector": inspector, "roster_import": job["id"],
             "screening": screening, "user": str(UUID(user))}
+
+
+async def visit_of(maker: Caller, who: People) -> str:
+    """A return visit of the jurisdiction's case. The county's draw is one per month and samples each provider's
+    cases at random (other tests' cases included), so the case may not be drawn: then its visit is added to the
+    draw, as a drawn one would be."""
+    draw = await maker.ok("POST", "/visits/draws", who.officer, {"period": "2026-11"})
+    drawn = [v["id"] for v in await maker.ok("GET", "/visits?period=2026-11", who.officer)
+             if v["village_code"] == who.village]
+    if drawn:
+        return str(drawn[0])
+    visit = uuid.uuid4()
+    async with maker.sessions.begin() as s:
+        await s.execute(text("""
+            INSERT INTO visits (id, draw_id, period, case_id, provider_id, county_code, township_code, village_code,
+                                status, attempts)
+            SELECT :id, :draw, '2026-11', id, provider_id, county_code, township_code, village_code, 'pending', 0
+            FROM cases WHERE id = :case"""), {"id": visit, "draw": uuid.UUID(draw["id"]), "case": uuid.UUID(who.case)})
+    return str(visit)

@@ -35,7 +35,7 @@ def test_a_batch_referral_answered_case_by_case(people: Any, http: httpx.Client)
     waiting = page.locator("[data-test=waiting]")
     for name in (first, second):
         waiting.locator(".el-table__body tr", has_text=name).locator(".el-checkbox").click()
-    page.get_by_text("贵池区阳光社会工作服务中心").click()
+    page.get_by_role("radiogroup").get_by_text("贵池区阳光社会工作服务中心").click()
     page.locator("[data-test=send-batch]").click()
     sent = page.locator("[data-test=batch-cases]")
     expect(sent.locator(".el-table__body tr", has_text="待答复")).to_have_count(2)
