@@ -1,7 +1,8 @@
-"""Reading a batch referral: who may see it (the township that sent it, its county, the provider it went to)
-and each case's state — referred or refused with the reason; for a referred case the recipient, the items the
-review approved for 政府购买服务 and the provider's answer, read from the case's own referral. The provider sees
-only the cases referred to it. A batch outside the asker's reach answers like an absent one (404)."""
+"""Reading a batch referral: who may see it (the township that sent it, its county, the county's auditors —
+read-only over everything in their jurisdiction, DESIGN "Who uses it" — and the provider it went to) and each
+case's state — referred or refused with the reason; for a referred case the recipient, the items the review
+approved for 政府购买服务 and the provider's answer, read from the case's own referral. The provider sees only the
+cases referred to it. A batch outside the asker's reach answers like an absent one (404)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,9 @@ NOT_FOUND = ApiError(404, "batch_not_found", "批量转介不存在")
 def scope(actor: Actor) -> ColumnElement[bool]:
     if actor.role is Role.PROVIDER:
         return _b.provider_id == actor.provider_id
-    if actor.role in (Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER):
+    # Not a village assistant: the batch is the township's list to a provider, with other villages' recipients;
+    # the assistant reads its own cases' referral on the case.
+    if actor.role in (Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER, Role.AUDITOR):
         return _b.township_code.startswith(actor.jurisdiction, autoescape=True)
     return false()
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.case.keys import bind_key
 from activities.deadlines.plan import current_plan, next_deadline
+from activities.modes.closing import end_modes
 from infra.db import Sessions
 from models.payloads.base import Payload
 from models.payloads.case import DeadlinePlan, StepResult
@@ -97,6 +98,7 @@ async def save_step(sessions: Sessions, record: StepRecord[Any], writes: Writes 
     async with sessions.begin() as session:
         if await claim_step(session, record):
             extra = (await writes(session) or {}) if writes is not None else {}
+            await end_modes(session, t)  # a closing step ends the modes serving the person (no-op otherwise)
             plan = await project(session, t, form, **extra)
             saved = StepSaved(at=t.at, deadline=plan)
             await keep_answer(session, record, saved)

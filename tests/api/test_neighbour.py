@@ -198,9 +198,10 @@ async def test_another_township_finds_nothing(api: Api) -> None:
         absent = await api.post(path.replace(known, str(uuid.uuid4())), user, body)
         assert foreign.status_code == absent.status_code == 404, (path, foreign.text)
         assert foreign.json() == absent.json()
-    assert await _get(api, "/neighbour/helpers", "jiedao2") == []
-    assert await _get(api, "/neighbour/records", "xieliyuan2") == []
-    assert await _get(api, "/neighbour-settlements", "jiedao2") == []
+    # (township B may have its own: the jurisdiction matrix makes some)
+    assert helper not in [h["id"] for h in await _get(api, "/neighbour/helpers", "jiedao2")]
+    assert record not in [r["id"] for r in await _get(api, "/neighbour/records", "xieliyuan2")]
+    assert sid not in [x["id"] for x in await _get(api, "/neighbour-settlements", "jiedao2")]
     # A township cannot pair its helper with another township's case: the case is not found.
     other = await api.post(f"/neighbour/helpers/{helper}/pairings", "jiedao2",
                            {"case_id": case, "content": "助餐", "started_on": "2024-01-01"})

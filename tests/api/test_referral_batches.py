@@ -56,8 +56,13 @@ async def test_batch_with_mixed_answers(api: Api) -> None:
     seen = (await api.get(f"/referral-batches/{batch['id']}", "fuwu")).json()
     assert [c["case_id"] for c in seen["cases"]] == [first, second, third]  # only what it was sent
     assert {c["answer_name"] for c in seen["cases"]} == {"待答复"}
-    for user in ("fuwu2", "jiedao2"):
+    for user in ("fuwu2", "jiedao2", "xieliyuan"):  # the village reads its cases' referral on the case
         assert (await api.get(f"/referral-batches/{batch['id']}", user)).status_code == 404
+    assert (await api.get("/referral-batches", "xieliyuan")).json() == []
+    audited = await api.get(f"/referral-batches/{batch['id']}", "shenji")  # the county's auditor reads it
+    assert audited.status_code == 200 and audited.json()["cases"] == batch["cases"]
+    assert batch["id"] in [b["id"] for b in (await api.get("/referral-batches", "shenji")).json()]
+    assert (await api.post("/referral-batches", "shenji", body)).status_code == 403
 
     await api.ok(f"/cases/{first}/referral/response", "fuwu", {"accept": True})
     await api.ok(f"/cases/{third}/referral/response", "fuwu", {"accept": True})

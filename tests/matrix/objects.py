@@ -1,8 +1,8 @@
 """Objects of another jurisdiction, made through the API as their own users would make them: a case walked into
 service (with its person, batch referral, service record, archive, placement and escalation notice), a
-statement, an agreement, a provider, a service item — in another county (foreign to every demo user), in the
-demo county's other township (foreign to township A's users and to provider A), and of another provider in the
-other county (foreign to its provider A).
+statement, an agreement, a provider, a service item, the service modes' and neighbour help's objects — in
+another county (foreign to every demo user), in the demo county's other township (foreign to township A's users
+and to provider A), and of another provider in the other county (foreign to its provider A).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from models.settlement.tables import AGREEMENTS, STATEMENTS
 from tests.document_samples import pdf_bytes
 from tests.flow import APPROVE, ARCHIVE, PLAN, SURVEY, new_person
 from tests.matrix.modes_objects import TOWNSHIP_KINDS, mode_objects
+from tests.matrix.neighbour_objects import neighbour_objects
 from tests.matrix.oversight_objects import People, oversight_objects
 from tests.world import World, add_cases, add_record, at, make_world
 from vocabulary.case import Role
@@ -113,6 +114,7 @@ class Maker:
                         case["case"])
         oversight = await oversight_objects(self, people, w.county)
         oversight |= await mode_objects(self, people, w.county)
+        oversight |= await neighbour_objects(self, people, w.county)
         async with self.sessions.begin() as s:
             for provider in (w.provider_a, w.provider_b):
                 for c in await add_cases(s, w, 1, provider=provider):
@@ -147,6 +149,7 @@ class Maker:
         oversight = await oversight_objects(self, who, "b", user=str(user_id("xieliyuan2")))
         modes = await mode_objects(self, who, "b")
         oversight |= {k: modes[k] for k in TOWNSHIP_KINDS}
+        oversight |= await neighbour_objects(self, who, "b")
         of_b = {k: oversight[k] for k in ("complaint", "rectification")}  # provider B's, foreign to provider A
         return (Objects({**case, **oversight}, [case["case"]]),
                 Objects({**case, **of_b, "provider": str(PROVIDERS[1][0])}))

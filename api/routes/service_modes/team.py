@@ -20,6 +20,7 @@ from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, TodayDe
 from api.errors import ApiError
 from api.oversight_access import audit
 from api.routes.service_modes.common import STAFF, case_open, claim, not_found, within
+from models.modes.tables import CASE_MODES
 from models.modes.team import TEAM_PLANS, TEAM_SERVICES
 from models.modes.team_schemas import (
     HouseholdPlans,
@@ -33,6 +34,7 @@ from models.payloads.actor import Actor
 from models.tables import CASES, DIVISIONS
 from policy.modes_linkage import hours_refusal, missing_roles, plan_refusal
 from vocabulary.case import Role
+from vocabulary.modes import ServiceMode
 from vocabulary.modes_linkage import PlanStatus, TeamRole, TeamService
 
 router = APIRouter(tags=["社工志愿服务"])
@@ -123,6 +125,12 @@ async def add_service(plan_id: UUID, body: TeamServiceIn, actor: ActorDep, sessi
         raise ApiError(409, "plan_superseded", "该帮扶方案已被新版替代，请在现行方案下登记服务")
     if body.served_on > today:
         raise ApiError(422, "future_date", "服务日期不能晚于今天")
+    # The case's end ended the household's help (activities/modes/closing.py): nothing after its last day.
+    m = CASE_MODES.c
+    ended = (await session.execute(select(m.ended_on).where(
+        m.mode == ServiceMode.SOCIAL_WORK.value, m.source_id == row.first_id))).scalar()
+    if ended is not None and body.served_on > ended:
+        raise ApiError(409, "mode_ended", f"该户帮扶已于{ended:%Y年%m月%d日}结束，不能登记此后的服务")
     if refusal := hours_refusal(body.hours):
         raise ApiError(422, "hours_invalid", refusal)
     await flow.record_service(session, service_id=service_id, plan=row, served_on=body.served_on,
