@@ -7,8 +7,8 @@ reference — a local activity writing the record, the case projection, the audi
 one transaction, idempotent on (case_id, seq) — and only then moves the state to where the table leads.
 
 Between updates the case sleeps until its next deadline rung, the end of a hearing period (陈述申辩) or, in service,
-its monthly review (then it continues-as-new: its history stays bounded however many years it runs). Status
-events (动态管理) arrive as signals, taken in one at a time (workflows/hearing.py).
+its monthly review (then it continues-as-new: its history stays bounded). Status events (动态管理) arrive as
+signals, taken in one at a time (workflows/hearing.py). It runs outside the sandbox: see the class.
 """
 
 from __future__ import annotations
@@ -48,18 +48,18 @@ from workflows.visibility import case_id_of
 RECENT_UPDATES = 64
 UNAVAILABLE = "system_unavailable"  # a transient fault: the API answers 503 and nothing is recorded
 _STEP_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=6)
-# The workflow's own work (escalation, review, recomputation) gets a bounded number of attempts; then the case
-# is marked blocked and waits for a supervisor's retry instead of looking silently alive.
+# The workflow's own work gets bounded attempts; then the case is marked blocked and waits for a supervisor's retry.
 BACKGROUND_ATTEMPTS = 5
 _BACKGROUND_RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), backoff_coefficient=2.0,
                                 maximum_interval=timedelta(minutes=1), maximum_attempts=BACKGROUND_ATTEMPTS)
-# Marking blocked must itself get through eventually (e.g. the database was the thing that failed).
-_MARK_RETRY = RetryPolicy(initial_interval=timedelta(seconds=5), maximum_interval=timedelta(minutes=10))
+_MARK_RETRY = RetryPolicy(initial_interval=timedelta(seconds=5),  # marking blocked must get through eventually
+                          maximum_interval=timedelta(minutes=10))
 _CLOSED = object()  # what automatic work answers when the case closed while it was blocked
 _AGAIN_AFTER = timedelta(minutes=1)  # before a transition of its own that could not be written is tried again
 
 
-@workflow.defn
+# Unsandboxed (the sandbox cost ~20 ms of worker CPU per case); import contracts + tests/replay keep it pure.
+@workflow.defn(sandboxed=False)
 class CaseWorkflow:
     @workflow.init
     def __init__(self, start: CaseStart) -> None:
