@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from activities.case.saving import save_step
+from activities.case.saving import put, save_step
 from infra.db import Sessions
 from models.case_tables import ServicePlan
 from models.payloads.forms import PlanForm
@@ -28,7 +28,7 @@ class ServiceActivities(CaseActivities):
         assert provider_id is not None  # the validator admits only the case's provider
 
         async def writes(session: AsyncSession) -> None:
-            session.add(ServicePlan(
+            await put(session, ServicePlan(
                 case_id=t.case_id, provider_id=provider_id, starts_on=form.starts_on,
                 summary=form.summary, items=[i.model_dump(mode="json") for i in form.items],
                 filed_by=t.actor.user_id, filed_at=t.at,
