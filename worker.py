@@ -20,6 +20,7 @@ from activities.case.registration import RegistrationActivities
 from activities.case.review import ReviewActivities
 from activities.case.service import ServiceActivities
 from activities.case.survey import SurveyActivities
+from activities.case.urgent import UrgentActivities
 from activities.deadlines.escalation import DeadlineStepActivities, EscalationActivities
 from activities.documents.store import DocumentStore
 from activities.dynamic.events import DynamicEventActivities
@@ -52,7 +53,7 @@ ACTIVITY_CLASSES = (
     ServiceActivities, ArchivingActivities, ClosingActivities, DynamicEventActivities, HearingActivities,
     EscalationActivities, DeadlineStepActivities,
     RunActivities, StatementActivities, StatementDeadlineActivities, RosterActivities,
-    TaskDeadlineActivities,
+    TaskDeadlineActivities, UrgentActivities,
 )
 # The classes that also keep documents they generate (payment files, notices): built with the document store.
 WITH_DOCUMENTS = (StatementActivities, HearingActivities, ReviewActivities)

@@ -20,6 +20,7 @@ from models.payloads.case import CaseState, DeadlinePlan, Position, StepResult
 from models.process_schemas import ActionOut
 from models.schemas import StepOut
 from vocabulary.case import Action, Outcome, Step
+from vocabulary.urgent import UrgentState
 from workflows import process
 from workflows.transitions import Act, may_take
 
@@ -50,6 +51,8 @@ PATHS: dict[Action, str] = {
     Action.EXTEND: "/deadline/extension",
     Action.REASSIGN: "/assignee",
     Action.RETRY: "/retry",
+    Action.MARK_URGENT: "/urgent",
+    Action.CONFIRM_URGENT: "/urgent/confirmation",
 }
 
 
@@ -107,7 +110,8 @@ def state_of(row: Any) -> CaseState:
         deadline = DeadlinePlan(seq=row.deadline_seq, step=step, due_on=row.due_on, provisional=row.due_provisional,
                                 suspended=row.suspended_on is not None, extended=row.extended)
     return CaseState(case_id=row.id, person_id=row.person_id, village_code=row.village_code, position=position,
-                     seq=row.seq, deadline=deadline, blocked=row.blocked_reason if row.blocked_at else None)
+                     seq=row.seq, deadline=deadline, blocked=row.blocked_reason if row.blocked_at else None,
+                     urgent=UrgentState(row.urgent) if row.urgent else None)
 
 
 def available_actions(row: Any, actor: Actor) -> list[ActionOut]:

@@ -8,6 +8,7 @@ the object, records who viewed or downloaded it, and only then answers with the 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +23,8 @@ from activities.documents.sanitize import Clean, sanitize
 from activities.documents.store import DocumentStore
 from api.access import case_scope
 from api.errors import ApiError
+from api.idempotency import request_key
+from api.idempotent_writes import bind, replayed
 from infra.envelope import Undecryptable, UnknownKey
 from infra.storage import ObjectMissing, StoreUnavailable
 from models.case_tables import ARCHIVE_DOCUMENTS
@@ -88,9 +91,15 @@ async def clean_upload(file: UploadFile, rule: UploadRule, fallback_name: str) -
 
 async def upload_document(session: AsyncSession, documents: DocumentStore, actor: Actor, case: Case,
                           category: DocumentCategory, kind: str, rule: UploadRule, file: UploadFile,
-                          audit_action: str) -> DocumentOut:
-    """An upload made safe, stored as the case's next version of `kind`, audited, committed."""
+                          audit_action: str, key: str | None = None, secret: str = "",
+                          response: Response | None = None) -> DocumentOut:
+    """An upload made safe, stored as the case's next version of `kind`, audited, committed. With an
+    Idempotency-Key, the same file sent again answers the version it made the first time (not a new version)."""
     clean = await clean_upload(file, rule, rule.label)
+    request = request_key(key, f"{audit_action} {case.id}", secret,
+                          {"kind": kind, "sha256": hashlib.sha256(clean.data).hexdigest()})
+    if (again := await replayed(session, actor, request, response)) is not None:
+        return DocumentOut.model_validate(again)
     # The file name may carry a person's name; it is kept with the record but never logged.
     ref = await store_call(documents.add(
         session, case_id=case.id, division_code=case.village_code, category=category, kind=kind,
@@ -99,8 +108,11 @@ async def upload_document(session: AsyncSession, documents: DocumentStore, actor
     session.add(AuditEntry(case_id=case.id, action=audit_action, actor_id=actor.user_id, actor_role=actor.role.value,
                            at=datetime.now(UTC), after={"file_id": str(ref.id), "kind": kind,
                                                         "version": ref.version, "sha256": ref.sha256}))
+    out = document_out((await session.execute(listing().where(_d.id == ref.id))).one())
+    if (again := await bind(session, actor, request, out, response)) is not None:
+        return DocumentOut.model_validate(again)
     await session.commit()
-    return document_out((await session.execute(listing().where(_d.id == ref.id))).one())
+    return out
 
 
 async def store_call(coro: Any) -> Any:

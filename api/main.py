@@ -32,11 +32,16 @@ from api.routes import (
     document_access,
     documents,
     inbox,
+    modes,
+    neighbour,
+    neighbour_records,
+    neighbour_settlements,
     persons,
     process,
     services,
     steps,
     supervision,
+    urgent,
 )
 from api.routes.accounts import providers, users
 from api.routes.dynamic import cases as dynamic_cases
@@ -112,7 +117,9 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
     for module in (auth, process, cases, steps, services, archives, documents, archive_bundles, document_access,
                    catalog, inbox, supervision, calendar, agreements, settlement, statements, case_records, case_export,
                    directory, users, providers, dynamic_cases, roster, screenings, notices, objections, checks,
-                   rectifications, complaints, visits, evaluations, ledger, overview, audit, persons):
+                   rectifications, complaints, visits, evaluations, ledger, overview, audit, persons, modes, urgent):
+        app.include_router(module.router)
+    for module in (neighbour, neighbour_records, neighbour_settlements):  # 邻里互助服务 (issue 15)
         app.include_router(module.router)
 
     @app.get("/health", tags=["运维"], summary="健康检查（数据库可用）")

@@ -30,6 +30,8 @@ COUNT_CAP = 10_000
 # Steps in which a case has a township worker assigned (from registration until the archive is built): a case
 # there without one, or with a deactivated one, was handed back to the queue and waits to be reassigned.
 ASSIGNED_STEPS = (Step.SURVEY, Step.REVIEW, Step.REFERRAL, Step.SERVICE, Step.ARCHIVING)
+# An urgent case is watched by the county until its review decides (a refusal closes it; an approval moves it on).
+URGENT_UNREVIEWED_STEPS = (Step.REGISTRATION, Step.SURVEY, Step.REVIEW)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ def conditions(actor: Actor, f: StuckFilter, cal: WorkCalendar, today: date) -> 
         inactive = select(USERS.c.id).where(USERS.c.active.is_(False))
         where += [c.step.in_([s.value for s in ASSIGNED_STEPS]),
                   or_(c.assignee_id.is_(None), c.assignee_id.in_(inactive))]
+    elif f.reason is Reason.URGENT_UNREVIEWED:  # 先行救助 started (or asked for) and the review not yet made
+        where += [c.urgent.is_not(None), c.step.in_([s.value for s in URGENT_UNREVIEWED_STEPS])]
     else:
         where.append(c.blocked_at.is_not(None))
     return where
@@ -73,7 +77,7 @@ def _order(reason: Reason) -> Any:
     c = CASES.c
     return {Reason.OVERDUE: (c.due_on, c.id), Reason.DUE_SOON: (c.due_on, c.id),
             Reason.IDLE: (c.updated_at, c.id), Reason.BLOCKED: (c.blocked_at, c.id),
-            Reason.UNASSIGNED: (c.updated_at, c.id)}[reason]
+            Reason.UNASSIGNED: (c.updated_at, c.id), Reason.URGENT_UNREVIEWED: (c.updated_at, c.id)}[reason]
 
 
 def stuck_select(actor: Actor, f: StuckFilter, cal: WorkCalendar, today: date) -> Select[Any]:
@@ -99,7 +103,7 @@ def lateness(reason: Reason, row: Any, cal: WorkCalendar, today: date) -> int:
         return cal.between(row.due_on, today).days
     if reason is Reason.DUE_SOON:
         return cal.between(today, row.due_on).days
-    if reason in (Reason.IDLE, Reason.UNASSIGNED):
+    if reason in (Reason.IDLE, Reason.UNASSIGNED, Reason.URGENT_UNREVIEWED):
         return cal.between(row.updated_at.astimezone(CHINA).date(), today).days
     return 0
 

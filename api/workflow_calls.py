@@ -27,6 +27,7 @@ from api.metrics import STEP_ADVANCES
 from models.payloads.actor import Actor, Command, RequestKey
 from models.payloads.base import Payload
 from models.payloads.case import CaseStart, StepResult
+from models.payloads.dynamic import EventRef
 from models.payloads.forms import OpenForm
 from vocabulary.case import Step
 from workflows import process
@@ -133,3 +134,14 @@ async def open_case(resources: Resources, case_id: UUID, actor: Actor, form: Ope
         return result
 
     return await counted("open", call_workflow(resources, call))
+
+
+async def signal_status_event(resources: Resources, case_id: UUID, event: EventRef) -> None:
+    """Hands a recorded status event to its case (动态管理); the case takes each event in once, so sending it
+    again is harmless. The event row is already committed: a failure here answers 503 and a retry delivers it."""
+    handle = resources.temporal.get_workflow_handle_for(CaseWorkflow.run, case_workflow_id(case_id))
+    try:
+        async with asyncio.timeout(resources.settings.update_timeout_seconds):
+            await handle.signal(CaseWorkflow.status_event, event)
+    except Exception as err:
+        raise ApiError(503, "case_unavailable", "身份变动已登记，案件处理服务暂时不可用，请稍后重试") from err

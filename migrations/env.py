@@ -11,12 +11,15 @@ import models.case_tables
 import models.deadline_tables
 import models.documents.tables
 import models.dynamic.tables
+import models.modes.neighbour
+import models.modes.tables
 import models.oversight.complaint_tables
 import models.oversight.tables
 import models.security_tables
 import models.settlement.tables
 import models.tables
-import models.tasks.tables  # noqa: F401
+import models.tasks.tables
+import models.urgent.tables  # noqa: F401
 from infra.db import sync_url
 from models.settings import get_settings
 

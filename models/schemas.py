@@ -116,6 +116,8 @@ class CasePublic(Out):
     township_code: str
     village_code: str
     need_category: str | None
+    # 先行救助: "requested" (an assistant's, awaiting the township) or "confirmed"; None on the ordinary path.
+    urgent: str | None = None
     service_no: str | None
     due_on: date | None
     # The due date was computed on weekdays because a year's holiday schedule is not published yet.

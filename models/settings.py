@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
+# The shortest TOKEN_SECRET / ID_HASH_KEY production accepts: as long as the SHA-256 they key (RFC 7518 3.2).
+MIN_SECRET_BYTES = 32
 # The documents' key-encryption key for a laptop (refused outside development, also beside other keys).
 DEV_DOCUMENT_KEY_ID = "dev"
 DEV_DOCUMENT_KEY = "ZGV2LWRvY3VtZW50LWtlay0zMi1ieXRlcy1sb25nISE="
@@ -128,6 +130,23 @@ class Settings(BaseSettings):
             left = sorted(name.upper() for name, dev in DEV_SECRETS.items() if getattr(self, name) == dev)
             if left:
                 raise ValueError(f"ENVIRONMENT={self.environment} needs its own {', '.join(left)} (not the dev values)")
+            # HS256 and HMAC keys shorter than the hash (32 bytes) can be guessed offline from one token or one
+            # hashed ID number (RFC 7518 3.2); the two encryption keys must really be 32-byte keys.
+            for name in ("token_secret", "id_hash_key"):
+                size = len(str(getattr(self, name)).encode())
+                if size < MIN_SECRET_BYTES:
+                    raise ValueError(f"ENVIRONMENT={self.environment}: {name.upper()} must be at least "
+                                     f"{MIN_SECRET_BYTES} bytes (it is {size}); generate one with "
+                                     "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`")
+            for name in ("id_cipher_key", "payload_key"):
+                try:
+                    raw = base64.urlsafe_b64decode(str(getattr(self, name)))
+                except (binascii.Error, ValueError):
+                    raw = b""
+                if len(raw) != 32:
+                    raise ValueError(f"ENVIRONMENT={self.environment}: {name.upper()} must be 32 bytes in url-safe "
+                                     "base64 (`python -c 'import os, base64; "
+                                     "print(base64.urlsafe_b64encode(os.urandom(32)).decode())'`)")
         return self
 
 

@@ -118,6 +118,9 @@ class Case(SQLModel, table=True):
         # Cases handed back to the township's queue (their worker was deactivated): the stuck view's "unassigned".
         Index("ix_cases_open_unassigned", "county_code", "updated_at", "id",
               postgresql_where=text("status = 'open' AND assignee_id IS NULL")),
+        # Urgent cases (先行救助) the county watches until reviewed: the stuck view's "urgent_unreviewed".
+        Index("ix_cases_open_urgent", "county_code", "updated_at", "id",
+              postgresql_where=text("status = 'open' AND urgent IS NOT NULL")),
     )
     id: UUID = Field(primary_key=True)
     person_id: UUID = Field(foreign_key="persons.id")
@@ -133,6 +136,7 @@ class Case(SQLModel, table=True):
     township_code: str = Field(max_length=9)
     village_code: str = Field(max_length=12)
     need_category: str | None = None
+    urgent: str | None = None  # UrgentState: marked for 先行救助 (models/urgent/tables.py holds the care)
     service_no: str | None = None
     seq: int = 0
     # The current step's deadline. Overdue is derived from due_on at query time, never stored. The basis

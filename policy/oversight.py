@@ -31,6 +31,8 @@ DEFAULT_SETTINGS: dict[str, int] = {
     "satisfaction_share_percent": 10,
     "inspectors_per_stratum": 2,
     "complaints_per_100_zero": 10,
+    # 先行救助: the days short-term care may run before the review (policy/urgent.py says why 30).
+    "urgent_care_days": 30,
 }
 DEFAULT_WEIGHTS: dict[str, int] = {
     M.REFERRAL_ANSWERS: 10, M.PLANS_ON_TIME: 10, M.ARCHIVES_ON_TIME: 10, M.DELIVERY: 20,

@@ -77,6 +77,8 @@ class Action(Labelled):
     EXTEND = "extend_deadline", "办理时限延长"
     REASSIGN = "reassign", "改派经办人"
     RETRY = "retry_blocked", "重试自动处理"
+    MARK_URGENT = "mark_urgent", "突发情况：先行救助"
+    CONFIRM_URGENT = "confirm_urgent", "确认先行救助"
     # Automatic: the workflow's own work, never a person's update.
     MONTHLY_REVIEW = "monthly_review", "月度动态复核"
     ESCALATE = "escalate", "时限提醒"

@@ -37,3 +37,4 @@ class StuckReason(Labelled):
     IDLE = "idle", "长时间未办理"
     BLOCKED = "blocked", "自动处理受阻"
     UNASSIGNED = "unassigned", "待重新分派"  # its worker was deactivated: back in the township's queue
+    URGENT_UNREVIEWED = "urgent_unreviewed", "先行救助待审核"  # care started before the review (vocabulary/urgent.py)

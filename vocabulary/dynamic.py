@@ -19,12 +19,14 @@ class StatusChange(Labelled):
     INSTITUTION = "institution", "入住机构集中供养"
     OWN_REQUEST = "own_request", "本人申请停止服务"
     REVIEW_INELIGIBLE = "review_ineligible", "月度复核不再符合服务对象条件"
+    OBJECTION_UPHELD = "objection_upheld", "长期公示异议核实成立"
 
 
 class EventSource(Labelled):
     MANUAL = "manual", "工作人员录入"
     ROSTER = "roster", "动态监测信息平台导入"
     REVIEW = "review", "月度动态复核"
+    OBJECTION = "objection", "长期公示异议核实"
 
 
 class ChangeKind(Labelled):

@@ -53,6 +53,7 @@ from models.payloads.jobs import (
     StepRecord,
     StepSaved,
 )
+from models.payloads.urgent import ConfirmUrgentForm, UrgentForm
 
 _NOT_HERE = "implemented in activities/"
 
@@ -154,6 +155,14 @@ class CaseActivities:
 
     @activity.defn
     async def retry_blocked(self, record: StepRecord[RetryForm]) -> StepSaved:
+        raise NotImplementedError(_NOT_HERE)
+
+    @activity.defn
+    async def mark_urgent(self, record: StepRecord[UrgentForm]) -> StepSaved:
+        raise NotImplementedError(_NOT_HERE)
+
+    @activity.defn
+    async def confirm_urgent(self, record: StepRecord[ConfirmUrgentForm]) -> StepSaved:
         raise NotImplementedError(_NOT_HERE)
 
     # ---- the workflow's own transitions in 动态管理 (local activities, like a person's step) ------------------

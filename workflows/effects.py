@@ -11,6 +11,7 @@ from models.payloads.case import CaseState
 from models.payloads.dynamic import Proposal
 from vocabulary.case import Role
 from vocabulary.dynamic import DecisionResult
+from vocabulary.urgent import UrgentState
 from workflows.review_timing import next_review_at
 
 
@@ -97,3 +98,16 @@ def move_village(state: CaseState, cmd: Command[Any], now: datetime) -> CaseStat
     """The new township's worker takes the task over (its deadline restarts)."""
     moved = _position(state, assignee_id=None)
     return moved.model_copy(update={"village_code": cmd.form.to_village})
+
+
+# ---- 先行救助 ----------------------------------------------------------------------------------------------
+
+
+def mark_urgent(state: CaseState, cmd: Command[Any], now: datetime) -> CaseState:
+    """A township worker's mark starts the care; a village assistant's waits for the township's confirmation."""
+    confirmed = cmd.actor.role is Role.TOWNSHIP_WORKER
+    return state.model_copy(update={"urgent": UrgentState.CONFIRMED if confirmed else UrgentState.REQUESTED})
+
+
+def confirm_urgent(state: CaseState, cmd: Command[Any], now: datetime) -> CaseState:
+    return state.model_copy(update={"urgent": UrgentState.CONFIRMED})

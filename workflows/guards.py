@@ -13,6 +13,7 @@ from vocabulary.case import Role
 from vocabulary.china import CHINA
 from vocabulary.dynamic import ChangeKind, DecisionResult
 from vocabulary.refusal import refuse
+from vocabulary.urgent import UrgentState
 
 # ---- requirements over the case -------------------------------------------------------------------------
 
@@ -164,3 +165,18 @@ def transfer_within_county(state: CaseState, form: TransferForm) -> None:
         raise refuse("not_in_county", "迁入地不在本县(区)：迁出本县的，应告知后作出终止服务决定")
     if form.to_village[:9] == state.village_code[:9]:
         raise refuse("same_township", "迁入地与现所在乡镇(街道)相同，无需转移")
+
+
+# ---- 先行救助 (the urgent path) -----------------------------------------------------------------------------
+
+
+def not_urgent(state: CaseState, actor: Actor) -> None:
+    if state.urgent is UrgentState.CONFIRMED:
+        raise refuse("already_urgent", "案件已先行救助，无需重复标记")
+    if state.urgent is UrgentState.REQUESTED:
+        raise refuse("urgent_requested", "协理员已申请先行救助，请乡镇(街道)确认")
+
+
+def urgent_requested(state: CaseState, actor: Actor) -> None:
+    if state.urgent is not UrgentState.REQUESTED:
+        raise refuse("no_urgent_request", "没有待确认的先行救助申请")

@@ -46,6 +46,7 @@ from models.payloads.forms import (
     SuspendForm,
     WithdrawForm,
 )
+from models.payloads.urgent import ConfirmUrgentForm, UrgentForm
 from vocabulary.case import Action, Outcome, ReviewDecision, Role, Step
 from vocabulary.dynamic import DecisionResult
 from workflows import effects as do
@@ -129,6 +130,16 @@ WITHDRAW = Act(Action.WITHDRAW, WithdrawForm, BEFORE_DECISION, by(T, A), (end(Ou
                writes.withdraw, while_awaiting_applicant=True)
 CLOSE = Act(Action.CLOSE, CloseForm, at(S.REFERRAL), by(T), (end(Outcome.NO_PROVIDER),), writes.close_case,
             requires=(must.not_with_provider,))
+# 先行救助 (001 三(六)1, 003 二(三)): before the review a case may be marked urgent; a provider under an agreement
+# starts short-term care at once while survey and review go on under their own deadlines (the case stays where
+# it is). A village assistant's mark is a request; the township confirms it. The care's records, its cap and its
+# end at a refusal live in activities/urgent/.
+BEFORE_REVIEW = frozenset({S.REGISTRATION, S.SURVEY})
+MARK_URGENT = Act(Action.MARK_URGENT, UrgentForm, BEFORE_REVIEW, by(T, V), (stay(do.mark_urgent),),
+                  writes.mark_urgent, requires=(must.not_urgent,), while_awaiting_applicant=True)
+CONFIRM_URGENT = Act(Action.CONFIRM_URGENT, ConfirmUrgentForm, BEFORE_REVIEW | at(S.REVIEW), by(T),
+                     (stay(do.confirm_urgent),), writes.confirm_urgent, requires=(must.urgent_requested,),
+                     while_awaiting_applicant=True)
 # 动态管理 (step 9). A status change (an event, or the monthly review) opens a task for the township: the case's
 # own deadline (workflows/case.py takes events in; that is the workflow's work, not a row). The township finds
 # no change needed, or proposes one: a reduction or stop is first told to the recipient, who holds the case
@@ -167,7 +178,7 @@ RETRY = Act(Action.RETRY, RetryForm, ANY_OPEN, by(T, C), (stay(do.clear_blocked)
 ACTIONS: tuple[Act[Any], ...] = (
     OPEN, REGISTER, RETURN_INCOMPLETE, RESUBMIT, SURVEY, REVIEW, REFER, RESPOND, FILE_PLAN, BUILD_ARCHIVE,
     WITHDRAW, CLOSE, STOP, DISMISS_TASK, PROPOSE, RECORD_STATEMENT, DECIDE, ACKNOWLEDGE, TRANSFER,
-    SUSPEND, RESUME, EXTEND, REASSIGN, RETRY,
+    SUSPEND, RESUME, EXTEND, REASSIGN, RETRY, MARK_URGENT, CONFIRM_URGENT,
 )
 BY_NAME: dict[str, Act[Any]] = {a.action.value: a for a in ACTIONS}
 STEP_OF: dict[Step, StepSpec] = {spec.step: spec for spec in STEPS}

@@ -18,6 +18,7 @@ from activities.case.saving import put, save_step
 from activities.documents.store import DocumentStore
 from activities.dynamic import documents as docs
 from activities.dynamic.context import case_facts, save_letter
+from activities.urgent.care import end_care
 from infra.db import Sessions
 from models.case_tables import SURVEYS, ApprovedItem, Closure, Review
 from models.payloads.forms import ItemQuantity, ReviewForm
@@ -29,6 +30,7 @@ from vocabulary.case import Benefit, Outcome, ReviewDecision
 from vocabulary.china import china_day
 from vocabulary.people import Category, Condition
 from vocabulary.refusal import refuse
+from vocabulary.urgent import UrgentEnd
 from workflows.case_activities import CaseActivities
 
 
@@ -66,6 +68,8 @@ class ReviewActivities(CaseActivities):
                 await put(session, Closure(case_id=t.case_id, outcome=Outcome.REFUSED.value, reason=form.reasons,
                                            decided_by=t.actor.user_id, decided_at=t.at))
                 await _refusal_letter(self._documents, session, t, form.reasons, eligibility.basis)
+                # 先行救助 ends on the decision's date: what was delivered until then is paid.
+                await end_care(session, t.case_id, china_day(t.at), UrgentEnd.REFUSED)
 
         return await save_step(self._sessions, record, writes)
 

@@ -6,14 +6,18 @@ meal delivered every day must not grow the case's workflow history.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
 from activities.case.saving import put, save_step
+from activities.urgent.care import end_care
 from infra.db import Sessions
 from models.case_tables import ServicePlan
 from models.payloads.forms import PlanForm
 from models.payloads.jobs import StepRecord, StepSaved
+from vocabulary.urgent import UrgentEnd
 from workflows.case_activities import CaseActivities
 
 
@@ -33,5 +37,7 @@ class ServiceActivities(CaseActivities):
                 summary=form.summary, items=[i.model_dump(mode="json") for i in form.items],
                 filed_by=t.actor.user_id, filed_at=t.at,
             ))
+            # 先行救助, if any, hands over to the plan: its care ends the day before the plan starts.
+            await end_care(session, t.case_id, form.starts_on - timedelta(days=1), UrgentEnd.PLAN)
 
         return await save_step(self._sessions, record, writes)

@@ -29,7 +29,7 @@ _SUSPENDS = frozenset({Action.RETURN_INCOMPLETE, Action.SUSPEND})
 _RESUMES = frozenset({Action.RESUBMIT, Action.RESUME})
 # A status event or the provider's acknowledgement joins a task already running (a quiet case starts one).
 _KEEPS = frozenset({Action.REASSIGN, Action.RETRY, Action.RECOMPUTE, Action.EXTEND, Action.OPEN_TASK,
-                    Action.ACKNOWLEDGE}) | _SUSPENDS | _RESUMES
+                    Action.ACKNOWLEDGE, Action.MARK_URGENT, Action.CONFIRM_URGENT}) | _SUSPENDS | _RESUMES
 
 
 async def work_calendar(session: AsyncSession, fresh: bool = False) -> WorkCalendar:

@@ -1,9 +1,11 @@
 """Objections to the public notice (异议): each becomes a verification task for the township; the result (成立 /
 不成立, with reasons) is recorded, and an upheld one leads into dynamic management.
 
-Until dynamic management's change action (a change or stop with the recipient's hearing) is in the process
-table, an upheld objection raises a task for the township to start that change on the case; the change itself
-is taken on the case as every other action is.
+An upheld objection about a recipient in service is a status event of their case (source 长期公示异议核实): the
+case takes it in as the township's dynamic-management task, under the case's own deadline, and the change or
+stop then follows the hearing path like every other (workflows/process.py). When the case is no longer in
+动态管理 (closed, transferred away), a follow-up task for the township remains instead, closed by
+`/objections/{id}/change-done`.
 """
 
 from __future__ import annotations
@@ -13,13 +15,19 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.tasks.store import TaskRef, TaskSpec, close_task, open_of, open_task
+from models.dynamic.tables import STATUS_EVENTS, StatusEvent
 from models.oversight.tables import OBJECTIONS
 from models.payloads.actor import Actor
-from vocabulary.case import Role
+from models.payloads.dynamic import EventRef
+from models.tables import CASES
+from vocabulary.case import Role, Step
+from vocabulary.china import china_day
+from vocabulary.dynamic import EventSource, StatusChange
 from vocabulary.oversight import ObjectionChannel, ObjectionResult
 from vocabulary.tasks import TaskKind
 
@@ -44,16 +52,21 @@ async def file_objection(session: AsyncSession, actor: Actor, publication: Any, 
 
 
 async def decide_objection(session: AsyncSession, actor: Actor, objection: Any, result: ObjectionResult,
-                           reasons: str, at: datetime) -> tuple[list[UUID], list[UUID]]:
-    """Record the township's finding; close the verification; an upheld objection opens the change task.
-    Returns the tasks closed and the tasks opened, for their workflows."""
+                           reasons: str, at: datetime) -> tuple[list[UUID], list[UUID], EventRef | None]:
+    """Record the township's finding; close the verification; an upheld objection reaches the case as a status
+    event (or, the case no longer in 动态管理, opens the change task). Returns the tasks closed and opened, for
+    their workflows, and the event to hand to the case."""
     await session.execute(update(OBJECTIONS).where(OBJECTIONS.c.id == objection.id).values(
         result=result.value, result_reasons=reasons, decided_by=actor.user_id, decided_at=at))
-    closed, opened = [], []
+    closed: list[UUID] = []
+    opened: list[UUID] = []
     verification = await open_of(session, objection.id, TaskKind.OBJECTION_VERIFICATION)
     if verification is not None and await close_task(session, verification, at):
         closed.append(verification)
     if result is ObjectionResult.UPHELD:
+        event = await _case_event(session, actor, objection, reasons, at)
+        if event is not None:
+            return closed, opened, event
         change = await open_task(session, TaskSpec(
             kind=TaskKind.OBJECTION_CHANGE, subject_id=objection.id, county_code=objection.county_code,
             township_code=objection.township_code, holder_role=Role.TOWNSHIP_WORKER,
@@ -61,4 +74,35 @@ async def decide_objection(session: AsyncSession, actor: Actor, objection: Any, 
             title=f"公示异议成立，依动态管理程序变更或停止服务（异议编号{str(objection.id)[:8]}）",
         ), at)
         opened.append(change.id)
-    return closed, opened
+    return closed, opened, None
+
+
+def _event_key(objection_id: UUID) -> str:
+    return f"objection:{objection_id}"
+
+
+async def _case_event(session: AsyncSession, actor: Actor, objection: Any, reasons: str,
+                      at: datetime) -> EventRef | None:
+    c = CASES.c
+    case = (await session.execute(select(c.person_id, c.village_code, c.step, c.status).where(
+        c.id == objection.case_id))).first()
+    if case is None or case.status != "open" or case.step != Step.DYNAMIC_MANAGEMENT.value:
+        return None
+    today = china_day(at)
+    await session.execute(insert(StatusEvent).values(
+        business_key=_event_key(objection.id), person_id=case.person_id, case_id=objection.case_id,
+        change=StatusChange.OBJECTION_UPHELD.value, source=EventSource.OBJECTION.value, effective_on=today,
+        evidence=f"公示异议核实成立：{reasons}"[:500], village_code=case.village_code, recorded_by=actor.user_id,
+        recorded_at=at,
+    ).on_conflict_do_nothing(index_elements=["business_key"]))
+    return await objection_event(session, actor, objection.id)
+
+
+async def objection_event(session: AsyncSession, actor: Actor, objection_id: UUID) -> EventRef | None:
+    """The status event an upheld objection recorded, while its case has not yet taken it in (None after)."""
+    e = STATUS_EVENTS.c
+    row = (await session.execute(select(e.id, e.change, e.effective_on, e.case_seq).where(
+        e.business_key == _event_key(objection_id)))).first()
+    if row is None or row.case_seq is not None:
+        return None
+    return EventRef(event_id=row.id, change=StatusChange(row.change), effective_on=row.effective_on, actor=actor)

@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.oversight.notices import IN_SERVICE
 from activities.oversight.sampling import sampled, year_bounds, year_total
+from activities.urgent.overview import urgent_counts
 from policy.oversight import coverage, rate
+from vocabulary.china import china_day
 from vocabulary.oversight import CheckResult, Satisfaction
 from vocabulary.people import Category
 from vocabulary.settlement import FundingSource
@@ -96,4 +98,5 @@ async def overview(session: AsyncSession, county: str, year: int, settings: dict
         "rectifications": n.rectifications | {"on_time_rate": _ratio(n.rectifications["on_time"],
                                                                      n.rectifications["reported"])},
         "notices": n.notices, "objections": n.objections,
+        "urgent": await urgent_counts(session, county, start, end, china_day(now)),
     }

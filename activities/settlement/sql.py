@@ -24,6 +24,7 @@ from sqlalchemy import CursorResult, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.settlement import queries as q
+from activities.urgent import settlement as urgent
 from models.settlement.payloads import CountyComputed, CountyInput, StatementRef
 from policy.settlement import work_funds_check
 from vocabulary.settlement import FundCheckStatus, FundingSource, StatementStatus
@@ -70,6 +71,8 @@ async def compute_county(session: AsyncSession, job: CountyInput, now: datetime)
     first_month = (await session.execute(text("SELECT min(service_month) FROM cand"))).scalar_one()
     await session.execute(q.TERMS, {"county": county})
     await session.execute(q.PLANS)
+    await session.execute(urgent.REGULAR_PLAN_FROM_ITS_START)  # 先行救助: its care is planned too
+    await session.execute(urgent.URGENT_PLANS)
     await session.execute(q.PRIOR, {"county": county, "first_period": periods.of_date(first_month or start.date())})
     for table in ("terms", "plan", "prior"):
         await session.execute(text(f"ANALYZE {table}"))

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.documents.bundle import bundle_pdf
 from api.bundles import file_cover
-from api.deps import ActorDep, ResourcesDep, SessionDep, require
+from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, require
 from api.documents import disposition, record_access, store_call, upload_document, visible_case
 from api.errors import ApiError
 from api.exports import PDF_RESPONSES
@@ -39,14 +39,15 @@ _d, _ad = DOCUMENTS.c, ARCHIVE_DOCUMENTS.c
              summary="上传档案材料（PDF、JPG、PNG，按文件内容识别类型；同一材料再次上传为新版本）")
 async def upload(
     case_id: UUID, kind: Annotated[DocumentKind, Form()], file: Annotated[UploadFile, File()],
-    actor: ActorDep, session: SessionDep, resources: ResourcesDep,
+    actor: ActorDep, session: SessionDep, resources: ResourcesDep, response: Response, key: IdempotencyKey = None,
 ) -> DocumentOut:
     require(actor, Role.PROVIDER)
     case = await visible_case(session, actor, case_id)
     if case.status != "open" or Step(case.step) not in IN_SERVICE:
         raise ApiError(409, "not_in_service", "案件尚未进入服务阶段或已结案，不能上传档案材料")
     return await upload_document(session, resources.documents, actor, case, DocumentCategory.ARCHIVE, kind.value,
-                                 ARCHIVE_RULES[kind], file, "archive_file")
+                                 ARCHIVE_RULES[kind], file, "archive_file", key, resources.settings.id_hash_key,
+                                 response)
 
 
 async def _entries(session: AsyncSession, case_id: UUID) -> list[ArchiveDocumentOut]:

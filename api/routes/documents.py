@@ -16,7 +16,7 @@ from sqlalchemy import and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import case_scope
-from api.deps import ActorDep, ResourcesDep, SessionDep, require
+from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, require
 from api.documents import document_out, listing, respond, upload_document, visible_case
 from api.errors import ApiError
 from api.exports import DOCUMENT_RESPONSES
@@ -112,14 +112,15 @@ async def any_document_content(document_id: UUID, actor: ActorDep, session: Sess
              summary="上传入户调查照片或签字表（平板拍照上传；图片去除拍摄位置等元数据）")
 async def upload_survey_attachment(
     case_id: UUID, kind: Annotated[SurveyAttachmentKind, Form()], file: Annotated[UploadFile, File()],
-    actor: ActorDep, session: SessionDep, resources: ResourcesDep,
+    actor: ActorDep, session: SessionDep, resources: ResourcesDep, response: Response, key: IdempotencyKey = None,
 ) -> DocumentOut:
     require(actor, Role.VILLAGE_ASSISTANT, Role.TOWNSHIP_WORKER)
     case = await visible_case(session, actor, case_id)
     if case.status != "open" or case.step in _BEFORE_SURVEY:
         raise ApiError(409, "not_in_survey", "案件尚未进入入户调查环节或已结案，不能上传调查附件")
     return await upload_document(session, resources.documents, actor, case, DocumentCategory.SURVEY, kind.value,
-                                 SURVEY_RULES[kind], file, "survey_attachment")
+                                 SURVEY_RULES[kind], file, "survey_attachment", key,
+                                 resources.settings.id_hash_key, response)
 
 
 @router.get("/cases/{case_id}/survey/attachments", summary="入户调查附件列表")

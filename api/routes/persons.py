@@ -1,26 +1,28 @@
-"""A person's record, read through the cases the reader may see. The ID number is shown only on its own request,
-with the purpose stated, and every such read is written to the audit trail (PIPL 个人信息保护法: who read which
-person's sensitive information, when and why); it never appears in lists, logs or URLs."""
+"""A person's record, read through the cases the reader may see. The ID number and the health conditions
+(失能、重病、重度残疾) are shown only on their own request, with the purpose stated, and every such read is written
+to the audit trail (PIPL 个人信息保护法: who read which person's sensitive information, when and why,
+api/sensitive.py); they never appear in lists, logs or URLs."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from datetime import date
+from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import case_scope
 from api.deps import ActorDep, ResourcesDep, SessionDep, require
 from api.errors import ApiError
+from api.sensitive import Purpose, record_read
 from infra.security import open_id_number
 from models.payloads.actor import Actor
 from models.schemas import Out
-from models.tables import CASES, PERSONS, AuditEntry
+from models.tables import CASES, PERSONS
 from vocabulary.case import Role
-from vocabulary.people import Category
+from vocabulary.people import Category, Condition
 
 router = APIRouter(prefix="/persons", tags=["服务对象"])
 _p = PERSONS.c
@@ -36,7 +38,13 @@ class PersonOut(Out):
     village_code: str
     category: str
     category_zh: str
+
+
+class ConditionsOut(Out):
+    person_id: UUID
     conditions: list[str]
+    conditions_zh: list[str]
+    purpose: str
 
 
 class IdNumberOut(Out):
@@ -57,7 +65,7 @@ async def load_person(session: AsyncSession, actor: Actor, person_id: UUID) -> A
     return row
 
 
-@router.get("/{person_id}", summary="服务对象基本信息（不含身份证号码）")
+@router.get("/{person_id}", summary="服务对象基本信息（不含身份证号码和健康状况）")
 async def get_person(person_id: UUID, actor: ActorDep, session: SessionDep) -> PersonOut:
     row = await load_person(session, actor, person_id)
     data = dict(row._mapping)
@@ -66,15 +74,18 @@ async def get_person(person_id: UUID, actor: ActorDep, session: SessionDep) -> P
 
 @router.get("/{person_id}/id-number", summary="查阅身份证号码（须说明用途，每次查阅均记入审计日志）")
 async def read_id_number(
-    person_id: UUID, actor: ActorDep, session: SessionDep, resources: ResourcesDep,
-    purpose: Annotated[str, Query(min_length=2, max_length=100, description="查阅用途，如：核对身份、制作档案")],
+    person_id: UUID, actor: ActorDep, session: SessionDep, resources: ResourcesDep, purpose: Purpose,
 ) -> IdNumberOut:
     require(actor, *_ID_READERS)
     row = await load_person(session, actor, person_id)
-    # Recorded before it is shown: no read without its audit row.
-    session.add(AuditEntry(action="read_sensitive", actor_id=actor.user_id, actor_role=actor.role,
-                           at=datetime.now(UTC),
-                           after={"person_id": str(person_id), "field": "id_number", "purpose": purpose}))
-    await session.commit()
+    await record_read(session, actor, "id_number", purpose, person_id=str(person_id))  # before it is shown
     number = open_id_number(row.id_cipher, resources.settings.id_cipher_key)
     return IdNumberOut(person_id=person_id, id_number=number, purpose=purpose)
+
+
+@router.get("/{person_id}/conditions", summary="查阅健康状况（须说明用途，每次查阅均记入审计日志）")
+async def read_conditions(person_id: UUID, actor: ActorDep, session: SessionDep, purpose: Purpose) -> ConditionsOut:
+    row = await load_person(session, actor, person_id)
+    await record_read(session, actor, "conditions", purpose, person_id=str(person_id))  # before it is shown
+    return ConditionsOut(person_id=person_id, conditions=list(row.conditions),
+                         conditions_zh=[Condition.label(c) for c in row.conditions], purpose=purpose)

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from api.access import load_case
 from api.deps import ActorDep, SessionDep, require
 from api.errors import ApiError
+from api.urgent_access import load_service_case, urgent_record
 from models.case_tables import SERVICE_RECORDS, ServicePlan, ServiceRecord
 from models.schemas import ConfirmIn, ServiceRecordIn, ServiceRecordOut
 from models.tables import AuditEntry
@@ -36,20 +36,22 @@ async def record_service(
     case_id: UUID, body: ServiceRecordIn, actor: ActorDep, session: SessionDep, response: Response
 ) -> ServiceRecordOut:
     require(actor, Role.PROVIDER)
-    case = await load_case(session, actor, case_id)
-    if case.status != "open" or Step(case.step) not in IN_SERVICE:
-        raise ApiError(409, "not_in_service", "案件尚未进入服务阶段或已结案，不能录入服务记录")
-    plan = await session.get(ServicePlan, case_id)
-    assert plan is not None  # a case in service has filed its plan
-    if body.item_code not in {i["item_code"] for i in plan.items}:
-        raise ApiError(422, "item_not_in_plan", "该服务事项不在本案件的服务方案中")
+    case = await load_service_case(session, actor, case_id)
     now = datetime.now(UTC)
     if body.started_at.tzinfo is None:
         raise ApiError(422, "invalid_input", "服务开始时间须带时区，例如 2026-11-20T09:00:00+08:00")
     if body.started_at > now + _CLOCK_SKEW:
         raise ApiError(422, "future_service", "服务时间不能晚于当前时间")
-    if body.started_at.astimezone(CHINA).date() < plan.starts_on:
-        raise ApiError(422, "before_plan", "服务时间早于服务方案的开始日期")
+    day = body.started_at.astimezone(CHINA).date()
+    if not await urgent_record(session, actor, case, body, day):  # 先行救助 before the review (api/urgent_access.py)
+        if case.status != "open" or Step(case.step) not in IN_SERVICE or case.provider_id != actor.provider_id:
+            raise ApiError(409, "not_in_service", "案件尚未进入服务阶段或已结案，不能录入服务记录")
+        plan = await session.get(ServicePlan, case_id)
+        assert plan is not None  # a case in service has filed its plan
+        if body.item_code not in {i["item_code"] for i in plan.items}:
+            raise ApiError(422, "item_not_in_plan", "该服务事项不在本案件的服务方案中")
+        if day < plan.starts_on:
+            raise ApiError(422, "before_plan", "服务时间早于服务方案的开始日期")
     values = dict(case_id=case_id, provider_id=actor.provider_id, recorded_by=actor.user_id, recorded_at=now,
                   **body.model_dump())
     # One transaction with the reads above: the record and its audit row commit together.
@@ -75,7 +77,7 @@ async def list_records(
     case_id: UUID, actor: ActorDep, session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[ServiceRecordOut]:
-    await load_case(session, actor, case_id)
+    await load_service_case(session, actor, case_id)
     rows = (await session.execute(
         select(*SERVICE_RECORDS.c).where(_r.case_id == case_id)
         .order_by(_r.started_at.desc()).limit(limit).offset(offset)
@@ -89,18 +91,20 @@ async def confirm(case_id: UUID, record_id: UUID, body: ConfirmIn, actor: ActorD
     expected = {"recipient": Role.PROVIDER, "village_assistant": Role.VILLAGE_ASSISTANT}[body.by]
     if actor.role is not expected:
         raise ApiError(403, "wrong_role", "服务对象确认由服务供给主体录入签字，协理员确认由协理员本人办理")
-    await load_case(session, actor, case_id)
+    await load_service_case(session, actor, case_id)
+    # A provider records the signature on its own services only (先行救助 may bring a second provider to a case).
+    own = [_r.provider_id == actor.provider_id] if actor.role is Role.PROVIDER else []
     now = datetime.now(UTC)
     changed = (await session.execute(
         update(SERVICE_RECORDS)
-        .where(_r.id == record_id, _r.case_id == case_id, _r.confirmed_at.is_(None))
+        .where(_r.id == record_id, _r.case_id == case_id, _r.confirmed_at.is_(None), *own)
         .values(confirmed_by=body.by, confirmed_at=now).returning(_r.id)
     )).first()
     if changed is not None:
         await session.execute(_audit(case_id, actor.user_id, actor.role, "service_confirmed",
                                      {"record_id": str(record_id), "by": body.by}))
     row = (await session.execute(
-        select(*SERVICE_RECORDS.c).where(_r.id == record_id, _r.case_id == case_id)
+        select(*SERVICE_RECORDS.c).where(_r.id == record_id, _r.case_id == case_id, *own)
     )).one_or_none()
     await session.commit()
     if row is None:

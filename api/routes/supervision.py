@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -13,9 +14,10 @@ from sqlalchemy import text
 
 from api import workflow_calls
 from api.access import case_scope, load_case
-from api.deps import ActorDep, Resources, ResourcesDep, SessionDep, TodayDep, require
+from api.deps import ActorDep, IdempotencyKey, Resources, ResourcesDep, SessionDep, TodayDep, require
 from api.errors import ApiError
 from api.exports import EXPORT_RESPONSES, XLSX, csv_bytes, download, xlsx_bytes
+from api.idempotency import replay, replay_after, request_key
 from api.supervision_query import COUNT_CAP, StuckFilter, stuck_page
 from api.task_query import TaskPage, stuck_tasks
 from models.payloads.actor import Actor
@@ -203,13 +205,22 @@ class ReassignResult(Out):
 
 
 async def _reassign_one(resources: Resources, actor: Actor, case_id: UUID, form: ReassignForm,
-                        assignee_scope: str) -> ReassignResult:
+                        assignee_scope: str, key: str | None) -> ReassignResult:
+    # The batch's key becomes one key per case (bound durably with that case's step, as for a single
+    # reassignment): a retried batch moves no case twice, and each case answers as the first time.
+    request = request_key(f"bulk:{hashlib.sha256(key.encode()).hexdigest()[:32]}:{case_id}" if key else None,
+                          f"reassign {case_id}", resources.settings.id_hash_key, form)
     try:
         async with resources.sessions() as session:
             case = await load_case(session, actor, case_id)
+            if await replay(session, actor, request) is not None:
+                return ReassignResult(case_id=case_id, ok=True)
         if not case.village_code.startswith(assignee_scope):
             raise ApiError(422, "bad_assignee", "新经办人不负责该案件所在辖区")
-        await workflow_calls.take(resources, case_id, process.REASSIGN, actor, form, None)
+        try:
+            await workflow_calls.take(resources, case_id, process.REASSIGN, actor, form, request)
+        except ApiError as err:
+            await replay_after(resources.sessions, actor, request, err)
         return ReassignResult(case_id=case_id, ok=True)
     except ApiError as err:
         return ReassignResult(case_id=case_id, ok=False, code=err.code, message=err.message)
@@ -217,7 +228,7 @@ async def _reassign_one(resources: Resources, actor: Actor, case_id: UUID, form:
 
 @router.post("/reassign", summary="批量改派经办人（逐案办理，返回每个案件的结果）")
 async def bulk_reassign(
-    body: BulkReassign, actor: ActorDep, session: SessionDep, resources: ResourcesDep
+    body: BulkReassign, actor: ActorDep, session: SessionDep, resources: ResourcesDep, key: IdempotencyKey = None,
 ) -> list[ReassignResult]:
     require(actor, Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER)
     assignee = (await session.execute(
@@ -231,7 +242,7 @@ async def bulk_reassign(
 
     async def one(case_id: UUID) -> ReassignResult:
         async with gate:
-            return await _reassign_one(resources, actor, case_id, form, assignee.jurisdiction)
+            return await _reassign_one(resources, actor, case_id, form, assignee.jurisdiction, key)
 
     return list(await asyncio.gather(*(one(cid) for cid in dict.fromkeys(body.case_ids))))
 

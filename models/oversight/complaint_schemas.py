@@ -64,6 +64,15 @@ class ReturnVisitIn(Schema):
     note: Text | None = None
 
 
+class ContactOut(Out):
+    """A complainant's or objector's name and contact in full, read for a stated purpose (recorded)."""
+
+    id: UUID
+    name: str | None
+    contact: str | None
+    purpose: str
+
+
 class ComplaintOut(Out):
     id: UUID
     complaint_no: str
@@ -163,4 +172,5 @@ class SettingsIn(Schema):
     satisfaction_share_percent: int | None = Field(default=None, ge=1, le=100)
     inspectors_per_stratum: int | None = Field(default=None, ge=1, le=10)
     complaints_per_100_zero: int | None = Field(default=None, ge=1, le=100)
+    urgent_care_days: int | None = Field(default=None, ge=1, le=90)
     weights: dict[str, Annotated[int, Field(ge=0, le=100)]] | None = None

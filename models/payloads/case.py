@@ -11,6 +11,7 @@ from models.payloads.base import DivisionCode, Payload
 from models.payloads.dynamic import EventRef, Proposal
 from models.payloads.forms import ItemQuantity
 from vocabulary.case import CaseStatus, Outcome, Role, Rung, Step
+from vocabulary.urgent import UrgentState
 
 
 class Position(Payload):
@@ -69,6 +70,8 @@ class CaseState(Payload):
     task_events: list[UUID] = Field(default_factory=list)
     proposal: Proposal | None = None
     unacknowledged: int | None = None
+    # 先行救助: marked urgent (requested by the assistant, or confirmed by the township); None: the ordinary path.
+    urgent: UrgentState | None = None
 
 
 class CaseStart(Payload):

@@ -40,13 +40,14 @@ async def test_a_case_offers_what_the_table_allows_the_asker_now(api: Api) -> No
     async def offered(user: str) -> set[str]:
         return {a["action"] for a in (await api.get(f"/cases/{case}", user)).json()["available_actions"]}
 
-    assert await offered("jiedao") == {"register", "return_incomplete", "withdraw", "suspend_deadline"}
-    assert await offered("xieliyuan") == set()
+    assert await offered("jiedao") == {"register", "return_incomplete", "withdraw", "suspend_deadline",
+                                       "mark_urgent"}
+    assert await offered("xieliyuan") == {"mark_urgent"}  # 先行救助: the assistant may ask for it
     assert await offered("minzheng") == {"extend_deadline", "reassign"}
     assert "reassign" in await offered("jiedaolead")  # a lead reassigns; a plain worker is not offered it
     assert (await api.get(f"/cases/{case}", "fuwu")).status_code in (403, 404)  # not referred: not theirs
     await api.to_survey(case)
     actions = (await api.get(f"/cases/{case}", "xieliyuan")).json()["available_actions"]
-    assert [a["action"] for a in actions] == ["survey"]
+    assert [a["action"] for a in actions] == ["survey", "mark_urgent"]
     taken = await api.ok(actions[0]["path"], "xieliyuan", SURVEY)  # the offered path works as offered
     assert taken["step"] == "review"

@@ -14,12 +14,17 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from activities.settlement.payment_files import CSV_HEADER, LINE_HEADER
 from activities.settlement.schedule import ensure_schedule
 from infra.db import Sessions
 from tests.api.conftest import Http
 from tests.world import World, add_cases, add_record, at
 from vocabulary.case import Role
+
+# The payment files' headers as the bank and the township's finance office read them, written out (not taken
+# from the code under test).
+CSV_HEADER = ("序号", "结算单号", "付款单位", "收款户名", "收款账号", "收款开户行", "金额(元)", "资金来源", "用途")
+LINE_HEADER = ("序号", "服务号", "服务对象", "村(社区)", "服务事项", "服务月份", "结算类型", "计量单位", "单价(元)",
+               "结算数量", "超计划或重复未结数量", "金额(元)", "资金来源", "经费类别")
 
 
 async def count(sessions: Sessions, sql: str, **params: Any) -> int:

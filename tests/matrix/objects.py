@@ -22,6 +22,7 @@ from models.settings import Settings
 from models.settlement.tables import AGREEMENTS, STATEMENTS
 from tests.document_samples import pdf_bytes
 from tests.flow import APPROVE, ARCHIVE, PLAN, SURVEY, new_person
+from tests.matrix.oversight_objects import People, oversight_objects
 from tests.world import World, add_cases, add_record, at, make_world
 from vocabulary.case import Role
 from workflows.settlement import SettlementWorkflow
@@ -48,6 +49,11 @@ class Maker:
     async def ok(self, method: str, path: str, actor: Actor, body: Any = None) -> Any:
         r = await self.http.request(method, path, json=body, headers=self.headers(actor))
         assert r.status_code in (200, 201, 202), (method, path, r.status_code, r.text)
+        return r.json()
+
+    async def upload(self, path: str, actor: Actor, name: str, data: bytes) -> Any:
+        r = await self.http.post(path, headers=self.headers(actor), files={"file": (name, data, "text/csv")})
+        assert r.status_code in (200, 201, 202), (path, r.status_code, r.text)
         return r.json()
 
     async def walked_case(self, opener: Actor, worker: Actor, assistant: Actor, provider: Actor,
@@ -88,6 +94,8 @@ class Maker:
         item = {"code": "matrix_only", "category": "care", "name": "仅外县有的事项", "unit": "hour",
                 "government_funded": False}
         await self.ok("POST", "/service-items", w.officer, item)
+        oversight = await oversight_objects(self, People(w.officer, w.township_worker, w.actor(Role.VILLAGE_ASSISTANT),
+                                                         provider_a, w.village, case["case"]), w.county)
         async with self.sessions.begin() as s:
             for provider in (w.provider_a, w.provider_b):
                 for c in await add_cases(s, w, 1, provider=provider):
@@ -101,7 +109,7 @@ class Maker:
                                          .limit(1))).scalar_one()
             b_case = (await s.execute(text("SELECT id FROM cases WHERE provider_id = :p"),
                                       {"p": w.provider_b})).scalar_one()
-        county = Objects({**case, "statement": statements[w.provider_a], "agreement": str(agreement),
+        county = Objects({**case, **oversight, "statement": statements[w.provider_a], "agreement": str(agreement),
                           "provider": str(w.provider_a), "service_item": "matrix_only"}, [case["case"]])
         of_b = Objects({"case": str(b_case), "statement": statements[w.provider_b], "provider": str(w.provider_b)})
         return w, county, of_b
@@ -113,9 +121,16 @@ class Maker:
             return Actor(user_id=user_id(username), role=role, jurisdiction=where, provider_id=provider)
 
         worker = demo("jiedao2", Role.TOWNSHIP_WORKER, OTHER_VILLAGE[:9])
-        case = await self.walked_case(worker, worker, demo("xieliyuan2", Role.VILLAGE_ASSISTANT, OTHER_VILLAGE),
-                                      demo("fuwu2", Role.PROVIDER, OTHER_VILLAGE[:6], PROVIDERS[1][0]), OTHER_VILLAGE)
-        return Objects(case, [case["case"]]), Objects({**case, "provider": str(PROVIDERS[1][0])})
+        assistant = demo("xieliyuan2", Role.VILLAGE_ASSISTANT, OTHER_VILLAGE)
+        provider = demo("fuwu2", Role.PROVIDER, OTHER_VILLAGE[:6], PROVIDERS[1][0])
+        case = await self.walked_case(worker, worker, assistant, provider, OTHER_VILLAGE)
+        who = People(demo("minzheng", Role.COUNTY_OFFICER, OTHER_VILLAGE[:6]), worker, assistant, provider,
+                     OTHER_VILLAGE, case["case"])
+        # township B's user: one of the demo users (a township A lead manages only township A's)
+        oversight = await oversight_objects(self, who, "b", user=str(user_id("xieliyuan2")))
+        of_b = {k: oversight[k] for k in ("complaint", "rectification")}  # provider B's, foreign to provider A
+        return (Objects({**case, **oversight}, [case["case"]]),
+                Objects({**case, **of_b, "provider": str(PROVIDERS[1][0])}))
 
 
 def absent(kind: str) -> str:

@@ -25,8 +25,8 @@ from tests.matrix.requests import NOT_YET, OBJECT_PARAMS, Operation, operations,
 from vocabulary.case import Role
 
 # The demo users, one per role (and per kind of jurisdiction): the matrix's rows.
-ROLES = ("zhangsan", "xieliyuan", "jiedao", "minzheng", "fuwu", "shenji")
-TOWNSHIP_A = ("zhangsan", "xieliyuan", "jiedao", "fuwu")
+ROLES = ("zhangsan", "xieliyuan", "jiedao", "jiedaolead", "minzheng", "fuwu", "shenji")
+TOWNSHIP_A = ("zhangsan", "xieliyuan", "jiedao", "jiedaolead", "fuwu")
 
 
 @dataclass

@@ -143,7 +143,7 @@ def test_what_a_user_may_do_now_is_the_table_read_for_them() -> None:
     state = CaseState(case_id=uuid.uuid4(), person_id=PERSON, village_code=VILLAGE,
                       position=Position(step=Step.REGISTRATION, holder_role=Role.TOWNSHIP_WORKER))
     names = {a.action for a in may_take(process.ACTIONS, state, actor(Role.TOWNSHIP_WORKER))}
-    assert names == {Action.REGISTER, Action.RETURN_INCOMPLETE, Action.WITHDRAW}
+    assert names == {Action.REGISTER, Action.RETURN_INCOMPLETE, Action.WITHDRAW, Action.MARK_URGENT}
     assert {a.action for a in may_take(process.ACTIONS, state, actor(Role.PROVIDER, provider=PROVIDER))} == set()
 
 

@@ -62,6 +62,7 @@ declare module 'vue' {
     ElTimelineItem: typeof import('element-plus/es')['ElTimelineItem']
     ElTimeSelect: typeof import('element-plus/es')['ElTimeSelect']
     ElTooltip: typeof import('element-plus/es')['ElTooltip']
+    ModesPanel: typeof import('./components/ModesPanel.vue')['default']
     ProblemAlert: typeof import('./components/ProblemAlert.vue')['default']
     RecordsView: typeof import('./components/RecordsView.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']

@@ -43,7 +43,14 @@ export const OUTCOME_ZH: Record<string, string> = {
 export const RUNG_ZH: Record<string, string> = { reminder: '到期提醒', due: '今日到期', overdue: '已逾期' }
 export const REASON_ZH: Record<string, string> = {
   overdue: '已逾期', due_soon: '即将到期', idle: '长时间未办理', blocked: '自动处理受阻',
+  urgent_unreviewed: '先行救助待审核',
 }
+// 先行救助 (vocabulary/urgent.py): the 突发情况 kinds, and the mark a case carries.
+export const URGENT_REASON_ZH: Record<string, string> = {
+  accident: '遭遇意外伤害', illness: '突发重大疾病', public_health: '受传染病、疫情等突发公共卫生事件影响',
+  caregiver_lost: '照料人突发变故，短时间生活无人照料', disaster: '遭遇自然灾害等突发事件', other: '其他特殊原因',
+}
+export const URGENT_ZH: Record<string, string> = { requested: '先行救助待确认', confirmed: '先行救助' }
 export const CONFIRMED_ZH: Record<string, string> = { recipient: '服务对象签字确认', village_assistant: '协理员核实确认' }
 export const RULE_SOURCE_ZH: Record<string, string> = {
   loaded: '县级录入（以国务院办公厅通知为准）', shipped: '系统内置', unpublished: '未公布：按周一至周五暂算',

@@ -4,7 +4,6 @@ plan's changes, and its written documents (PDF). A foreign case answers like an 
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert
 from api.access import load_case
 from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, require
 from api.errors import ApiError
+from api.workflow_calls import signal_status_event
 from models.dynamic.schemas import CaseDynamicOut, EventOut
 from models.dynamic.tables import (
     HEARINGS,
@@ -30,8 +30,6 @@ from models.tables import DIVISIONS, PERSONS, Case
 from vocabulary.case import Role
 from vocabulary.dynamic import EventSource, StatusChange
 from vocabulary.people import Category
-from workflows.case import CaseWorkflow
-from workflows.visibility import case_workflow_id
 
 router = APIRouter(prefix="/cases/{case_id}", tags=["动态管理"])
 _e = STATUS_EVENTS.c
@@ -43,15 +41,6 @@ async def visible_case(session: Any, actor: Any, case_id: UUID) -> Case:
         return await load_case(session, actor, case_id, former_ok=True)
     except ApiError as err:
         raise ApiError(404, "case_not_found", "案件不存在") from err
-
-
-async def signal_event(resources: Any, case_id: UUID, event: EventRef) -> None:
-    handle = resources.temporal.get_workflow_handle_for(CaseWorkflow.run, case_workflow_id(case_id))
-    try:
-        async with asyncio.timeout(resources.settings.update_timeout_seconds):
-            await handle.signal(CaseWorkflow.status_event, event)
-    except Exception as err:  # the event is kept; sending it again (same Idempotency-Key) delivers it
-        raise ApiError(503, "case_unavailable", "身份变动已登记，案件处理服务暂时不可用，请稍后重试") from err
 
 
 @router.post("/status-events", status_code=202, summary="登记服务对象身份变动，形成动态管理任务")
@@ -86,7 +75,7 @@ async def record_event(case_id: UUID, body: EventForm, actor: ActorDep, session:
             category=category, updated_at=now))
     row = (await session.execute(select(STATUS_EVENTS).where(_e.business_key == business_key))).one()
     await session.commit()
-    await signal_event(resources, case_id, EventRef(event_id=row.id, change=StatusChange(row.change),
+    await signal_status_event(resources, case_id, EventRef(event_id=row.id, change=StatusChange(row.change),
                                                     effective_on=row.effective_on, actor=actor,
                                                     to_village=row.to_village))
     return EventOut.of(row)

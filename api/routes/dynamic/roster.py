@@ -19,6 +19,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from activities.dynamic.roster import XLSX, seal, template_workbook, unseal
 from api.deps import ActorDep, ResourcesDep, SessionDep, require
 from api.errors import ApiError
+from api.sensitive import Purpose, record_read
 from models.dynamic.schemas import ImportOut
 from models.dynamic.tables import ROSTER_IMPORTS, RosterImport
 from models.payloads.dynamic import RosterStart
@@ -93,10 +94,14 @@ async def import_status(import_id: UUID, actor: ActorDep, session: SessionDep) -
     return ImportOut.of(await _visible(session, actor, import_id))
 
 
-@router.get("/roster-imports/{import_id}/errors", summary="下载未导入的错误行及原因(XLSX)", response_class=Response)
-async def import_errors(import_id: UUID, actor: ActorDep, session: SessionDep, resources: ResourcesDep) -> Response:
+@router.get("/roster-imports/{import_id}/errors",
+            summary="下载未导入的错误行及原因(XLSX；含身份证号码，每次下载均记入审计日志)", response_class=Response)
+async def import_errors(import_id: UUID, actor: ActorDep, session: SessionDep, resources: ResourcesDep,
+                        purpose: Purpose = "更正名单错误行") -> Response:
     row = await _visible(session, actor, import_id)
     if row.errors_xlsx is None:
         done = row.status == ImportStatus.DONE.value
         raise ApiError(404, "no_errors", "该名单没有错误行" if done else "导入尚未完成")
+    # The rows carry the people's ID numbers as the platform sent them: a read of them (PIPL), recorded first.
+    await record_read(session, actor, "roster_error_rows", purpose, import_id=str(import_id))
     return _download(unseal(row.errors_xlsx, resources.settings.id_cipher_key), f"名单错误行-{row.filename}.xlsx")

@@ -4,21 +4,24 @@ the gap and a final top-up draw, each drawn record's check, and its consequences
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Query, Response, UploadFile
 from sqlalchemy import func, select, text, update
 
 from activities.oversight.checks import ASSIGNMENTS, assignment, record_check
 from activities.oversight.sampling import NoInspector, draw, sampled, year_total
 from activities.oversight.settings import county_settings
 from api import task_calls
-from api.deps import ActorDep, ResourcesDep, SessionDep
+from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep
 from api.documents import clean_upload, store_call
 from api.errors import ApiError
+from api.idempotency import request_key
+from api.idempotent_writes import bind, replayed
 from api.oversight_access import audit, county_officer, not_found, within
 from models.oversight.schemas import CheckOut, CheckResultIn, CoverageOut, DrawIn, DrawOut, InspectorIn, InspectorOut
 from models.oversight.tables import CHECK_DRAWS, INSPECTORS, SPOT_CHECKS
@@ -41,8 +44,12 @@ def _county_reader(actor: Actor) -> str:
 
 
 @router.post("/inspectors", status_code=201, summary="检查人员名录：登记检查人员（所在乡镇、所属服务供给主体用于回避）")
-async def add_inspector(body: InspectorIn, actor: ActorDep, session: SessionDep) -> InspectorOut:
+async def add_inspector(body: InspectorIn, actor: ActorDep, session: SessionDep, resources: ResourcesDep,
+                        response: Response, key: IdempotencyKey = None) -> InspectorOut:
     county = county_officer(actor)
+    request = request_key(key, "inspector", resources.settings.id_hash_key, body)
+    if (again := await replayed(session, actor, request, response)) is not None:
+        return InspectorOut.model_validate(again)
     if body.township_code and not body.township_code.startswith(county):
         raise ApiError(422, "bad_township", "所在乡镇(街道)不在本县")
     if body.provider_id and (await session.execute(select(PROVIDERS.c.id).where(
@@ -54,8 +61,11 @@ async def add_inspector(body: InspectorIn, actor: ActorDep, session: SessionDep)
     row = dict(id=uuid.uuid4(), county_code=county, active=True, created_at=datetime.now(UTC), **body.model_dump())
     await session.execute(INSPECTORS.insert().values(**row))
     await audit(session, actor, "inspector_added", {"inspector_id": str(row["id"])})
+    out = InspectorOut.model_validate(row)
+    if (again := await bind(session, actor, request, out, response)) is not None:
+        return InspectorOut.model_validate(again)
     await session.commit()
-    return InspectorOut.model_validate(row)
+    return out
 
 
 @router.get("/inspectors", summary="检查人员名录")
@@ -78,8 +88,12 @@ async def set_active(inspector_id: UUID, actor: ActorDep, session: SessionDep,
 
 
 @router.post("/draws", status_code=201, summary="抽取本年度服务记录（分层、可复现；年末补充抽查补足差额）")
-async def make_draw(body: DrawIn, actor: ActorDep, session: SessionDep) -> DrawOut:
+async def make_draw(body: DrawIn, actor: ActorDep, session: SessionDep, resources: ResourcesDep,
+                    response: Response, key: IdempotencyKey = None) -> DrawOut:
     county = county_officer(actor)
+    request = request_key(key, "spot_check_draw", resources.settings.id_hash_key, body)
+    if (again := await replayed(session, actor, request, response)) is not None:
+        return DrawOut.model_validate(again)  # a retried draw: the records drawn the first time, not more
     settings = await county_settings(session, county)
     try:
         drawn = await draw(session, actor.user_id, county, body.year, body.kind, body.percent, body.seed,
@@ -90,9 +104,11 @@ async def make_draw(body: DrawIn, actor: ActorDep, session: SessionDep) -> DrawO
                        f"以下乡镇/服务供给主体没有可回避的检查人员，请先补充检查人员名录：{strata}") from None
     await audit(session, actor, "spot_check_draw", {"draw_id": str(drawn.id), "year": body.year,
                                                     "kind": body.kind.value, "sampled": drawn.sampled})
+    out = DrawOut.model_validate((await session.execute(select(CHECK_DRAWS).where(CHECK_DRAWS.c.id == drawn.id))).one())
+    if (again := await bind(session, actor, request, out, response)) is not None:
+        return DrawOut.model_validate(again)
     await session.commit()
-    row = (await session.execute(select(CHECK_DRAWS).where(CHECK_DRAWS.c.id == drawn.id))).one()
-    return DrawOut.model_validate(row)
+    return out
 
 
 @router.get("/draws", summary="本县历次抽查抽样（种子、总体、样本量）")
@@ -196,7 +212,7 @@ _EVIDENCE = UploadRule("抽查佐证材料", ANY_TYPE, 20 * MB)
 
 @router.post("/{record_id}/evidence", status_code=201, summary="上传抽查佐证材料（照片、录音、视频截图、签字表）")
 async def add_evidence(record_id: UUID, file: Annotated[UploadFile, File()], actor: ActorDep, session: SessionDep,
-                       resources: ResourcesDep) -> CheckOut:
+                       resources: ResourcesDep, response: Response, key: IdempotencyKey = None) -> CheckOut:
     row = await _load(session, actor, record_id)
     county = actor.role is Role.COUNTY_OFFICER and row.county_code == actor.jurisdiction
     if actor.user_id != row.inspector_user and not county:
@@ -204,6 +220,10 @@ async def add_evidence(record_id: UUID, file: Annotated[UploadFile, File()], act
     if row.result is None:
         raise ApiError(409, "check_not_recorded", "请先登记检查结果，再上传佐证材料")
     clean = await clean_upload(file, _EVIDENCE, _EVIDENCE.label)
+    request = request_key(key, f"evidence {record_id}", resources.settings.id_hash_key,
+                          {"sha256": hashlib.sha256(clean.data).hexdigest()})
+    if (again := await replayed(session, actor, request, response)) is not None:
+        return CheckOut.model_validate(again)  # the same file again: kept once
     village = (await session.execute(select(CASES.c.village_code).where(CASES.c.id == row.case_id))).scalar_one()
     ref = await store_call(resources.documents.add(
         session, case_id=row.case_id, division_code=village, category=DocumentCategory.OVERSIGHT,
@@ -214,5 +234,8 @@ async def add_evidence(record_id: UUID, file: Annotated[UploadFile, File()], act
         evidence=func.coalesce(SPOT_CHECKS.c.evidence, text("'[]'::jsonb")).op("||")(
             func.jsonb_build_array(func.jsonb_build_object("document_id", str(ref.id), "sha256", ref.sha256)))))
     await audit(session, actor, "spot_check_evidence", {"record_id": str(record_id), "document_id": str(ref.id)})
+    out = CheckOut.model_validate(await assignment(session, record_id))
+    if (again := await bind(session, actor, request, out, response)) is not None:
+        return CheckOut.model_validate(again)
     await session.commit()
-    return CheckOut.model_validate(await assignment(session, record_id))
+    return out

@@ -15,10 +15,20 @@ from activities.deadlines.plan import county_rules
 from activities.oversight import complaints as flow
 from api import task_calls
 from api.access import in_scope
-from api.deps import ActorDep, ResourcesDep, SessionDep
+from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep
 from api.errors import ApiError
+from api.idempotency import request_key
+from api.idempotent_writes import bind, replayed
 from api.oversight_access import county_officer, not_found
-from models.oversight.complaint_schemas import ComplaintIn, ComplaintOut, ExtensionIn, ReplyIn, ReturnVisitIn
+from api.sensitive import Purpose, masked, record_read
+from models.oversight.complaint_schemas import (
+    ComplaintIn,
+    ComplaintOut,
+    ContactOut,
+    ExtensionIn,
+    ReplyIn,
+    ReturnVisitIn,
+)
 from models.oversight.complaint_tables import COMPLAINTS
 from models.payloads.actor import Actor
 from models.tables import CASES, PROVIDERS
@@ -44,6 +54,8 @@ def _scope(actor: Actor) -> ColumnElement[bool]:
 
 async def _out(session: Any, actor: Actor, row: Any) -> ComplaintOut:
     data = dict(row._mapping)
+    # The contact masked (read in full through GET /complaints/{id}/contact, recorded: PIPL).
+    data["complainant_contact"] = masked(row.complainant_contact)
     if actor.role is Role.PROVIDER:  # never the complainant's contact; the name only when it may be known
         data["complainant_contact"] = None
         if row.anonymous or row.confidential:
@@ -77,9 +89,12 @@ def _state(row: Any, *allowed: ComplaintStatus) -> None:
 
 @router.post("", status_code=201, summary="登记投诉或12345工单（可匿名、可要求保密），并指定承办单位")
 async def receive(body: ComplaintIn, actor: ActorDep, session: SessionDep, resources: ResourcesDep,
-                  response: Response) -> ComplaintOut:
+                  response: Response, key: IdempotencyKey = None) -> ComplaintOut:
     if actor.role not in (Role.COUNTY_OFFICER, Role.TOWNSHIP_WORKER) or len(actor.jurisdiction) not in (6, 9):
         raise ApiError(403, "wrong_role", "投诉由县级民政部门或乡镇(街道)登记")
+    request = request_key(key, "complaint", resources.settings.id_hash_key, body)
+    if (again := await replayed(session, actor, request, response)) is not None:
+        return ComplaintOut.model_validate(again)
     county = actor.jurisdiction[:6]
     if body.work_order_no:  # the same work order again: the complaint already kept
         same = (await session.execute(select(COMPLAINTS).where(
@@ -107,9 +122,12 @@ async def receive(body: ComplaintIn, actor: ActorDep, session: SessionDep, resou
     values = body.model_dump(exclude={"township_code", "provider_id"}) | {
         "county_code": county, "township_code": township, "provider_id": provider, "handler_code": handler_code}
     complaint_id, task = await flow.receive(session, values, actor.user_id, datetime.now(UTC))
+    out = await _out(session, actor, await _load(session, actor, complaint_id))
+    if (again := await bind(session, actor, request, out, response)) is not None:
+        return ComplaintOut.model_validate(again)  # the same request, sent at the same time, was kept first
     await session.commit()
     await task_calls.started(resources, [task])
-    return await _out(session, actor, await _load(session, actor, complaint_id))
+    return out
 
 
 @router.get("", summary="投诉与工单列表")
@@ -126,6 +144,15 @@ async def list_complaints(
 @router.get("/{complaint_id}", summary="投诉详情")
 async def get_complaint(complaint_id: UUID, actor: ActorDep, session: SessionDep) -> ComplaintOut:
     return await _out(session, actor, await _load(session, actor, complaint_id))
+
+
+@router.get("/{complaint_id}/contact", summary="查阅投诉人联系方式（须说明用途，每次查阅均记入审计日志）")
+async def read_contact(complaint_id: UUID, actor: ActorDep, session: SessionDep, purpose: Purpose) -> ContactOut:
+    row = await _load(session, actor, complaint_id)
+    if actor.role is Role.PROVIDER:
+        raise ApiError(403, "wrong_role", "服务供给主体不能查阅投诉人联系方式")
+    await record_read(session, actor, "complainant_contact", purpose, complaint_id=str(complaint_id))
+    return ContactOut(id=complaint_id, name=row.complainant_name, contact=row.complainant_contact, purpose=purpose)
 
 
 async def _moved(session: Any, resources: Any, actor: Actor, complaint_id: UUID,

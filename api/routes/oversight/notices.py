@@ -12,9 +12,11 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
 from activities.oversight.notices import current_entries, notice_file, public_lines, publish
-from api.deps import ActorDep, ResourcesDep, SessionDep, TodayDep
+from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, TodayDep
 from api.documents import store_call
 from api.exports import PDF_OR_XLSX_RESPONSES, download
+from api.idempotency import request_key
+from api.idempotent_writes import bind, replayed
 from api.oversight_access import audit, division_scope, not_found, within
 from models.oversight.schemas import NoticeLine, PublicationOut, PublishIn
 from models.oversight.tables import NOTICES
@@ -55,11 +57,15 @@ async def preview(actor: ActorDep, session: SessionDep, today: TodayDep,
 
 @router.post("/publications", status_code=201, summary="发布长期公示（一个村(社区)，或一个乡镇(街道)的全部村(社区)）")
 async def publish_notices(body: PublishIn, actor: ActorDep, session: SessionDep, today: TodayDep,
-                          resources: ResourcesDep) -> list[PublicationOut]:
+                          resources: ResourcesDep, response: Response, key: IdempotencyKey = None
+                          ) -> list[PublicationOut]:
     code = body.village_code or body.township_code
     assert code is not None
     if not within(actor, code, (Role.TOWNSHIP_WORKER, Role.COUNTY_OFFICER)):
         raise not_found("村(社区)或乡镇(街道)")
+    request = request_key(key, "publish", resources.settings.id_hash_key, body)
+    if (again := await replayed(session, actor, request, response)) is not None:
+        return [PublicationOut.model_validate(p) for p in again]  # a retry: the publication made, not another
     of = DIVISIONS.c.code == code if body.village_code else DIVISIONS.c.parent_code == code
     villages = list((await session.execute(select(DIVISIONS.c.code).where(
         of, DIVISIONS.c.level == "village").order_by(DIVISIONS.c.code))).scalars())
@@ -69,10 +75,13 @@ async def publish_notices(body: PublishIn, actor: ActorDep, session: SessionDep,
     await audit(session, actor, "notice_published", {"publications": [
         {"id": str(p.id), "village_code": p.village_code, "seq": p.seq, "content_sha256": p.content_sha256}
         for p in done]})
-    await session.commit()
     rows = (await session.execute(select(NOTICES).where(_p.id.in_([p.id for p in done]))
                                   .order_by(_p.village_code))).all()
-    return [_out(r) for r in rows]
+    out = [_out(r) for r in rows]
+    if (again := await bind(session, actor, request, out, response)) is not None:
+        return [PublicationOut.model_validate(p) for p in again]
+    await session.commit()
+    return out
 
 
 @router.get("/publications", summary="历次公示记录（发布日期、内容哈希、发布人、新增与退出）")

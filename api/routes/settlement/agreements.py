@@ -8,12 +8,14 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.deps import ActorDep, SessionDep
+from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep
 from api.errors import ApiError
+from api.idempotency import request_key
+from api.idempotent_writes import bind, replayed
 from api.settlement_access import audit, check_purchaser, county_of
 from models.oversight.complaint_tables import EVALUATIONS
 from models.payloads.actor import Actor
@@ -91,8 +93,12 @@ async def get_agreement(agreement_id: UUID, actor: ActorDep, session: SessionDep
 
 
 @router.post("", status_code=201, summary="立项：新建购买服务协议（县级民政部门或乡镇(街道)）")
-async def create_agreement(body: AgreementIn, actor: ActorDep, session: SessionDep) -> AgreementOut:
+async def create_agreement(body: AgreementIn, actor: ActorDep, session: SessionDep, resources: ResourcesDep,
+                           response: Response, key: IdempotencyKey = None) -> AgreementOut:
     check_purchaser(actor, body.purchaser_code)
+    request = request_key(key, "agreement", resources.settings.id_hash_key, body)
+    if (again := await replayed(session, actor, request, response)) is not None:
+        return AgreementOut.model_validate(again)  # a retry: the agreement it made, not 409 agreement_exists
     county = body.purchaser_code[:6]
     provider = (await session.execute(select(PROVIDERS.c.county_code, PROVIDERS.c.active).where(
         PROVIDERS.c.id == body.provider_id))).first()
@@ -114,8 +120,11 @@ async def create_agreement(body: AgreementIn, actor: ActorDep, session: SessionD
                      for i in body.items])
     await audit(session, actor, "agreement_create", {"agreement_id": str(agreement.id),
                                                      **body.model_dump(mode="json")})
+    out = await get_agreement(agreement.id, actor, session)
+    if (again := await bind(session, actor, request, out, response)) is not None:
+        return AgreementOut.model_validate(again)
     await session.commit()
-    return await get_agreement(agreement.id, actor, session)
+    return out
 
 
 @router.put("/{agreement_id}/items", summary="修改协议服务事项和约定价格（仅限立项阶段）")

@@ -16,6 +16,8 @@ from api.deps import ActorDep, IdempotencyKey, Resources, ResourcesDep, SessionD
 from api.documents import respond
 from api.errors import ApiError
 from api.exports import EXPORT_RESPONSES
+from api.idempotency import request_key
+from api.idempotent_writes import bind, replayed
 from api.settlement_access import READERS, in_statement_scope, statement_scope
 from api.settlement_reads import fund_check_of
 from api.workflow_calls import Answers, call_workflow, update_id
@@ -166,6 +168,11 @@ _REFUSED: dict[str, dict[StatementStatus, tuple[str, str]]] = {
 async def _act(statement_id: UUID, actor: Actor, session: AsyncSession, resources: Resources, update: Any,
                form: Payload, action: str, done: frozenset[StatementStatus], key: str | None) -> StatementDetail:
     row = await _load(session, actor, statement_id)
+    # The key is bound to this decision on this statement: a retry answers what the first attempt answered
+    # (even after a re-run presented the statement again), another request with it is refused (422).
+    request = request_key(key, f"{action} {statement_id}", resources.settings.id_hash_key, form)
+    if (again := await replayed(session, actor, request)) is not None:
+        return StatementDetail.model_validate(again)
     await session.close()  # no connection held while the workflow works
     status = StatementStatus(row.status)
     if status in _REFUSED[action]:  # its review has ended: the workflow is not asked
@@ -180,7 +187,12 @@ async def _act(statement_id: UUID, actor: Actor, session: AsyncSession, resource
             # A second click racing the first: the first ended the review before this one reached it.
             if StatementStatus((await _load(session, actor, statement_id)).status) not in done:
                 raise
-    return await get_statement(statement_id, actor, session)
+    out = await get_statement(statement_id, actor, session)
+    if request is not None:
+        async with resources.sessions.begin() as keys:
+            again = await bind(keys, actor, request, out)
+        return out if again is None else StatementDetail.model_validate(again)
+    return out
 
 
 @router.post("/statements/{statement_id}/approval", summary="购买主体审批结算单（锁定并生成支付文件）")

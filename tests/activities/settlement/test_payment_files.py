@@ -10,8 +10,6 @@ from decimal import Decimal
 from openpyxl import load_workbook
 
 from activities.settlement.payment_files import (
-    CSV_HEADER,
-    LINE_HEADER,
     DocLine,
     FundLine,
     StatementDoc,
@@ -19,6 +17,12 @@ from activities.settlement.payment_files import (
     xlsx_bytes,
 )
 from vocabulary.china import CHINA
+
+# The payment files' headers as the bank and the township's finance office read them, written out (not taken
+# from the code under test).
+CSV_HEADER = ("序号", "结算单号", "付款单位", "收款户名", "收款账号", "收款开户行", "金额(元)", "资金来源", "用途")
+LINE_HEADER = ("序号", "服务号", "服务对象", "村(社区)", "服务事项", "服务月份", "结算类型", "计量单位", "单价(元)",
+               "结算数量", "超计划或重复未结数量", "金额(元)", "资金来源", "经费类别")
 
 
 def _doc() -> StatementDoc:

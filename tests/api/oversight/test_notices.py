@@ -152,6 +152,11 @@ async def test_an_objection_is_verified_by_the_township_and_an_upheld_one_leads_
     assert (bad.status_code, bad.json()["code"]) == (422, "unknown_line")
     assert (await ohttp.post(f"/objections/{filed['id']}/decision", assistant,
                              {"result": "upheld", "reasons": "核实属实"})).status_code == 404  # township's only
+    # Services stopped meanwhile: the case no longer takes status events, so a follow-up task stays with the
+    # township (an open case takes the event itself: test_objection_reaches_case.py).
+    async with sessions.begin() as s:
+        await s.execute(text("UPDATE cases SET status = 'closed', outcome = 'stopped' WHERE id = :c"),
+                        {"c": people["王秀英"][0]})
     upheld = await ohttp.ok("POST", f"/objections/{filed['id']}/decision", worker,
                             {"result": "upheld", "reasons": "经入户核实，本人已长期外出"})
     assert upheld["result"] == "upheld" and upheld["follow_up_task_id"]

@@ -1644,7 +1644,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 下载未导入的错误行及原因(XLSX) */
+        /** 下载未导入的错误行及原因(XLSX；含身份证号码，每次下载均记入审计日志) */
         get: operations["import_errors_dynamic_roster_imports__import_id__errors_get"];
         put?: never;
         post?: never;
@@ -1842,6 +1842,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/objections/{objection_id}/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查阅异议人联系方式（须说明用途，每次查阅均记入审计日志） */
+        get: operations["read_contact_objections__objection_id__contact_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/objections/{objection_id}/decision": {
         parameters: {
             query?: never;
@@ -1870,8 +1887,9 @@ export interface paths {
         put?: never;
         /**
          * 异议成立后，乡镇(街道)已依动态管理程序变更或停止服务（办结后续事项）
-         * @description Until dynamic management's change action closes it itself: the township says the change was made (or why
-         *     none was needed), and the follow-up task closes. `body.reasons` says what was done; `result` must be upheld.
+         * @description When the objection's case was no longer in 动态管理 (its event could not reach it): the township says the
+         *     change was made (or why none was needed), and the follow-up task closes. `body.reasons` says what was done;
+         *     `result` must be upheld.
          */
         post: operations["change_done_objections__objection_id__change_done_post"];
         delete?: never;
@@ -2113,6 +2131,23 @@ export interface paths {
         };
         /** 投诉详情 */
         get: operations["get_complaint_complaints__complaint_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/complaints/{complaint_id}/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查阅投诉人联系方式（须说明用途，每次查阅均记入审计日志） */
+        get: operations["read_contact_complaints__complaint_id__contact_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2419,7 +2454,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 服务对象基本信息（不含身份证号码） */
+        /** 服务对象基本信息（不含身份证号码和健康状况） */
         get: operations["get_person_persons__person_id__get"];
         put?: never;
         post?: never;
@@ -2438,6 +2473,350 @@ export interface paths {
         };
         /** 查阅身份证号码（须说明用途，每次查阅均记入审计日志） */
         get: operations["read_id_number_persons__person_id__id_number_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/persons/{person_id}/conditions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查阅健康状况（须说明用途，每次查阅均记入审计日志） */
+        get: operations["read_conditions_persons__person_id__conditions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/modes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 服务对象正在接受和已结束的各种服务方式 */
+        get: operations["case_modes_cases__case_id__modes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/urgent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 先行救助情况：原因、服务机构、短期照料事项、起止日期 */
+        get: operations["urgent_care_cases__case_id__urgent_get"];
+        put?: never;
+        /** 突发情况：先行救助，有协议的机构立即短期照料（协理员提出须乡镇确认） */
+        post: operations["mark_urgent_cases__case_id__urgent_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/urgent/confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 乡镇(街道)确认协理员提出的先行救助 */
+        post: operations["confirm_urgent_cases__case_id__urgent_confirmation_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/urgent-cares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 先行救助中的服务对象（服务机构：本机构承担的短期照料） */
+        get: operations["urgent_cares_urgent_cares_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour/helpers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 邻里互助员名册（乡镇看本乡镇，村看本村） */
+        get: operations["list_helpers_neighbour_helpers_get"];
+        put?: never;
+        /** 乡镇(街道)登记经培训的邻里互助员（含补贴收款账户） */
+        post: operations["create_helper_neighbour_helpers_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour/helpers/{helper_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 邻里互助员 */
+        get: operations["get_helper_neighbour_helpers__helper_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour/helpers/{helper_id}/pairings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 乡镇(街道)将邻里互助员与服务对象结对 */
+        post: operations["create_pairing_neighbour_helpers__helper_id__pairings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour/pairings/{pairing_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 结束结对（同时结束该服务方式） */
+        post: operations["end_neighbour_pairings__pairing_id__end_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour/pairings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 邻里互助结对（乡镇看本乡镇，村看本村） */
+        get: operations["list_pairings_neighbour_pairings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour/rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本县邻里互助帮扶补贴标准（按次或按月，按生效日期） */
+        get: operations["list_rates_neighbour_rates_get"];
+        put?: never;
+        /** 县级民政部门设定邻里互助帮扶补贴标准（自某日起生效） */
+        post: operations["set_rate_neighbour_rates_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour/pairings/{pairing_id}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 村(社区)登记邻里互助服务（日期、内容、次数、时长） */
+        post: operations["create_record_neighbour_pairings__pairing_id__records_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 邻里互助服务记录（按状态、年度、互助员筛选） */
+        get: operations["list_records_neighbour_records_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour/records/{neighbour_record_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 乡镇(街道)审核邻里互助服务记录（通过，或写明理由不通过） */
+        post: operations["review_record_neighbour_records__neighbour_record_id__review_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour-settlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 邻里互助补贴年度结算单列表 */
+        get: operations["list_statements_neighbour_settlements_get"];
+        put?: never;
+        /** 按年度结算邻里互助帮扶补贴（县级为全县各乡镇，乡镇为本乡镇；可重复运行） */
+        post: operations["run_year_neighbour_settlements_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour-settlements/{year_statement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 邻里互助补贴年度结算单：每位互助员的补贴、支付文件 */
+        get: operations["get_statement_neighbour_settlements__year_statement_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour-settlements/{year_statement_id}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 县级民政部门审批年度结算单（锁定并生成支付文件） */
+        post: operations["approve_statement_neighbour_settlements__year_statement_id__approval_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour-settlements/{year_statement_id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 县级民政部门退回年度结算单（写明理由，重新结算后再审批） */
+        post: operations["return_year_neighbour_settlements__year_statement_id__return_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour-settlements/{year_statement_id}/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 乡镇(街道)登记补贴已发放（凭证号、发放日期） */
+        post: operations["pay_neighbour_settlements__year_statement_id__payment_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/neighbour-settlements/{year_statement_id}/files/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载支付文件（xlsx 或银行可读的 csv） */
+        get: operations["download_neighbour_settlements__year_statement_id__files__kind__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2570,7 +2949,7 @@ export interface components {
          *     where and by whom it may be taken); the automatic ones are the workflow's own work.
          * @enum {string}
          */
-        Action: "open" | "register" | "return_incomplete" | "resubmit" | "survey" | "review" | "refer" | "respond_referral" | "file_plan" | "build_archive" | "withdraw" | "close" | "stop_services" | "dismiss_task" | "propose_change" | "record_statement" | "decide_change" | "acknowledge_change" | "transfer" | "suspend_deadline" | "resume_deadline" | "extend_deadline" | "reassign" | "retry_blocked" | "monthly_review" | "escalate" | "recompute_deadline" | "mark_blocked" | "status_event" | "hearing_lapsed";
+        Action: "open" | "register" | "return_incomplete" | "resubmit" | "survey" | "review" | "refer" | "respond_referral" | "file_plan" | "build_archive" | "withdraw" | "close" | "stop_services" | "dismiss_task" | "propose_change" | "record_statement" | "decide_change" | "acknowledge_change" | "transfer" | "suspend_deadline" | "resume_deadline" | "extend_deadline" | "reassign" | "retry_blocked" | "mark_urgent" | "confirm_urgent" | "monthly_review" | "escalate" | "recompute_deadline" | "mark_blocked" | "status_event" | "hearing_lapsed";
         /** ActionInfo */
         ActionInfo: {
             action: components["schemas"]["Action"];
@@ -2999,6 +3378,8 @@ export interface components {
             village_code: string;
             /** Need Category */
             need_category: string | null;
+            /** Urgent */
+            urgent?: string | null;
             /** Service No */
             service_no: string | null;
             /** Due On */
@@ -3044,6 +3425,43 @@ export interface components {
             decisions: components["schemas"]["DecisionOut"][];
             /** Plan Changes */
             plan_changes: components["schemas"]["PlanChangeOut"][];
+        };
+        /** CaseModePublic */
+        CaseModePublic: {
+            /** Mode */
+            mode: string;
+            /** Mode Name */
+            mode_name: string;
+            /** Source Id */
+            source_id: string | null;
+            /** Party Kind */
+            party_kind: string;
+            /** Party Kind Name */
+            party_kind_name: string;
+            /** Party Id */
+            party_id: string | null;
+            /** Party Name */
+            party_name: string;
+            /** Summary */
+            summary: string;
+            /** Started On */
+            started_on: string | null;
+            /** Ended On */
+            ended_on: string | null;
+            /** End Reason */
+            end_reason: string | null;
+            /** Paid By Settlement */
+            paid_by_settlement: boolean;
+        };
+        /** CaseModes */
+        CaseModes: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Modes */
+            modes: components["schemas"]["CaseModePublic"][];
         };
         /** CasePage */
         CasePage: {
@@ -3095,6 +3513,8 @@ export interface components {
             village_code: string;
             /** Need Category */
             need_category: string | null;
+            /** Urgent */
+            urgent?: string | null;
             /** Service No */
             service_no: string | null;
             /** Due On */
@@ -3406,10 +3826,49 @@ export interface components {
          * @enum {string}
          */
         Condition: "incapacitated" | "seriously_ill" | "severely_disabled";
+        /** ConditionsOut */
+        ConditionsOut: {
+            /**
+             * Person Id
+             * Format: uuid
+             */
+            person_id: string;
+            /** Conditions */
+            conditions: string[];
+            /** Conditions Zh */
+            conditions_zh: string[];
+            /** Purpose */
+            purpose: string;
+        };
         /** ConfirmIn */
         ConfirmIn: {
             /** By */
             by: string;
+        };
+        /**
+         * ConfirmUrgentForm
+         * @description The township confirms the assistant's request; care may start from this day.
+         */
+        ConfirmUrgentForm: {
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * ContactOut
+         * @description A complainant's or objector's name and contact in full, read for a stated purpose (recorded).
+         */
+        ContactOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string | null;
+            /** Contact */
+            contact: string | null;
+            /** Purpose */
+            purpose: string;
         };
         /** CountyFundsIn */
         CountyFundsIn: {
@@ -3887,6 +4346,58 @@ export interface components {
             /** Decision Seq */
             decision_seq: number | null;
         };
+        /** HelperIn */
+        HelperIn: {
+            /** Name */
+            name: string;
+            /** Village Code */
+            village_code: string;
+            /**
+             * Trained On
+             * Format: date
+             */
+            trained_on: string;
+            /** Certificate No */
+            certificate_no: string;
+            /** Account Name */
+            account_name: string;
+            /** Account No */
+            account_no: string;
+            /** Bank Name */
+            bank_name: string;
+        };
+        /** HelperOut */
+        HelperOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Township Code */
+            township_code: string;
+            /** Village Code */
+            village_code: string;
+            /** Name */
+            name: string;
+            /**
+             * Trained On
+             * Format: date
+             */
+            trained_on: string;
+            /** Certificate No */
+            certificate_no: string;
+            /** Account Name */
+            account_name: string;
+            /** Account Masked */
+            account_masked: string;
+            /** Bank Name */
+            bank_name: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /** HistoryEntry */
         HistoryEntry: {
             /** Seq */
@@ -4175,6 +4686,66 @@ export interface components {
          * @enum {string}
          */
         Outcome: "refused" | "withdrawn" | "no_provider" | "stopped" | "deceased";
+        /** PairingEndIn */
+        PairingEndIn: {
+            /**
+             * Ended On
+             * Format: date
+             */
+            ended_on: string;
+            /** Reason */
+            reason: string;
+        };
+        /** PairingIn */
+        PairingIn: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Content */
+            content: string;
+            /**
+             * Started On
+             * Format: date
+             */
+            started_on: string;
+        };
+        /** PairingOut */
+        PairingOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Helper Id
+             * Format: uuid
+             */
+            helper_id: string;
+            /** Helper Name */
+            helper_name: string;
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Person Name */
+            person_name: string;
+            /** Village Code */
+            village_code: string;
+            /** Content */
+            content: string;
+            /**
+             * Started On
+             * Format: date
+             */
+            started_on: string;
+            /** Ended On */
+            ended_on: string | null;
+            /** End Reason */
+            end_reason: string | null;
+        };
         /** PasswordReset */
         PasswordReset: {
             /** Password */
@@ -4224,8 +4795,6 @@ export interface components {
             category: string;
             /** Category Zh */
             category_zh: string;
-            /** Conditions */
-            conditions: string[];
         };
         /** PlanChangeOut */
         PlanChangeOut: {
@@ -4443,6 +5012,43 @@ export interface components {
             /** Township Code */
             township_code?: string | null;
         };
+        /**
+         * RateBasis
+         * @description How the county's subsidy standard counts: each service, or each month with at least one service.
+         * @enum {string}
+         */
+        RateBasis: "per_service" | "per_month";
+        /** RateIn */
+        RateIn: {
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid To */
+            valid_to?: string | null;
+            basis: components["schemas"]["RateBasis"];
+            /** Amount */
+            amount: number | string;
+        };
+        /** RateOut */
+        RateOut: {
+            /** County Code */
+            county_code: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid To */
+            valid_to: string | null;
+            /** Basis */
+            basis: string;
+            /** Basis Zh */
+            basis_zh: string;
+            /** Amount */
+            amount: string;
+        };
         /** ReassignForm */
         ReassignForm: {
             /** Assignee Id */
@@ -4464,6 +5070,84 @@ export interface components {
             /** Message */
             message?: string | null;
         };
+        /** RecordIn */
+        RecordIn: {
+            /**
+             * Served On
+             * Format: date
+             */
+            served_on: string;
+            /** Content */
+            content: string;
+            /**
+             * Count
+             * @default 1
+             */
+            count: number;
+            /** Minutes */
+            minutes?: number | null;
+        };
+        /** RecordOut */
+        RecordOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Pairing Id
+             * Format: uuid
+             */
+            pairing_id: string;
+            /**
+             * Helper Id
+             * Format: uuid
+             */
+            helper_id: string;
+            /** Helper Name */
+            helper_name: string;
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Person Name */
+            person_name: string;
+            /** Village Code */
+            village_code: string;
+            /**
+             * Served On
+             * Format: date
+             */
+            served_on: string;
+            /** Content */
+            content: string;
+            /** Count */
+            count: number;
+            /** Minutes */
+            minutes: number | null;
+            /** Status */
+            status: string;
+            /** Status Zh */
+            status_zh: string;
+            /** Reject Reason */
+            reject_reason: string | null;
+            /** Statement Id */
+            statement_id: string | null;
+        };
+        /** RecordReviewIn */
+        RecordReviewIn: {
+            /** Approve */
+            approve: boolean;
+            /** Reason */
+            reason?: string | null;
+        };
+        /**
+         * RecordStatus
+         * @description A service record the village wrote, as the township reviewed it: only approved records are paid.
+         * @enum {string}
+         */
+        RecordStatus: "pending" | "approved" | "rejected";
         /** RectificationOut */
         RectificationOut: {
             /**
@@ -4974,6 +5658,8 @@ export interface components {
             inspectors_per_stratum?: number | null;
             /** Complaints Per 100 Zero */
             complaints_per_100_zero?: number | null;
+            /** Urgent Care Days */
+            urgent_care_days?: number | null;
             /** Weights */
             weights?: {
                 [key: string]: number;
@@ -5244,7 +5930,7 @@ export interface components {
          * @description A recipient's status change, as recorded (by hand, from the roster, or by the monthly review).
          * @enum {string}
          */
-        StatusChange: "category_gained" | "category_changed" | "category_lost" | "death" | "moved_within_county" | "moved_out" | "institution" | "own_request" | "review_ineligible";
+        StatusChange: "category_gained" | "category_changed" | "category_lost" | "death" | "moved_within_county" | "moved_out" | "institution" | "own_request" | "review_ineligible" | "objection_upheld";
         /**
          * Step
          * @description The ten steps of 池州方案 四、服务流程, in order.
@@ -5385,7 +6071,7 @@ export interface components {
          * StuckReason
          * @enum {string}
          */
-        StuckReason: "overdue" | "due_soon" | "idle" | "blocked" | "unassigned";
+        StuckReason: "overdue" | "due_soon" | "idle" | "blocked" | "unassigned" | "urgent_unreviewed";
         /** Summary */
         Summary: {
             /** Counts */
@@ -5555,6 +6241,101 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** UrgentCareOut */
+        UrgentCareOut: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** State */
+            state: string;
+            /** State Zh */
+            state_zh: string;
+            /** Reason */
+            reason: string;
+            /** Reason Zh */
+            reason_zh: string;
+            /** Details */
+            details: string;
+            /**
+             * Provider Id
+             * Format: uuid
+             */
+            provider_id: string;
+            /** Provider Name */
+            provider_name: string;
+            /** Items */
+            items: components["schemas"]["ItemQuantity"][];
+            /**
+             * Requested At
+             * Format: date-time
+             */
+            requested_at: string;
+            /** Confirmed At */
+            confirmed_at: string | null;
+            /** Started On */
+            started_on: string | null;
+            /** Last Day */
+            last_day: string | null;
+            /** Ends On */
+            ends_on: string | null;
+            /** End Reason */
+            end_reason: string | null;
+            /** End Reason Zh */
+            end_reason_zh: string | null;
+        };
+        /**
+         * UrgentCareRow
+         * @description A case in urgent care today: what the provider's service entry lists beside the cases in service.
+         */
+        UrgentCareRow: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Person Name */
+            person_name: string;
+            /** Village Code */
+            village_code: string;
+            /** Items */
+            items: components["schemas"]["ItemQuantity"][];
+            /**
+             * Started On
+             * Format: date
+             */
+            started_on: string;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+        };
+        /**
+         * UrgentForm
+         * @description Marks a case urgent: why, which provider (under a purchase agreement) starts short-term care at once, and
+         *     the items of that care. From a village assistant it is a request the township confirms.
+         */
+        UrgentForm: {
+            reason: components["schemas"]["UrgentReason"];
+            /** Details */
+            details: string;
+            /**
+             * Provider Id
+             * Format: uuid
+             */
+            provider_id: string;
+            /** Items */
+            items: components["schemas"]["ItemQuantity"][];
+        };
+        /**
+         * UrgentReason
+         * @description The 突发情况 kinds: 003 二(三) names accident, grave illness, a public-health emergency and "other special
+         *     reasons"; 001 三(六)1 the person who suddenly has nobody to care for them for a short time.
+         * @enum {string}
+         */
+        UrgentReason: "accident" | "illness" | "public_health" | "caregiver_lost" | "disaster" | "other";
         /** UserIn */
         UserIn: {
             /**
@@ -5706,6 +6487,185 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** YearApproveIn */
+        YearApproveIn: {
+            /** Version */
+            version: number;
+        };
+        /** YearFileOut */
+        YearFileOut: {
+            /** Kind */
+            kind: string;
+            /** Filename */
+            filename: string;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+        };
+        /** YearLineOut */
+        YearLineOut: {
+            /**
+             * Helper Id
+             * Format: uuid
+             */
+            helper_id: string;
+            /** Helper Name */
+            helper_name: string;
+            /** Village Code */
+            village_code: string;
+            /** Service Year */
+            service_year: number;
+            /** Kind */
+            kind: string;
+            /** Kind Zh */
+            kind_zh: string;
+            /** Basis */
+            basis: string;
+            /** Basis Zh */
+            basis_zh: string;
+            /** Unit Amount */
+            unit_amount: string;
+            /** Quantity */
+            quantity: number;
+            /** Record Count */
+            record_count: number;
+            /** Amount */
+            amount: string;
+        };
+        /** YearPaymentIn */
+        YearPaymentIn: {
+            /**
+             * Paid On
+             * Format: date
+             */
+            paid_on: string;
+            /** Voucher No */
+            voucher_no: string;
+        };
+        /** YearReturnIn */
+        YearReturnIn: {
+            /** Version */
+            version: number;
+            /** Reason */
+            reason: string;
+        };
+        /** YearRunIn */
+        YearRunIn: {
+            /** Year */
+            year: number;
+        };
+        /** YearRunOut */
+        YearRunOut: {
+            /** Year */
+            year: number;
+            /** Statements */
+            statements: string[];
+            /** Locked */
+            locked: string[];
+            /** Unrated */
+            unrated: number;
+        };
+        /** YearStatementDetail */
+        YearStatementDetail: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Statement No */
+            statement_no: string;
+            /** Year */
+            year: number;
+            /** County Code */
+            county_code: string;
+            /** Township Code */
+            township_code: string;
+            /** Status */
+            status: string;
+            /** Status Zh */
+            status_zh: string;
+            /** Version */
+            version: number;
+            /** Content Sha256 */
+            content_sha256: string | null;
+            /** Helper Count */
+            helper_count: number;
+            /** Record Count */
+            record_count: number;
+            /** Total Amount */
+            total_amount: string;
+            /** Adjustment Amount */
+            adjustment_amount: string;
+            /**
+             * Computed At
+             * Format: date-time
+             */
+            computed_at: string;
+            /** Due On */
+            due_on: string | null;
+            /** Return Reason */
+            return_reason: string | null;
+            /** Paid On */
+            paid_on: string | null;
+            /** Voucher No */
+            voucher_no: string | null;
+            /** Lines */
+            lines: components["schemas"]["YearLineOut"][];
+            /** Files */
+            files: components["schemas"]["YearFileOut"][];
+        };
+        /** YearStatementOut */
+        YearStatementOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Statement No */
+            statement_no: string;
+            /** Year */
+            year: number;
+            /** County Code */
+            county_code: string;
+            /** Township Code */
+            township_code: string;
+            /** Status */
+            status: string;
+            /** Status Zh */
+            status_zh: string;
+            /** Version */
+            version: number;
+            /** Content Sha256 */
+            content_sha256: string | null;
+            /** Helper Count */
+            helper_count: number;
+            /** Record Count */
+            record_count: number;
+            /** Total Amount */
+            total_amount: string;
+            /** Adjustment Amount */
+            adjustment_amount: string;
+            /**
+             * Computed At
+             * Format: date-time
+             */
+            computed_at: string;
+            /** Due On */
+            due_on: string | null;
+            /** Return Reason */
+            return_reason: string | null;
+            /** Paid On */
+            paid_on: string | null;
+            /** Voucher No */
+            voucher_no: string | null;
+        };
+        /**
+         * YearStatus
+         * @description A yearly statement (邻里互助补贴年度结算单) of one township.
+         * @enum {string}
+         */
+        YearStatus: "draft" | "returned" | "approved" | "paid";
         /** ErrorOut */
         ErrorOut: {
             /** @description 机器可读的错误代码 */
@@ -7126,7 +8086,10 @@ export interface operations {
     upload_cases__case_id__archive_files_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 case_id: string;
             };
@@ -7436,7 +8399,10 @@ export interface operations {
     upload_survey_attachment_cases__case_id__survey_attachments_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 case_id: string;
             };
@@ -8232,7 +9198,10 @@ export interface operations {
     bulk_reassign_supervision_reassign_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8431,7 +9400,10 @@ export interface operations {
     create_agreement_agreements_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9694,7 +10666,10 @@ export interface operations {
     };
     import_errors_dynamic_roster_imports__import_id__errors_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 查阅用途，如：核对身份、回访投诉人 */
+                purpose?: string;
+            };
             header?: never;
             path: {
                 import_id: string;
@@ -9934,7 +10909,10 @@ export interface operations {
     publish_notices_notices_publications_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10035,7 +11013,10 @@ export interface operations {
     object_to_notices_publications__publication_id__objections_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 publication_id: string;
             };
@@ -10120,6 +11101,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ObjectionOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    read_contact_objections__objection_id__contact_get: {
+        parameters: {
+            query: {
+                /** @description 查阅用途，如：核对身份、回访投诉人 */
+                purpose: string;
+            };
+            header?: never;
+            path: {
+                objection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactOut"];
                 };
             };
             400: components["responses"]["Error400"];
@@ -10239,7 +11255,10 @@ export interface operations {
     add_inspector_checks_inspectors_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10339,7 +11358,10 @@ export interface operations {
     make_draw_checks_draws_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10510,7 +11532,10 @@ export interface operations {
     add_evidence_checks__record_id__evidence_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 record_id: string;
             };
@@ -10718,7 +11743,10 @@ export interface operations {
     receive_complaints_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10767,6 +11795,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ComplaintOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    read_contact_complaints__complaint_id__contact_get: {
+        parameters: {
+            query: {
+                /** @description 查阅用途，如：核对身份、回访投诉人 */
+                purpose: string;
+            };
+            header?: never;
+            path: {
+                complaint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactOut"];
                 };
             };
             400: components["responses"]["Error400"];
@@ -11474,7 +12537,7 @@ export interface operations {
     read_id_number_persons__person_id__id_number_get: {
         parameters: {
             query: {
-                /** @description 查阅用途，如：核对身份、制作档案 */
+                /** @description 查阅用途，如：核对身份、回访投诉人 */
                 purpose: string;
             };
             header?: never;
@@ -11492,6 +12555,829 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IdNumberOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    read_conditions_persons__person_id__conditions_get: {
+        parameters: {
+            query: {
+                /** @description 查阅用途，如：核对身份、回访投诉人 */
+                purpose: string;
+            };
+            header?: never;
+            path: {
+                person_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConditionsOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    case_modes_cases__case_id__modes_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseModes"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    urgent_care_cases__case_id__urgent_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UrgentCareOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    mark_urgent_cases__case_id__urgent_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UrgentForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    confirm_urgent_cases__case_id__urgent_confirmation_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 重复提交同一操作时使用相同的值，系统只办理一次 */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmUrgentForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    urgent_cares_urgent_cares_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UrgentCareRow"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_helpers_neighbour_helpers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelperOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    create_helper_neighbour_helpers_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HelperIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelperOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    get_helper_neighbour_helpers__helper_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                helper_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelperOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    create_pairing_neighbour_helpers__helper_id__pairings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                helper_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    end_neighbour_pairings__pairing_id__end_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pairing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairingEndIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_pairings_neighbour_pairings_get: {
+        parameters: {
+            query?: {
+                helper_id?: string | null;
+                case_id?: string | null;
+                current?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_rates_neighbour_rates_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    set_rate_neighbour_rates_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    create_record_neighbour_pairings__pairing_id__records_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pairing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_records_neighbour_records_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["RecordStatus"] | null;
+                year?: number | null;
+                helper_id?: string | null;
+                pairing_id?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    review_record_neighbour_records__neighbour_record_id__review_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                neighbour_record_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordReviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_statements_neighbour_settlements_get: {
+        parameters: {
+            query?: {
+                year?: number | null;
+                status?: components["schemas"]["YearStatus"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearStatementOut"][];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    run_year_neighbour_settlements_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["YearRunIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearRunOut"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    get_statement_neighbour_settlements__year_statement_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year_statement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearStatementDetail"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    approve_statement_neighbour_settlements__year_statement_id__approval_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year_statement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["YearApproveIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearStatementDetail"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    return_year_neighbour_settlements__year_statement_id__return_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year_statement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["YearReturnIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearStatementDetail"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    pay_neighbour_settlements__year_statement_id__payment_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year_statement_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["YearPaymentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearStatementDetail"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    download_neighbour_settlements__year_statement_id__files__kind__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year_statement_id: string;
+                kind: components["schemas"]["FileKind"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 导出文件 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["Error400"];

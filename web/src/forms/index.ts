@@ -13,6 +13,7 @@ import ReviewForm from './ReviewForm.vue'
 import StopForm from './StopForm.vue'
 import SurveyForm from './SurveyForm.vue'
 import TextForm from './TextForm.vue'
+import UrgentForm from './UrgentForm.vue'
 
 export interface FormSpec {
   component: Component
@@ -44,4 +45,6 @@ export const FORMS: Record<string, FormSpec> = {
   extend_deadline: { component: ExtendForm },
   reassign: { component: ReassignForm, ctx: true },
   retry_blocked: note('已排除的故障原因（选填）'),
+  mark_urgent: { component: UrgentForm },
+  confirm_urgent: note('确认说明（选填，如：已电话核实）'),
 }
