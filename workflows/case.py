@@ -7,8 +7,8 @@ reference — a local activity writing the record, the case projection, the audi
 one transaction, idempotent on (case_id, seq) — and only then moves the state to where the table leads.
 
 Between updates the case sleeps until its next deadline rung, the end of a hearing period (陈述申辩) or, in service,
-its monthly review (then it continues-as-new: its history stays bounded however many years it runs). Status
-events (动态管理) arrive as signals, taken in one at a time (workflows/hearing.py).
+its monthly review (then it continues-as-new: its history stays bounded). Status events (动态管理) arrive as
+signals, taken in one at a time (workflows/hearing.py). It runs outside the sandbox: see the class.
 """
 
 from __future__ import annotations
@@ -40,26 +40,26 @@ from vocabulary.case import Action, Role, Rung
 from vocabulary.refusal import refuse
 from workflows import hearing, process, transitions
 from workflows.case_activities import CaseActivities
-from workflows.case_timers import answer, decode, next_wake, update_id, wake_delay
+from workflows.case_timers import QUIET_STEPS, WakeTimer, answer, decode, next_wake, update_id, upsert, wait_for
 from workflows.review_timing import next_review_at, period_of
 from workflows.transitions import Act
-from workflows.visibility import case_id_of, search_attributes
+from workflows.visibility import case_id_of
 
 RECENT_UPDATES = 64
 UNAVAILABLE = "system_unavailable"  # a transient fault: the API answers 503 and nothing is recorded
 _STEP_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=6)
-# The workflow's own work (escalation, review, recomputation) gets a bounded number of attempts; then the case
-# is marked blocked and waits for a supervisor's retry instead of looking silently alive.
+# The workflow's own work gets bounded attempts; then the case is marked blocked and waits for a supervisor's retry.
 BACKGROUND_ATTEMPTS = 5
 _BACKGROUND_RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), backoff_coefficient=2.0,
                                 maximum_interval=timedelta(minutes=1), maximum_attempts=BACKGROUND_ATTEMPTS)
-# Marking blocked must itself get through eventually (e.g. the database was the thing that failed).
-_MARK_RETRY = RetryPolicy(initial_interval=timedelta(seconds=5), maximum_interval=timedelta(minutes=10))
+_MARK_RETRY = RetryPolicy(initial_interval=timedelta(seconds=5),  # marking blocked must get through eventually
+                          maximum_interval=timedelta(minutes=10))
 _CLOSED = object()  # what automatic work answers when the case closed while it was blocked
 _AGAIN_AFTER = timedelta(minutes=1)  # before a transition of its own that could not be written is tried again
 
 
-@workflow.defn
+# Unsandboxed (the sandbox cost ~20 ms of worker CPU per case); import contracts + tests/replay keep it pure.
+@workflow.defn(sandboxed=False)
 class CaseWorkflow:
     @workflow.init
     def __init__(self, start: CaseStart) -> None:
@@ -68,12 +68,15 @@ class CaseWorkflow:
         self._open_failed = False
         self._recompute = False
         self._lock = asyncio.Lock()
+        self._timer = WakeTimer()
 
     @workflow.run
     async def run(self, start: CaseStart) -> Position | None:
+        workflow.patched(QUIET_STEPS)  # decided here, at the run's first task, for the whole run
         await workflow.wait_condition(lambda: self._state is not None or self._open_failed)
         while self._state is not None and self._state.position.outcome is None:
             await self._sleep_then_do_what_is_due(self._state)
+        self._timer.cancel()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._state.position if self._state else None
 
@@ -172,7 +175,7 @@ class CaseWorkflow:
         old = state.deadline
         same = old is not None and plan is not None and old.seq == plan.seq
         self._state = state.model_copy(update={"deadline": plan, "fired": state.fired if same else []})
-        workflow.upsert_search_attributes(search_attributes(self._state))
+        upsert(self._state)
 
     # ---- the workflow's own transitions (动态管理): a status event, a lapsed hearing -------------------------
 
@@ -229,14 +232,10 @@ class CaseWorkflow:
             else:
                 await self._escalate(Rung(wake[0]))
             return
-        try:
-            await workflow.wait_condition(
-                lambda: self._state is not state or self._recompute or bool(self._events)
-                or workflow.info().is_continue_as_new_suggested(),
-                timeout=wake_delay(wake[1]) if wake is not None else None,
-            )
-        except TimeoutError:
-            return  # due now: the next round does it
+        if await wait_for(lambda: self._state is not state or self._recompute or bool(self._events)
+                          or workflow.info().is_continue_as_new_suggested(),
+                          wake[1] if wake is not None else None, self._timer):
+            return  # the wake time came (or, for a held timer, maybe came): the next round does what is due
         if self._state is state and not self._recompute and not self._events:
             await self._continue()  # nothing moved: the history is long, start a fresh run
 

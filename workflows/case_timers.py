@@ -3,7 +3,8 @@ for next (a deadline rung, the monthly review, the end of a hearing period), and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -18,6 +19,11 @@ from vocabulary.refusal import refuse
 from workflows import process
 from workflows.hearing import hearing_due
 from workflows.transitions import Act
+from workflows.visibility import changed_search_attributes, search_attributes
+
+# Runs started before this patch cancel and restart their timer and upsert every attribute at each step; newer
+# runs hold one timer (WakeTimer) and upsert only what changed: fewer history events and less server work per step.
+QUIET_STEPS = "quiet-steps"
 
 
 def update_id() -> str:
@@ -43,6 +49,56 @@ def decode(name: str, args: Sequence[RawValue]) -> tuple[Act[Any], Command[Any]]
 def wake_delay(at: datetime) -> timedelta:
     """Time until `at`; never zero or negative (a zero timeout means no timeout at all)."""
     return max(at - workflow.now(), timedelta(milliseconds=1))
+
+
+class WakeTimer:
+    """The one durable timer a case holds for its next wake. A step that moves the wake later keeps it: waking
+    early finds nothing due and arms the real time then. Only a wake that comes earlier cancels and re-arms it,
+    so most steps add no timer events to the history (a started and a cancelled timer each otherwise)."""
+
+    def __init__(self) -> None:
+        self._task: asyncio.Task[None] | None = None
+        self._at: datetime | None = None
+
+    def arm(self, at: datetime | None) -> None:
+        if self._task is not None and self._task.done():
+            self._task = None  # it rang: the round that saw it has done what was due
+        if self._task is not None and self._at is not None and (at is None or self._at <= at):
+            return  # held: it rings no later than needed
+        self.cancel()
+        if at is not None:
+            self._task, self._at = asyncio.ensure_future(workflow.sleep(wake_delay(at))), at
+
+    def rang(self) -> bool:
+        return self._task is not None and self._task.done()
+
+    def cancel(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+        self._task = None
+
+
+async def wait_for(moved: Callable[[], bool], wake: datetime | None, timer: WakeTimer) -> bool:
+    """Wait until `moved()` or the wake time; True when woken by the time rather than by a move."""
+    if not workflow.patched(QUIET_STEPS):  # a run started before the patch: a fresh timer for every wait
+        try:
+            await workflow.wait_condition(moved, timeout=wake_delay(wake) if wake is not None else None)
+        except TimeoutError:
+            return True
+        return False
+    timer.arm(wake)
+    await workflow.wait_condition(lambda: moved() or timer.rang())
+    return timer.rang()
+
+
+def upsert(state: CaseState) -> None:
+    """Keep the case's visibility record in step with its state."""
+    if not workflow.patched(QUIET_STEPS):
+        workflow.upsert_search_attributes(search_attributes(state))
+        return
+    changed = changed_search_attributes(state, workflow.info().typed_search_attributes)
+    if changed:
+        workflow.upsert_search_attributes(changed)
 
 
 def next_rung(state: CaseState) -> tuple[Rung, datetime] | None:

@@ -7,7 +7,7 @@ from datetime import datetime, time
 from typing import Any
 from uuid import UUID
 
-from temporalio.common import SearchAttributeKey, SearchAttributeUpdate
+from temporalio.common import SearchAttributeKey, SearchAttributeUpdate, TypedSearchAttributes
 
 from models.payloads.case import CaseState
 from vocabulary.china import CHINA
@@ -41,3 +41,11 @@ def search_attributes(state: CaseState) -> list[SearchAttributeUpdate[Any]]:
         SA_DUE.value_set(due) if due else SA_DUE.value_unset(),
         SA_PROVISIONAL.value_set(bool(plan and plan.provisional)),
     ]
+
+
+def changed_search_attributes(
+    state: CaseState, current: TypedSearchAttributes
+) -> list[SearchAttributeUpdate[Any]]:
+    """Only the attributes whose value differs from what the run holds (`workflow.info()`, kept current by the
+    SDK on every upsert and carried across continue-as-new): each upsert is a history event and server work."""
+    return [u for u in search_attributes(state) if current.get(u.key) != u.value]

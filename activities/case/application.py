@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 
-from activities.case.saving import claim_step, keep_answer, project, written_at
+from activities.case.saving import claim_step, keep_answer, project, put, written_at
 from activities.deadlines.plan import current_plan
 from infra.db import Sessions
 from models.case_tables import Application
@@ -27,14 +27,12 @@ class ApplicationActivities(CaseActivities):
             async with self._sessions.begin() as session:
                 if await claim_step(session, record):
                     p = t.after
-                    session.add(Case(
+                    await put(session, Case(  # the case row first: the application references it
                         id=t.case_id, person_id=form.person_id, channel=form.channel.value,
                         step=p.step.value, status=p.status.value, holder_role=p.holder_role,
                         county_code=form.village_code[:6], township_code=form.village_code[:9],
                         village_code=form.village_code, seq=t.seq, opened_at=t.at, updated_at=t.at,
-                    ))
-                    await session.flush()  # the case row first: applications reference it
-                    session.add(Application(
+                    ), Application(
                         case_id=t.case_id, channel=form.channel.value,
                         need_description=form.need_description, submitted_by=t.actor.user_id,
                         submitted_at=t.at,

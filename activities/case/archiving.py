@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from activities.case.saving import claim_step, keep_answer, project, written_at
+from activities.case.saving import claim_step, keep_answer, project, put, written_at
 from activities.deadlines.plan import current_plan
 from infra.db import Sessions
 from models.case_tables import ARCHIVES, Archive, ArchiveDocument
@@ -49,9 +49,8 @@ class ArchivingActivities(CaseActivities):
                 # The provider's number last: its row lock is then held only until the commit, so a
                 # provider's archives queue behind each other as briefly as possible.
                 service_no = await self._next_number(session, provider_id)
-                session.add(Archive(case_id=t.case_id, provider_id=provider_id, service_no=service_no,
-                                    created_by=t.actor.user_id, created_at=t.at))
-                await session.flush()
+                await put(session, Archive(case_id=t.case_id, provider_id=provider_id, service_no=service_no,
+                                           created_by=t.actor.user_id, created_at=t.at))
                 plan = await project(session, t, form, service_no=service_no)
                 await keep_answer(session, record, StepSaved(at=t.at, service_no=service_no, deadline=plan))
             else:  # a retry of a step already written: answer with the number it got then

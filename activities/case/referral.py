@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from activities.case.saving import save_step
+from activities.case.saving import put, save_step
 from infra.db import Sessions
 from models.case_tables import REFERRALS, Referral
 from models.payloads.forms import ReferForm, RespondForm
@@ -31,8 +31,8 @@ class ReferralActivities(CaseActivities):
             provider = await session.get(Provider, form.provider_id)
             if provider is None or not provider.active or provider.county_code != county:
                 raise refuse("unknown_provider", "该服务供给主体不存在或不在本县服务")
-            session.add(Referral(case_id=t.case_id, seq=t.seq, provider_id=form.provider_id,
-                                 referred_by=t.actor.user_id, referred_at=t.at))
+            await put(session, Referral(case_id=t.case_id, seq=t.seq, provider_id=form.provider_id,
+                                        referred_by=t.actor.user_id, referred_at=t.at))
 
         return await save_step(self._sessions, record, writes)
 

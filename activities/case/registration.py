@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from activities.case.saving import save_step
+from activities.case.saving import put, save_step
 from infra.db import Sessions
 from models.case_tables import MATERIALS_REQUESTS, MaterialsRequest, Registration
 from models.payloads.forms import RegisterForm, ResubmitForm, ReturnForm
@@ -25,7 +25,7 @@ class RegistrationActivities(CaseActivities):
         t, form = record.transition, record.form
 
         async def writes(session: AsyncSession) -> dict[str, Any]:
-            session.add(Registration(
+            await put(session, Registration(
                 case_id=t.case_id, need_category=form.need_category.value, note=form.note,
                 registered_by=t.actor.user_id, registered_at=t.at,
             ))
@@ -38,7 +38,7 @@ class RegistrationActivities(CaseActivities):
         t, form = record.transition, record.form
 
         async def writes(session: AsyncSession) -> None:
-            session.add(MaterialsRequest(
+            await put(session, MaterialsRequest(
                 case_id=t.case_id, seq=t.seq, missing=list(form.missing),
                 requested_by=t.actor.user_id, requested_at=t.at,
             ))

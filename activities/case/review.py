@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from activities.case.saving import save_step
+from activities.case.saving import put, save_step
 from activities.documents.store import DocumentStore
 from activities.dynamic import documents as docs
 from activities.dynamic.context import case_facts, save_letter
@@ -59,17 +59,16 @@ class ReviewActivities(CaseActivities):
                 if not eligibility.eligible:
                     raise refuse("not_eligible", f"不符合服务类社会救助对象条件：{eligibility.basis}")
                 await check_items(session, t, form.items)
-            session.add(Review(
+            await put(session, Review(
                 case_id=t.case_id, decision=form.decision.value, reasons=form.reasons,
                 eligibility_basis=eligibility.basis, difficulty_type=form.difficulty_type,
                 difficulty_degree=form.difficulty_degree, decided_by=t.actor.user_id, decided_at=t.at,
-            ))
-            for item in form.items:
-                session.add(ApprovedItem(case_id=t.case_id, item_code=item.item_code,
-                                         quantity_per_month=item.quantity_per_month, mode=item.mode.value))
+            ), *(ApprovedItem(case_id=t.case_id, item_code=item.item_code, quantity_per_month=item.quantity_per_month,
+                              mode=item.mode.value)
+                 for item in form.items))
             if form.decision is ReviewDecision.REFUSE:
-                session.add(Closure(case_id=t.case_id, outcome=Outcome.REFUSED.value, reason=form.reasons,
-                                    decided_by=t.actor.user_id, decided_at=t.at))
+                await put(session, Closure(case_id=t.case_id, outcome=Outcome.REFUSED.value, reason=form.reasons,
+                                           decided_by=t.actor.user_id, decided_at=t.at))
                 await _refusal_letter(self._documents, session, t, form.reasons, eligibility.basis)
                 # 先行救助 ends on the decision's date: what was delivered until then is paid.
                 await end_care(session, t.case_id, china_day(t.at), UrgentEnd.REFUSED)

@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from activities.case.saving import save_step
+from activities.case.saving import put, save_step
 from activities.urgent.care import end_care
 from infra.db import Sessions
 from models.case_tables import ServicePlan
@@ -32,7 +32,7 @@ class ServiceActivities(CaseActivities):
         assert provider_id is not None  # the validator admits only the case's provider
 
         async def writes(session: AsyncSession) -> None:
-            session.add(ServicePlan(
+            await put(session, ServicePlan(
                 case_id=t.case_id, provider_id=provider_id, starts_on=form.starts_on,
                 summary=form.summary, items=[i.model_dump(mode="json") for i in form.items],
                 filed_by=t.actor.user_id, filed_at=t.at,

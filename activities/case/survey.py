@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from activities.case.saving import save_step
+from activities.case.saving import put, save_step
 from infra.db import Sessions
 from models.case_tables import Survey
 from models.payloads.forms import SurveyForm
@@ -22,7 +22,7 @@ class SurveyActivities(CaseActivities):
         t, form = record.transition, record.form
 
         async def writes(session: AsyncSession) -> None:
-            session.add(Survey(
+            await put(session, Survey(
                 case_id=t.case_id, visited_on=form.visited_on,
                 surveyors=[s.model_dump(mode="json") for s in form.surveyors],
                 identity_checked=form.identity_checked, signed_by_both=form.signed_by_both,

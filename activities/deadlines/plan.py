@@ -55,6 +55,10 @@ def forget_calendar() -> None:
 
 
 _rules_cache: dict[str, tuple[float, dict[str, int]]] = {}
+# The case row's columns a deadline is computed from (not the whole row: a step reads it in its transaction).
+_BASIS = (CASES.c.county_code, CASES.c.status, CASES.c.step, CASES.c.deadline_seq, CASES.c.step_started_on,
+          CASES.c.step_workdays, CASES.c.intake_started_on, CASES.c.intake_workdays, CASES.c.suspended_on,
+          CASES.c.extended)
 
 
 async def county_rules(session: AsyncSession, county: str, fresh: bool = False) -> dict[str, int]:
@@ -89,7 +93,7 @@ async def current_plan(session: AsyncSession, case_id: Any, since: datetime, fre
     dict[str, Any], DeadlinePlan | None
 ]:
     """The running deadline as stored, on the calendar as it is now (used after a retry or a calendar load)."""
-    row = (await session.execute(select(CASES).where(CASES.c.id == case_id))).one()
+    row = (await session.execute(select(*_BASIS).where(CASES.c.id == case_id))).one()
     if row.status != CaseStatus.OPEN.value or row.deadline_seq is None:
         return {}, None
     cal = await work_calendar(session, fresh)
@@ -105,7 +109,7 @@ async def next_deadline(
     key = policy.rule_key(p.step, p.holder_role, t.action)
     if p.outcome is not None or key is None:
         return {"due_on": None, "due_provisional": False, "deadline_seq": None, "suspended_on": None}, None
-    row = (await session.execute(select(CASES).where(CASES.c.id == t.case_id))).one()
+    row = (await session.execute(select(*_BASIS).where(CASES.c.id == t.case_id))).one()
     cal = await work_calendar(session, fresh_calendar)
     rules = await county_rules(session, row.county_code)
     today = china_day(t.at)

@@ -63,7 +63,7 @@ class StuckPage(Out):
     offset: int
 
 
-def stuck_filter(
+async def stuck_filter(  # async: a sync dependency costs a thread-pool hand-off on every request
     reason: Reason,
     working_days: Annotated[int, Query(ge=0, le=60, description="即将到期：N个工作日内；长时间未办理：N个工作日")] = 3,
     county_code: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,

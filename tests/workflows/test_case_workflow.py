@@ -49,9 +49,10 @@ async def test_a_walked_case_replays_deterministically(
     await replayer.replay_workflow(stored)
 
 
-# Not ours to encrypt: search attributes (codes only, by design) and the SDK's own local-activity marker
-# bookkeeping (sequence number, activity type, timestamps); the activity's result in the marker is ours.
-_NOT_USER_DATA = {"indexedFields", "data"}
+# Not ours to encrypt: search attributes (codes only, by design), the SDK's own local-activity marker
+# bookkeeping (sequence number, activity type, timestamps; the activity's result in the marker is ours) and a
+# patch marker's id (`workflow.patched`: written by the SDK's core, never through the codec).
+_NOT_USER_DATA = {"indexedFields", "data", "patch-data"}
 
 
 def _payload_encodings(node: Any) -> set[bytes]:
