@@ -22,8 +22,8 @@ FOREIGN_VILLAGE = "341703001001"  # another county
 async def test_roster_imports_are_listed_newest_first_without_names(api: Api, sessions: Sessions) -> None:
     person = new_person(name="冯名单")
     day = api.today.isoformat()
-    first = await upload(api, csv_of([("冯名单", person["id_number"], person["village_code"], "特困人员", "新增", day)]),
-                         name="冯名单.csv")
+    row = ("冯名单", person["id_number"], person["village_code"], "特困人员", "新增", day)
+    first = await upload(api, csv_of([row]), name="冯名单.csv")
     second = await upload(api, csv_of([("冯名单", "123", person["village_code"], "特困人员", "新增", day)]))
     for job in (first, second):
         await finished(api, job.json()["id"])

@@ -15,7 +15,8 @@ from tests.web.scene import new_id_number, open_case, person_name, today
 
 def test_the_county_officer_lists_roster_imports_and_opens_a_result(people: Any, http: httpx.Client) -> None:
     row = f"{person_name()},{new_id_number()},341702001001,特困人员,新增,{today().isoformat()}\n"
-    data = ("姓名,身份证号码,村(社区)代码,救助类别,变动类型,变动日期\n" + row + "错误行,123,341702001001,特困人员,新增,x\n")
+    header = "姓名,身份证号码,村(社区)代码,救助类别,变动类型,变动日期\n"
+    data = header + row + "错误行,123,341702001001,特困人员,新增,x\n"
     sent = http.post("/dynamic/roster-imports", headers=token(http, "minzheng"),
                      files={"file": ("名单.csv", data.encode("utf-8-sig"), "text/csv")})
     assert sent.status_code == 202, sent.text
