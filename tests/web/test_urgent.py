@@ -32,9 +32,11 @@ def test_a_township_worker_marks_a_case_urgent(people: Any, http: httpx.Client) 
 
     tag = page.locator("[data-test=urgent-tag]")
     expect(tag).to_have_text("先行救助")  # a township worker's mark needs no confirmation
+    expect(tag).to_be_visible()
     worker.shot("urgent-case")
 
     page = worker.go("/cases")
     row = page.locator("[data-test=cases] tr", has_text=name)
     expect(row.locator("[data-test=urgent-tag]")).to_have_text("先行救助")
+    expect(row.locator("[data-test=urgent-tag]")).to_be_visible()
     worker.shot("urgent-in-list")
