@@ -47,6 +47,7 @@ from api.routes import (
 )
 from api.routes.accounts import providers, users
 from api.routes.dynamic import cases as dynamic_cases
+from api.routes.dynamic import events as dynamic_events
 from api.routes.dynamic import roster, screenings
 from api.routes.oversight import (
     checks,
@@ -119,9 +120,9 @@ def create_app(settings: Settings | None = None, resources: Resources | None = N
     app.add_middleware(ObserveMiddleware)
     for module in (auth, process, cases, steps, services, archives, documents, archive_bundles, document_access,
                    catalog, inbox, supervision, calendar, agreements, settlement, statements, case_records, case_export,
-                   directory, users, providers, dynamic_cases, roster, screenings, notices, objections, checks,
-                   rectifications, complaints, visits, evaluations, ledger, overview, audit, persons, modes, urgent,
-                   referral_batches, placements):
+                   directory, users, providers, dynamic_cases, dynamic_events, roster, screenings, notices,
+                   objections, checks, rectifications, complaints, visits, evaluations, ledger, overview, audit,
+                   persons, modes, urgent, referral_batches, placements):
         app.include_router(module.router)
     for module in (neighbour, neighbour_records, neighbour_settlements):  # 邻里互助服务 (issue 15)
         app.include_router(module.router)

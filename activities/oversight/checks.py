@@ -24,10 +24,14 @@ ASSIGNMENTS = """
 SELECT u.id AS record_id, cs.draw_id, cs.township_code, cs.provider_id, cs.county_code, cs.year,
        cs.inspectors[1 + ((u.i - 1) % cardinality(cs.inspectors))] AS inspector_id,
        r.case_id, r.item_code, r.started_at, i.name AS inspector_name, i.user_id AS inspector_user,
-       sc.method, sc.result, sc.notes, sc.evidence, sc.checked_at, rc.id AS rectification_id
+       sc.method, sc.result, sc.notes, sc.evidence, sc.checked_at, rc.id AS rectification_id,
+       pe.name AS recipient_name, ca.village_code, COALESCE(dv.name, ca.village_code) AS village_name
 FROM check_samples cs
 CROSS JOIN unnest(cs.record_ids) WITH ORDINALITY AS u(id, i)
 JOIN service_records r ON r.id = u.id
+JOIN cases ca ON ca.id = r.case_id
+JOIN persons pe ON pe.id = ca.person_id
+LEFT JOIN divisions dv ON dv.code = ca.village_code
 LEFT JOIN inspectors i ON i.id = cs.inspectors[1 + ((u.i - 1) % cardinality(cs.inspectors))]
 LEFT JOIN spot_checks sc ON sc.record_id = u.id
 LEFT JOIN rectifications rc ON rc.source = 'spot_check' AND rc.source_id = u.id

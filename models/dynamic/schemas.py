@@ -166,3 +166,59 @@ class ReportRow(Out):
     exited: int  # 退出(退出救助、死亡、迁出)
     exited_stopped: int  # 其中已停止服务
     exited_in_hearing: int  # 其中正在陈述申辩
+
+
+class ImportRow(Out):
+    """One roster import in the list: counts and status only — never the file's name (an officer may have named
+    it after a person) and never a row of it."""
+
+    id: UUID
+    status: str
+    status_zh: str
+    progress_percent: int
+    total_rows: int
+    good_rows: int
+    bad_rows: int
+    new_people: int
+    events: int
+    screenings: int
+    has_errors_file: bool
+    created_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, row: Any) -> ImportRow:
+        """`row` has `has_errors_file` selected in place of the workbook itself (the list never loads files)."""
+        percent = 100 if row.status == "done" else (row.done_rows * 100 // row.total_rows if row.total_rows else 0)
+        return cls(**{k: getattr(row, k) for k in (
+            "id", "status", "total_rows", "good_rows", "bad_rows", "new_people", "events", "screenings",
+            "has_errors_file", "created_at", "finished_at")},
+            status_zh=ImportStatus.label(row.status), progress_percent=percent)
+
+
+class ImportPage(Out):
+    items: list[ImportRow]
+    total: int
+    limit: int
+    offset: int
+
+
+class EventRow(EventOut):
+    """A status event in the county-wide list: whose (the name, never the ID number) and where."""
+
+    person_name: str
+    village_code: str
+    village_name: str | None
+    import_id: UUID | None
+
+    @classmethod
+    def row(cls, row: Any) -> EventRow:
+        return cls(**EventOut.of(row).model_dump(), person_name=row.person_name, village_code=row.village_code,
+                   village_name=row.village_name, import_id=row.import_id)
+
+
+class EventPage(Out):
+    items: list[EventRow]
+    total: int
+    limit: int
+    offset: int

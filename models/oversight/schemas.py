@@ -167,6 +167,10 @@ class CheckOut(Out):
     record_id: UUID
     draw_id: UUID
     case_id: UUID
+    # Whom the checker visits: the recipient's name and village (never the ID number).
+    recipient_name: str
+    village_code: str
+    village_name: str
     provider_id: UUID
     township_code: str
     year: int

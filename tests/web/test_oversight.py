@@ -4,6 +4,7 @@ by the county, handled by the provider it concerns and closed after the county's
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 import httpx
@@ -35,6 +36,7 @@ def test_a_county_officer_draws_a_spot_check_and_records_a_result(people: Any, h
     expect(page.locator(".el-message")).to_contain_text("已抽取")
     checks = page.locator("[data-test=checks] .el-table__body")
     expect(checks.locator("tr").first).to_contain_text("县抽查员")
+    expect(checks.locator("tr").first.locator("[data-test=check-recipient]")).to_have_text(re.compile(r"\S"))
     officer.shot("spot-check-drawn")
     checks.locator("[data-test=record-check]").first.click()
     form = page.locator("[data-test=check-result-form]")

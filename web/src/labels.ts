@@ -63,7 +63,10 @@ export const zh = (table: Record<string, string>, code: string | null | undefine
 export const STATUS_CHANGE_ZH: Record<string, string> = {
   category_gained: '新纳入社会救助对象', category_changed: '救助类别变更', category_lost: '退出社会救助对象(如退出低保)',
   death: '死亡', moved_within_county: '县内迁移', moved_out: '迁出本县', institution: '入住机构集中供养',
-  own_request: '本人申请停止服务', review_ineligible: '月度复核不再符合服务对象条件',
+  own_request: '本人申请停止服务', review_ineligible: '月度复核不再符合服务对象条件', objection_upheld: '长期公示异议核实成立',
+}
+export const EVENT_SOURCE_ZH: Record<string, string> = {
+  manual: '工作人员录入', roster: '动态监测信息平台导入', review: '月度动态复核', objection: '长期公示异议核实',
 }
 export const CHANGE_KIND_ZH: Record<string, string> = {
   add_items: '增加服务事项', reduce: '减少服务数量', remove_items: '取消部分服务事项', stop: '停止服务',

@@ -10,8 +10,8 @@ from typing import Annotated, Any
 from urllib.parse import quote
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter, File, Response, UploadFile
-from sqlalchemy import select
+from fastapi import APIRouter, File, Query, Response, UploadFile
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -20,7 +20,7 @@ from activities.dynamic.roster import XLSX, seal, template_workbook, unseal
 from api.deps import ActorDep, ResourcesDep, SessionDep, require
 from api.errors import ApiError
 from api.sensitive import Purpose, record_read
-from models.dynamic.schemas import ImportOut
+from models.dynamic.schemas import ImportOut, ImportPage, ImportRow
 from models.dynamic.tables import ROSTER_IMPORTS, RosterImport
 from models.payloads.dynamic import RosterStart
 from vocabulary.case import Role
@@ -105,3 +105,17 @@ async def import_errors(import_id: UUID, actor: ActorDep, session: SessionDep, r
     # The rows carry the people's ID numbers as the platform sent them: a read of them (PIPL), recorded first.
     await record_read(session, actor, "roster_error_rows", purpose, import_id=str(import_id))
     return _download(unseal(row.errors_xlsx, resources.settings.id_cipher_key), f"名单错误行-{row.filename}.xlsx")
+
+
+@router.get("/roster-imports", summary="名单导入记录(最新在前；仅状态与行数，不含姓名、身份证号码)")
+async def list_imports(actor: ActorDep, session: SessionDep,
+                       limit: Annotated[int, Query(ge=1, le=200)] = 20,
+                       offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> ImportPage:
+    require(actor, Role.COUNTY_OFFICER, Role.AUDITOR)
+    where = _i.jurisdiction.startswith(actor.jurisdiction, autoescape=True)
+    total = (await session.execute(select(func.count()).select_from(ROSTER_IMPORTS).where(where))).scalar_one()
+    columns = [c for c in ROSTER_IMPORTS.c if c.name not in ("content", "errors_xlsx", "filename", "sha256")]
+    rows = (await session.execute(
+        select(*columns, _i.errors_xlsx.is_not(None).label("has_errors_file")).where(where)
+        .order_by(_i.created_at.desc(), _i.id).limit(limit).offset(offset))).all()
+    return ImportPage(items=[ImportRow.of(r) for r in rows], total=total, limit=limit, offset=offset)

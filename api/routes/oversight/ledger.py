@@ -11,6 +11,7 @@ from activities.oversight.notices import division_names
 from api.deps import ActorDep, SessionDep
 from api.exports import EXPORT_RESPONSES, XLSX, download
 from api.oversight_access import STAFF, not_found, within
+from models.oversight.report_schemas import LedgerOut
 
 router = APIRouter(prefix="/ledger", tags=["需求台账"])
 DivisionQuery = Annotated[str | None, Query(pattern=r"^\d{6}(\d{3}(\d{3})?)?$", description="村、乡镇或县的代码")]
@@ -26,10 +27,11 @@ def _scope(actor: Any, division_code: str | None) -> str:
 @router.get("", summary="需求台账：七个维度的需求、本人诉求、批准的服务与未满足的需求（汇总与明细）")
 async def get_ledger(actor: ActorDep, session: SessionDep, division_code: DivisionQuery = None,
                      limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-                     offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+                     offset: Annotated[int, Query(ge=0)] = 0) -> LedgerOut:
     scope = _scope(actor, division_code)
     summary, lines = await ledger(session, scope)
-    return {"division_code": scope, "summary": summary, "total": len(lines), "lines": lines[offset:offset + limit]}
+    return LedgerOut.model_validate({"division_code": scope, "summary": summary, "total": len(lines),
+                                     "lines": lines[offset:offset + limit]})
 
 
 @router.get("/export", summary="导出需求台账（XLSX：汇总、明细）", response_class=Response,

@@ -16,6 +16,7 @@ from api.errors import ApiError
 from api.oversight_access import audit, county_officer
 from models.oversight.complaint_schemas import SettingsIn
 from models.oversight.complaint_tables import OVERSIGHT_SETTINGS
+from models.oversight.report_schemas import OverviewOut, SettingsOut
 from policy.oversight import DEFAULT_SETTINGS, DEFAULT_WEIGHTS
 from vocabulary.case import Role
 
@@ -30,19 +31,20 @@ def _county(actor: Any) -> str:
 
 @router.get("/overview", summary="本县年度监督管理总览（试点年度总结所需数据）")
 async def get_overview(actor: ActorDep, session: SessionDep,
-                       year: Annotated[int, Query(ge=2000, le=2100)]) -> dict[str, Any]:
+                       year: Annotated[int, Query(ge=2000, le=2100)]) -> OverviewOut:
     county = _county(actor)
     found = await overview(session, county, year, await county_settings(session, county), datetime.now(UTC))
-    return {**found, "party_building": await party_overview(session, county, year)}  # "党建+救助" (mode 4)
+    party = await party_overview(session, county, year)  # "党建+救助" (mode 4)
+    return OverviewOut.model_validate({**found, "party_building": party})
 
 
 @router.get("/settings", summary="本县监督管理设置（抽查比例、回访比例、评价权重等）")
-async def get_settings(actor: ActorDep, session: SessionDep) -> dict[str, Any]:
-    return await county_settings(session, _county(actor))
+async def get_settings(actor: ActorDep, session: SessionDep) -> SettingsOut:
+    return SettingsOut.model_validate(await county_settings(session, _county(actor)))
 
 
 @router.put("/settings", summary="调整本县监督管理设置（抽查比例不低于30%）")
-async def put_settings(body: SettingsIn, actor: ActorDep, session: SessionDep) -> dict[str, Any]:
+async def put_settings(body: SettingsIn, actor: ActorDep, session: SessionDep) -> SettingsOut:
     county = county_officer(actor)
     changes = body.model_dump(exclude_none=True)
     if unknown := set(changes.get("weights", {})) - set(DEFAULT_WEIGHTS):
@@ -56,4 +58,4 @@ async def put_settings(body: SettingsIn, actor: ActorDep, session: SessionDep) -
         index_elements=["county_code"], set_={"settings": merged, "updated_by": actor.user_id, "updated_at": now}))
     await audit(session, actor, "oversight_settings", {"county": county, "changes": changes})
     await session.commit()
-    return await county_settings(session, county)
+    return SettingsOut.model_validate(await county_settings(session, county))

@@ -142,6 +142,12 @@ async def test_findings_lead_to_rectification_and_the_provider_is_told(
     await ohttp.ok("POST", "/checks/draws", world.officer, {"year": YEAR, "percent": 10})
     pending = await ohttp.ok("GET", "/checks", world.officer, year=YEAR, pending=True)
     by_a = next(c for c in pending if c["provider_id"] == str(world.provider_a))
+    async with sessions() as s:  # whom the checker visits: the recipient's name and village, no ID number
+        person = (await s.execute(text("SELECT p.name, p.village_code FROM cases c JOIN persons p ON p.id = "
+                                       "c.person_id WHERE c.id = :c"), {"c": by_a["case_id"]})).one()
+    assert (by_a["recipient_name"], by_a["village_code"]) == (person.name, person.village_code)
+    assert by_a["recipient_name"].startswith("服务对象") and by_a["village_name"]
+    assert "id_number" not in by_a and "id_cipher" not in by_a
     path = f"/checks/{by_a['record_id']}/result"
     body = {"method": "phone", "result": "quality_issue", "notes": "服务时间不足"}
     foreign_worker = world.actor(Role.TOWNSHIP_WORKER, world.other_township)

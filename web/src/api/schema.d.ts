@@ -1586,6 +1586,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dynamic/status-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 身份变动记录(按变动类型、来源、是否已纳入案件办理、变动日期筛选，分页) */
+        get: operations["list_events_dynamic_status_events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dynamic/roster-template": {
         parameters: {
             query?: never;
@@ -1610,7 +1627,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 名单导入记录(最新在前；仅状态与行数，不含姓名、身份证号码) */
+        get: operations["list_imports_dynamic_roster_imports_get"];
         put?: never;
         /** 导入低收入人口动态监测信息平台的月度名单(XLSX或CSV) */
         post: operations["import_roster_dynamic_roster_imports_post"];
@@ -4301,6 +4319,12 @@ export interface components {
              * Format: uuid
              */
             case_id: string;
+            /** Recipient Name */
+            recipient_name: string;
+            /** Village Code */
+            village_code: string;
+            /** Village Name */
+            village_name: string;
             /**
              * Provider Id
              * Format: uuid
@@ -4382,6 +4406,31 @@ export interface components {
          * @enum {string}
          */
         ComplaintChannel: "hotline" | "window" | "online" | "letter" | "return_visit";
+        /** ComplaintCounts */
+        ComplaintCounts: {
+            /** Total */
+            total: number;
+            /** Closed */
+            closed: number;
+            /** Accepted */
+            accepted: number;
+            /** Accepted On Time */
+            accepted_on_time: number;
+            /** Resolved */
+            resolved: number;
+            /** Resolved On Time */
+            resolved_on_time: number;
+            /** Upheld */
+            upheld: number;
+            /** Redone */
+            redone: number;
+            /** Caller Satisfied */
+            caller_satisfied: number;
+            /** Accepted On Time Rate */
+            accepted_on_time_rate: string | null;
+            /** Resolved On Time Rate */
+            resolved_on_time_rate: string | null;
+        };
         /** ComplaintIn */
         ComplaintIn: {
             channel: components["schemas"]["ComplaintChannel"];
@@ -5021,6 +5070,67 @@ export interface components {
             /** Taken In */
             taken_in: boolean;
         };
+        /** EventPage */
+        EventPage: {
+            /** Items */
+            items: components["schemas"]["EventRow"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /**
+         * EventRow
+         * @description A status event in the county-wide list: whose (the name, never the ID number) and where.
+         */
+        EventRow: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Case Id */
+            case_id: string | null;
+            /** Change */
+            change: string;
+            /** Change Zh */
+            change_zh: string;
+            /** Source */
+            source: string;
+            /** Source Zh */
+            source_zh: string;
+            /**
+             * Effective On
+             * Format: date
+             */
+            effective_on: string;
+            /** Evidence */
+            evidence: string;
+            /** To Village */
+            to_village: string | null;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /** Taken In */
+            taken_in: boolean;
+            /** Person Name */
+            person_name: string;
+            /** Village Code */
+            village_code: string;
+            /** Village Name */
+            village_name: string | null;
+            /** Import Id */
+            import_id: string | null;
+        };
+        /**
+         * EventSource
+         * @enum {string}
+         */
+        EventSource: "manual" | "roster" | "review" | "objection";
         /**
          * ExtendForm
          * @description Once per deadline, by a county officer, with a reason.
@@ -5364,6 +5474,56 @@ export interface components {
             /** Finished At */
             finished_at: string | null;
         };
+        /** ImportPage */
+        ImportPage: {
+            /** Items */
+            items: components["schemas"]["ImportRow"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /**
+         * ImportRow
+         * @description One roster import in the list: counts and status only — never the file's name (an officer may have named
+         *     it after a person) and never a row of it.
+         */
+        ImportRow: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Status */
+            status: string;
+            /** Status Zh */
+            status_zh: string;
+            /** Progress Percent */
+            progress_percent: number;
+            /** Total Rows */
+            total_rows: number;
+            /** Good Rows */
+            good_rows: number;
+            /** Bad Rows */
+            bad_rows: number;
+            /** New People */
+            new_people: number;
+            /** Events */
+            events: number;
+            /** Screenings */
+            screenings: number;
+            /** Has Errors File */
+            has_errors_file: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Finished At */
+            finished_at: string | null;
+        };
         /** InspectorIn */
         InspectorIn: {
             /** Name */
@@ -5427,6 +5587,63 @@ export interface components {
             /** Label Zh */
             label_zh: string | null;
         };
+        /** LedgerLine */
+        LedgerLine: {
+            /** Case Id */
+            case_id: string;
+            /** Village Code */
+            village_code: string;
+            /** Village */
+            village: string;
+            /** Name */
+            name: string;
+            /** Scores */
+            scores: {
+                [key: string]: number | null;
+            };
+            /** Own Requests */
+            own_requests: string | null;
+            /** Decision */
+            decision: string | null;
+            /** Difficulty Type */
+            difficulty_type: string | null;
+            /** Approved */
+            approved: string[];
+            /** Planned */
+            planned: string[];
+            /** Unmet */
+            unmet: string;
+        };
+        /** LedgerOut */
+        LedgerOut: {
+            /** Division Code */
+            division_code: string;
+            /** Summary */
+            summary: components["schemas"]["LedgerSummary"][];
+            /** Total */
+            total: number;
+            /** Lines */
+            lines: components["schemas"]["LedgerLine"][];
+        };
+        /** LedgerSummary */
+        LedgerSummary: {
+            /** Village Code */
+            village_code: string;
+            /** Village */
+            village: string;
+            /** Surveyed */
+            surveyed: number;
+            /** Own Requests */
+            own_requests: number;
+            /** Approved */
+            approved: number;
+            /** Unmet */
+            unmet: number;
+            /** Needs */
+            needs: {
+                [key: string]: number;
+            };
+        };
         /** LogoutIn */
         LogoutIn: {
             /** Refresh Token */
@@ -5447,6 +5664,13 @@ export interface components {
         NoNeedIn: {
             /** Reason */
             reason: string;
+        };
+        /** NoticeCounts */
+        NoticeCounts: {
+            /** Publications */
+            publications: number;
+            /** Villages */
+            villages: number;
         };
         /** NoticeLine */
         NoticeLine: {
@@ -5501,6 +5725,17 @@ export interface components {
          * @enum {string}
          */
         ObjectionChannel: "village_assistant" | "online" | "window";
+        /** ObjectionCounts */
+        ObjectionCounts: {
+            /** Total */
+            total: number;
+            /** Upheld */
+            upheld: number;
+            /** Rejected */
+            rejected: number;
+            /** Pending */
+            pending: number;
+        };
         /** ObjectionDecisionIn */
         ObjectionDecisionIn: {
             result: components["schemas"]["ObjectionResult"];
@@ -5614,12 +5849,61 @@ export interface components {
             /** Outcome */
             outcome: string;
         };
+        /** OverviewOut */
+        OverviewOut: {
+            /** County Code */
+            county_code: string;
+            /** Year */
+            year: number;
+            /** Recipients */
+            recipients: components["schemas"]["RecipientCount"][];
+            services: components["schemas"]["ServiceCounts"];
+            /** Paid */
+            paid: components["schemas"]["PaidLine"][];
+            spot_checks: components["schemas"]["SpotCheckCounts"];
+            satisfaction: components["schemas"]["SatisfactionCounts"];
+            complaints: components["schemas"]["ComplaintCounts"];
+            rectifications: components["schemas"]["RectificationCounts"];
+            notices: components["schemas"]["NoticeCounts"];
+            objections: components["schemas"]["ObjectionCounts"];
+            urgent: components["schemas"]["UrgentCounts"];
+            party_building: components["schemas"]["PartyCounts"];
+        };
+        /** PaidLine */
+        PaidLine: {
+            /** Funding Source */
+            funding_source: string;
+            /** Funding Source Zh */
+            funding_source_zh: string;
+            /** Government Funded */
+            government_funded: boolean;
+            /** Amount */
+            amount: string;
+        };
         /**
          * PartnerKind
          * @description Who is paired (结对) with a recipient under "党建+救助": a party member or a whole branch.
          * @enum {string}
          */
         PartnerKind: "member" | "branch";
+        /**
+         * PartyCounts
+         * @description 党建+救助 (mode 4) in the year.
+         */
+        PartyCounts: {
+            /** Pairings */
+            pairings: number;
+            /** Pairings Started */
+            pairings_started: number;
+            /** Persons Paired */
+            persons_paired: number;
+            /** Visits */
+            visits: number;
+            /** Visits By Help */
+            visits_by_help: {
+                [key: string]: number;
+            };
+        };
         /**
          * PartyHelp
          * @description 001 三(六)4: 物资上救济、生活上关心、思想上解惑, through 走访慰问 and 送温暖.
@@ -6095,6 +6379,17 @@ export interface components {
             /** Message */
             message?: string | null;
         };
+        /** RecipientCount */
+        RecipientCount: {
+            /** Category */
+            category: string;
+            /** Category Zh */
+            category_zh: string;
+            /** In Service */
+            in_service: number;
+            /** Served This Year */
+            served_this_year: number;
+        };
         /** RecordIn */
         RecordIn: {
             /**
@@ -6173,6 +6468,19 @@ export interface components {
          * @enum {string}
          */
         RecordStatus: "pending" | "approved" | "rejected";
+        /** RectificationCounts */
+        RectificationCounts: {
+            /** Opened */
+            opened: number;
+            /** Verified */
+            verified: number;
+            /** On Time */
+            on_time: number;
+            /** Reported */
+            reported: number;
+            /** On Time Rate */
+            on_time_rate: string | null;
+        };
         /** RectificationOut */
         RectificationOut: {
             /**
@@ -6498,6 +6806,17 @@ export interface components {
          * @enum {string}
          */
         Satisfaction: "satisfied" | "basically_satisfied" | "dissatisfied";
+        /** SatisfactionCounts */
+        SatisfactionCounts: {
+            /** Results */
+            results: {
+                [key: string]: number;
+            };
+            /** Reached */
+            reached: number;
+            /** Satisfaction Rate */
+            satisfaction_rate: string | null;
+        };
         /** ScreeningOut */
         ScreeningOut: {
             /**
@@ -6550,6 +6869,15 @@ export interface components {
          * @enum {string}
          */
         ScreeningStatus: "pending" | "need" | "no_need";
+        /** ServiceCounts */
+        ServiceCounts: {
+            /** Records */
+            records: number;
+            /** Quantity */
+            quantity: number;
+            /** Confirmed */
+            confirmed: number;
+        };
         /** ServiceItemDetail */
         ServiceItemDetail: {
             /** Code */
@@ -6702,6 +7030,26 @@ export interface components {
                 [key: string]: number;
             } | null;
         };
+        /**
+         * SettingsOut
+         * @description A county's oversight settings: the stored values over the documented defaults (policy/oversight.py).
+         */
+        SettingsOut: {
+            /** Spot Check Target Percent */
+            spot_check_target_percent: number;
+            /** Satisfaction Share Percent */
+            satisfaction_share_percent: number;
+            /** Inspectors Per Stratum */
+            inspectors_per_stratum: number;
+            /** Complaints Per 100 Zero */
+            complaints_per_100_zero: number;
+            /** Urgent Care Days */
+            urgent_care_days: number;
+            /** Weights */
+            weights: {
+                [key: string]: number;
+            };
+        };
         /** SettlementExceptionOut */
         SettlementExceptionOut: {
             /**
@@ -6727,6 +7075,27 @@ export interface components {
             reason: string;
             /** Reason Zh */
             reason_zh: string;
+        };
+        /** SpotCheckCounts */
+        SpotCheckCounts: {
+            /** Total */
+            total: number;
+            /** Sampled */
+            sampled: number;
+            /** Checked */
+            checked: number;
+            /** Target */
+            target: number;
+            /** Gap */
+            gap: number;
+            /** Percent */
+            percent: string;
+            /** Results */
+            results: {
+                [key: string]: number;
+            };
+            /** Pass Rate */
+            pass_rate: string | null;
         };
         /**
          * StatementBy
@@ -7518,6 +7887,24 @@ export interface components {
              * Format: date
              */
             ends_on: string;
+        };
+        /**
+         * UrgentCounts
+         * @description 先行救助 in the year: marked, awaiting the start of care, not yet reviewed, reviewed, refused, in care.
+         */
+        UrgentCounts: {
+            /** Total */
+            total: number;
+            /** Requested */
+            requested: number;
+            /** Open */
+            open: number;
+            /** Reviewed */
+            reviewed: number;
+            /** Refused */
+            refused: number;
+            /** In Care */
+            in_care: number;
         };
         /**
          * UrgentForm
@@ -11790,6 +12177,44 @@ export interface operations {
             503: components["responses"]["Error503"];
         };
     };
+    list_events_dynamic_status_events_get: {
+        parameters: {
+            query?: {
+                change?: components["schemas"]["StatusChange"] | null;
+                source?: components["schemas"]["EventSource"] | null;
+                taken_in?: boolean | null;
+                effective_from?: string | null;
+                effective_to?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
     template_dynamic_roster_template_get: {
         parameters: {
             query?: never;
@@ -11805,6 +12230,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            413: components["responses"]["Error413"];
+            415: components["responses"]["Error415"];
+            422: components["responses"]["Error422"];
+            429: components["responses"]["Error429"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    list_imports_dynamic_roster_imports_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPage"];
+                };
             };
             400: components["responses"]["Error400"];
             401: components["responses"]["Error401"];
@@ -13460,9 +13918,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["LedgerOut"];
                 };
             };
             400: components["responses"]["Error400"];
@@ -13528,9 +13984,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["OverviewOut"];
                 };
             };
             400: components["responses"]["Error400"];
@@ -13560,9 +14014,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SettingsOut"];
                 };
             };
             400: components["responses"]["Error400"];
@@ -13596,9 +14048,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SettingsOut"];
                 };
             };
             400: components["responses"]["Error400"];
