@@ -90,7 +90,8 @@ async def visit_of(maker: Caller, who: People) -> str:
     visit = uuid.uuid4()
     async with maker.sessions.begin() as s:
         await s.execute(text("""
-            INSERT INTO satisfaction_visits (id, draw_id, period, case_id, provider_id, county_code, township_code, village_code,
+            INSERT INTO satisfaction_visits (id, draw_id, period, case_id, provider_id, county_code, township_code,
+                                             village_code,
                                 status, attempts)
             SELECT :id, :draw, '2026-11', id, provider_id, county_code, township_code, village_code, 'pending', 0
             FROM cases WHERE id = :case"""), {"id": visit, "draw": uuid.UUID(draw["id"]), "case": uuid.UUID(who.case)})
