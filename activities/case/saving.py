@@ -21,7 +21,7 @@ from sqlmodel import SQLModel
 from activities.case.keys import bind_key
 from activities.deadlines.plan import current_plan, next_deadline
 from activities.modes.closing import end_modes
-from infra.db import Sessions, driver
+from infra.db import Sessions, send
 from models.payloads.base import Payload
 from models.payloads.case import DeadlinePlan, StepResult
 from models.payloads.jobs import StepRecord, StepSaved, Transition
@@ -55,9 +55,9 @@ async def claim(session: AsyncSession, t: Transition, form: Payload | None = Non
     """Insert the audit row for this transition; False when an earlier attempt already wrote it."""
     after = {"position": t.after.model_dump(mode="json"), "form": dump(form)}
     before = None if t.before is None else {"position": t.before.model_dump(mode="json")}
-    raw = await driver(session)
-    return await raw.fetchval(_CLAIM, t.case_id, t.seq, t.action.value, t.actor.user_id, t.actor.role.value, t.at,
-                              json.dumps(after), None if before is None else json.dumps(before)) is not None
+    claimed = await send(session, _CLAIM, t.case_id, t.seq, t.action.value, t.actor.user_id, t.actor.role.value,
+                         t.at, json.dumps(after), None if before is None else json.dumps(before))
+    return claimed.first() is not None
 
 
 async def claim_step(session: AsyncSession, record: StepRecord[Any]) -> bool:
@@ -109,8 +109,7 @@ async def set_case(session: AsyncSession, case_id: Any, values: dict[str, Any]) 
     if sql is None:
         sets = ", ".join(f"{CASES.c[c].name} = ${i}" for i, c in enumerate(columns, start=2))
         sql = _UPDATES.setdefault(tuple(columns), f"UPDATE cases SET {sets} WHERE id = $1")
-    raw = await driver(session)
-    await raw.execute(sql, case_id, *(plain(values[c]) for c in columns))
+    await send(session, sql, case_id, *(plain(values[c]) for c in columns))
 
 
 _UPDATES: dict[tuple[str, ...], str] = {}

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infra.db import driver
+from infra.db import send
 from models.deadline_tables import CALENDAR_DAYS, COUNTY_DEADLINES
 from models.payloads.base import Payload
 from models.payloads.case import DeadlinePlan, RungAt
@@ -67,7 +67,7 @@ _BASIS_SQL = f"SELECT {', '.join(c.name for c in _BASIS)} FROM cases WHERE id = 
 
 async def basis_of(session: AsyncSession, case_id: Any) -> dict[str, Any]:
     """The case's deadline basis, read in the step's transaction (fixed SQL on the session's connection)."""
-    row = await (await driver(session)).fetchrow(_BASIS_SQL, case_id)
+    row = (await send(session, _BASIS_SQL, case_id)).mappings().first()
     if row is None:
         raise LookupError(f"case {case_id} has no projection row")
     return dict(row)

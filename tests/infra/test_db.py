@@ -1,5 +1,5 @@
-"""infra/db.driver: the few fixed statements a step sends on asyncpg directly must stay inside the step's
-transaction — written with it, and gone with it when it rolls back — even when they come first."""
+"""infra/db.send: the few fixed statements a step sends as SQL text must stay inside the step's transaction —
+written with it, and gone with it when it rolls back — even when they come first."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from infra.db import Sessions, driver
+from infra.db import Sessions, send
 
 
 class _Abort(Exception):
@@ -27,21 +27,20 @@ async def _rows(sessions: Sessions, name: str) -> list[int]:
         return list((await session.execute(text(f"SELECT n FROM {name} ORDER BY n"))).scalars())
 
 
-async def test_a_first_raw_statement_rolls_back_with_the_session(sessions: Sessions) -> None:
+async def test_a_first_text_statement_rolls_back_with_the_session(sessions: Sessions) -> None:
     name = await _table(sessions)
     with pytest.raises(_Abort):
         async with sessions.begin() as session:
-            await (await driver(session)).execute(f"INSERT INTO {name} VALUES ($1)", 1)  # before any ORM statement
+            await send(session, f"INSERT INTO {name} VALUES ($1)", 1)  # before any other statement
             await session.execute(text(f"INSERT INTO {name} VALUES (2)"))
             raise _Abort
     assert await _rows(sessions, name) == []
 
 
-async def test_raw_and_orm_statements_commit_together(sessions: Sessions) -> None:
+async def test_text_and_core_statements_commit_together(sessions: Sessions) -> None:
     name = await _table(sessions)
     async with sessions.begin() as session:
         await session.execute(text(f"INSERT INTO {name} VALUES (1)"))
-        raw = await driver(session)
-        await raw.execute(f"INSERT INTO {name} VALUES ($1)", 2)
-        assert await raw.fetchval(f"SELECT count(*) FROM {name}") == 2  # the ORM's row, seen: one transaction
+        await send(session, f"INSERT INTO {name} VALUES ($1)", 2)
+        assert (await send(session, f"SELECT count(*) FROM {name}")).scalar() == 2  # both rows: one transaction
     assert await _rows(sessions, name) == [1, 2]
