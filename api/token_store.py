@@ -77,7 +77,7 @@ async def logout(session: AsyncSession, claims: Claims, refresh: str | None) -> 
     await session.execute(insert(REVOKED_TOKENS).values(
         jti=claims.jti, user_id=claims.actor.user_id, expires_at=datetime.fromtimestamp(claims.expires_at, UTC),
     ).on_conflict_do_nothing())
-    _denied.add(claims.jti)  # this process at once (a reload could only run after the commit below)
+    _denied.add(claims.jti)  # this process at once; the others at their next reload
     target = _r.user_id == claims.actor.user_id
     if refresh:
         family = (await session.execute(select(_r.family_id).where(
@@ -91,6 +91,8 @@ async def logout(session: AsyncSession, claims: Claims, refresh: str | None) -> 
 # The deny list's live entries in this process and when they were read (monotonic); see the module doc.
 _denied: set[str] = set()
 _loaded_at: float | None = None
+# Bounds the merged set: past this many, a reload starts from the table again (expired entries drop out).
+_DENIED_LIMIT = 100_000
 
 
 async def is_revoked(sessions: Sessions, jti: str, ttl: float) -> bool:
@@ -99,11 +101,8 @@ async def is_revoked(sessions: Sessions, jti: str, ttl: float) -> bool:
     if _loaded_at is None or now - _loaded_at >= ttl:
         async with sessions() as session:
             rows = (await session.execute(select(_x.jti).where(_x.expires_at > datetime.now(UTC)))).scalars()
-            # Merged, not replaced: a jti this process denied stays denied even if a reload races its commit.
+            # Merged, not replaced: a jti this process denied stays denied if a reload read the table before the
+            # logout's commit.
             _denied = _denied | set(rows) if len(_denied) < _DENIED_LIMIT else set(rows)
         _loaded_at = now
     return jti in _denied
-
-
-# Bounds the merged set: past this many, a reload starts from the table again (expired entries drop out).
-_DENIED_LIMIT = 100_000

@@ -29,7 +29,6 @@ def sync_url(url: str) -> str:
     return url.replace("+asyncpg", "+psycopg2")
 
 
-
 async def send(session: AsyncSession, sql: str, *params: Any) -> CursorResult[Any]:
     """Fixed SQL text (`$1` parameters) on the session's connection, in its transaction: for the few statements
     every step sends. Built with Core, each cost ~0.28 ms of CPU more (the construct's cache key, compiling,
