@@ -65,18 +65,21 @@ def path_of(act: Act[Any]) -> str:
 
 
 class CaseStep:
-    """One person's action on one case: our records are asked first (an unknown or foreign case answers 404
-    before Temporal is asked), a key already used answers from its durable record, then the case workflow takes
-    the table row's update."""
+    """One person's action on one case. The case workflow's validator is the first judge: it refuses a wrong step,
+    role, jurisdiction or provider before anything is written, so an accepted step needs no read of our records
+    first. Every refusal, and every answer replayed from a key, is checked against our records before it is
+    told: a case the person may not see (foreign) and a case that does not exist (absent) answer the same 404,
+    whatever the workflow said (its "wrong step" or "closed" would tell a stranger the case exists)."""
 
     def __init__(self, case_id: UUID, actor: Actor, session: Any, resources: Resources, key: str | None) -> None:
         self.case_id, self.actor, self.session, self.resources, self.key = case_id, actor, session, resources, key
 
     async def __call__(self, act: Act[F], form: F) -> StepOut:
-        case = await load_case(self.session, self.actor, self.case_id)
         request = request_key(self.key, f"{act.action.value} {self.case_id}", self.resources.settings.id_hash_key,
                               form)
         answer = await replay(self.session, self.actor, request)
+        if answer is not None:
+            await load_case(self.session, self.actor, self.case_id)  # the case may have moved out of reach since
         await self.session.close()  # do not hold a connection while the workflow works
         if answer is not None:
             return StepOut.of(StepResult.model_validate(answer))
@@ -84,6 +87,7 @@ class CaseStep:
             try:
                 result = await take(self.resources, self.case_id, act, self.actor, form, request)
             except ApiError as err:
+                case = await self._visible()  # foreign or absent: 404, whatever the workflow answered
                 if case.status != "open" or err.code not in NOT_OPENED:
                     raise
                 # Our row says open, the workflow does not know the case: its opening was lost. Repair, retry.
@@ -93,6 +97,10 @@ class CaseStep:
             return StepOut.of(StepResult.model_validate(
                 await replay_after(self.resources.sessions, self.actor, request, err)))
         return StepOut.of(result)
+
+    async def _visible(self) -> Any:
+        async with self.resources.sessions() as session:
+            return await load_case(session, self.actor, self.case_id)
 
 
 async def case_step(case_id: UUID, actor: ActorDep, session: SessionDep, resources: ResourcesDep,

@@ -66,7 +66,7 @@ async def get_claims(resources: ResourcesDep, token: Annotated[str | None, Depen
         claims = read_claims(token, resources.settings.token_secret)
     except BadToken:
         raise ApiError(401, "invalid_token", "登录已失效，请重新登录") from None
-    if await token_store.is_revoked(resources.sessions, claims.jti):  # logged out
+    if await token_store.is_revoked(resources.sessions, claims.jti, resources.settings.revocation_cache_seconds):
         raise ApiError(401, "invalid_token", "登录已失效，请重新登录")
     # Deactivated users and revoked tokens (password reset) are refused on every request; this check stays when
     # the token format changes.

@@ -24,21 +24,30 @@ async def register_person(session: AsyncSession, settings: Settings, person: Per
     """The person's id, registering them on first sight. A person already registered is not changed here: their
     record is shared by every case they ever had, so it changes only once a case of the asker's own has opened
     (`refresh_person`). A refused request changes nothing (issue #11, defect 1)."""
+    return (await registration(session, settings, person))[0]
+
+
+async def registration(session: AsyncSession, settings: Settings, person: PersonIn) -> tuple[UUID, bool]:
+    """`register_person`, and whether this very request registered them: their record then already holds what
+    the request says, and `refresh_person` has nothing to write."""
     facts = idnumber.parse(person.id_number)
     id_hash = idnumber.lookup_hash(person.id_number, settings.id_hash_key)
     now = datetime.now(UTC)
-    await session.execute(insert(Person).values(
+    inserted = (await session.execute(insert(Person).values(
         id=uuid4(), id_hash=id_hash, id_cipher=seal_id_number(person.id_number, settings.id_cipher_key),
         name=person.name, gender=facts.gender, birth_date=facts.birth_date, village_code=person.village_code,
         category=person.category.value, conditions=[c.value for c in person.conditions],
         created_at=now, updated_at=now,
-    ).on_conflict_do_nothing(index_elements=["id_hash"]))
+    ).on_conflict_do_nothing(index_elements=["id_hash"]).returning(_p.id))).scalar_one_or_none()
+    if inserted is not None:
+        await session.commit()
+        return UUID(str(inserted)), True
     row = (await session.execute(select(_p.id, _p.name).where(_p.id_hash == id_hash))).one()
     if row.name != person.name:
         await session.rollback()
         raise ApiError(409, "person_mismatch", "该身份证号码已登记为其他姓名，请核对姓名与身份证号码")
     await session.commit()
-    return UUID(str(row.id))
+    return UUID(str(row.id)), False
 
 
 async def refresh_person(session: AsyncSession, person_id: UUID, person: PersonIn) -> None:

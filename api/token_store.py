@@ -1,12 +1,18 @@
 """Access and refresh tokens over their life: issued at login, rotated at refresh, revoked at logout.
 
 An access token is a short-lived JWT (infra/security.py); logout puts its "jti" on a deny list until it would
-have expired. A refresh token is opaque and kept only as a hash; each use rotates it, and a used one presented
-again revokes its whole family (someone else has a copy). A deactivated user gets no new tokens.
+have expired. Every request checks the list: each API process holds the list's live entries (tokens revoked and
+not yet expired: a few per logout, gone within `access_token_minutes`) and reloads them once they are older than
+`revocation_cache_seconds`, so a request costs no round trip; the process that logs a token out denies it at
+once, the others within those seconds — as for a deactivated user (api/revocation.py).
+
+A refresh token is opaque and kept only as a hash; each use rotates it, and a used one presented again revokes
+its whole family (someone else has a copy). A deactivated user gets no new tokens.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -71,6 +77,7 @@ async def logout(session: AsyncSession, claims: Claims, refresh: str | None) -> 
     await session.execute(insert(REVOKED_TOKENS).values(
         jti=claims.jti, user_id=claims.actor.user_id, expires_at=datetime.fromtimestamp(claims.expires_at, UTC),
     ).on_conflict_do_nothing())
+    _denied.add(claims.jti)  # this process at once; the others at their next reload
     target = _r.user_id == claims.actor.user_id
     if refresh:
         family = (await session.execute(select(_r.family_id).where(
@@ -81,6 +88,21 @@ async def logout(session: AsyncSession, claims: Claims, refresh: str | None) -> 
     await session.commit()
 
 
-async def is_revoked(sessions: Sessions, jti: str) -> bool:
-    async with sessions() as session:
-        return (await session.execute(select(_x.jti).where(_x.jti == jti))).first() is not None
+# The deny list's live entries in this process and when they were read (monotonic); see the module doc.
+_denied: set[str] = set()
+_loaded_at: float | None = None
+# Bounds the merged set: past this many, a reload starts from the table again (expired entries drop out).
+_DENIED_LIMIT = 100_000
+
+
+async def is_revoked(sessions: Sessions, jti: str, ttl: float) -> bool:
+    global _denied, _loaded_at
+    now = time.monotonic()
+    if _loaded_at is None or now - _loaded_at >= ttl:
+        async with sessions() as session:
+            rows = (await session.execute(select(_x.jti).where(_x.expires_at > datetime.now(UTC)))).scalars()
+            # Merged, not replaced: a jti this process denied stays denied if a reload read the table before the
+            # logout's commit.
+            _denied = _denied | set(rows) if len(_denied) < _DENIED_LIMIT else set(rows)
+        _loaded_at = now
+    return jti in _denied

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import CursorResult
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -24,3 +27,11 @@ def make_sessions(engine: AsyncEngine) -> Sessions:
 def sync_url(url: str) -> str:
     """The same database for Alembic's synchronous run (psycopg2)."""
     return url.replace("+asyncpg", "+psycopg2")
+
+
+async def send(session: AsyncSession, sql: str, *params: Any) -> CursorResult[Any]:
+    """Fixed SQL text (`$1` parameters) on the session's connection, in its transaction: for the few statements
+    every step sends. Built with Core, each cost ~0.28 ms of CPU more (the construct's cache key, compiling,
+    parameter processing); sent this way SQLAlchemy still begins the transaction, and a lost connection still
+    invalidates the pool (a database restart), which asyncpg called directly would not tell it."""
+    return await (await session.connection()).exec_driver_sql(sql, params)

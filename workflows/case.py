@@ -20,7 +20,7 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RawValue, RetryPolicy
+from temporalio.common import RawValue
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from models.payloads.actor import Actor, Command
@@ -40,6 +40,7 @@ from vocabulary.case import Action, Role, Rung
 from vocabulary.refusal import refuse
 from workflows import hearing, process, transitions
 from workflows.case_activities import CaseActivities
+from workflows.case_retries import BACKGROUND_RETRY, MARK_RETRY, STEP_RETRY
 from workflows.case_timers import QUIET_STEPS, WakeTimer, answer, decode, next_wake, update_id, upsert, wait_for
 from workflows.review_timing import next_review_at, period_of
 from workflows.transitions import Act
@@ -47,13 +48,6 @@ from workflows.visibility import case_id_of
 
 RECENT_UPDATES = 64
 UNAVAILABLE = "system_unavailable"  # a transient fault: the API answers 503 and nothing is recorded
-_STEP_RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=6)
-# The workflow's own work gets bounded attempts; then the case is marked blocked and waits for a supervisor's retry.
-BACKGROUND_ATTEMPTS = 5
-_BACKGROUND_RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), backoff_coefficient=2.0,
-                                maximum_interval=timedelta(minutes=1), maximum_attempts=BACKGROUND_ATTEMPTS)
-_MARK_RETRY = RetryPolicy(initial_interval=timedelta(seconds=5),  # marking blocked must get through eventually
-                          maximum_interval=timedelta(minutes=10))
 _CLOSED = object()  # what automatic work answers when the case closed while it was blocked
 _AGAIN_AFTER = timedelta(minutes=1)  # before a transition of its own that could not be written is tried again
 
@@ -161,7 +155,7 @@ class CaseWorkflow:
     async def _write(self, writes: Any, record: StepRecord[Any]) -> StepSaved:
         try:
             saved: StepSaved = await workflow.execute_local_activity_method(
-                writes, record, start_to_close_timeout=timedelta(seconds=10), retry_policy=_STEP_RETRY)
+                writes, record, start_to_close_timeout=timedelta(seconds=10), retry_policy=STEP_RETRY)
             return saved
         except ActivityError as err:
             # Fail only this update: the case stays where it was and the caller sees why.
@@ -278,7 +272,7 @@ class CaseWorkflow:
         while True:
             try:
                 return await workflow.execute_activity_method(
-                    activity, job, start_to_close_timeout=timedelta(seconds=30), retry_policy=_BACKGROUND_RETRY)
+                    activity, job, start_to_close_timeout=timedelta(seconds=30), retry_policy=BACKGROUND_RETRY)
             except ActivityError as err:
                 cause = err.cause
                 reason = (cause.message if isinstance(cause, ApplicationError) else str(cause or err))[:500]
@@ -287,7 +281,7 @@ class CaseWorkflow:
             await workflow.execute_activity_method(
                 CaseActivities.mark_blocked,
                 BlockedInput(case_id=state.case_id, action=action, reason=reason, at=workflow.now()),
-                start_to_close_timeout=timedelta(seconds=30), retry_policy=_MARK_RETRY,
+                start_to_close_timeout=timedelta(seconds=30), retry_policy=MARK_RETRY,
             )
             await workflow.wait_condition(lambda: self._state is None or self._state.blocked is None
                                           or self._state.position.outcome is not None)

@@ -7,8 +7,10 @@ there and writes nothing again, answering with the deadline as it stands.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import select, update
@@ -19,7 +21,7 @@ from sqlmodel import SQLModel
 from activities.case.keys import bind_key
 from activities.deadlines.plan import current_plan, next_deadline
 from activities.modes.closing import end_modes
-from infra.db import Sessions
+from infra.db import Sessions, send
 from models.payloads.base import Payload
 from models.payloads.case import DeadlinePlan, StepResult
 from models.payloads.jobs import StepRecord, StepSaved, Transition
@@ -45,20 +47,17 @@ def dump(model: Payload | None) -> dict[str, Any] | None:
     return None if model is None else model.model_dump(mode="json", exclude={"actor"})
 
 
+_CLAIM = ("INSERT INTO audit_log (case_id, seq, action, actor_id, actor_role, at, after, before) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (case_id, seq) DO NOTHING RETURNING id")
+
+
 async def claim(session: AsyncSession, t: Transition, form: Payload | None = None) -> bool:
     """Insert the audit row for this transition; False when an earlier attempt already wrote it."""
     after = {"position": t.after.model_dump(mode="json"), "form": dump(form)}
-    stmt = (
-        insert(AUDIT)
-        .values(
-            case_id=t.case_id, seq=t.seq, action=t.action.value, actor_id=t.actor.user_id,
-            actor_role=t.actor.role.value, at=t.at, after=after,
-            before=None if t.before is None else {"position": t.before.model_dump(mode="json")},
-        )
-        .on_conflict_do_nothing(index_elements=["case_id", "seq"])
-        .returning(AUDIT.c.id)
-    )
-    return (await session.execute(stmt)).first() is not None
+    before = None if t.before is None else {"position": t.before.model_dump(mode="json")}
+    claimed = await send(session, _CLAIM, t.case_id, t.seq, t.action.value, t.actor.user_id, t.actor.role.value,
+                         t.at, json.dumps(after), None if before is None else json.dumps(before))
+    return claimed.first() is not None
 
 
 async def claim_step(session: AsyncSession, record: StepRecord[Any]) -> bool:
@@ -99,8 +98,26 @@ async def project(
     }
     if t.action is Action.RETRY or closed:
         values |= {"blocked_reason": None, "blocked_at": None}
-    await session.execute(update(CASES).where(CASES.c.id == t.case_id).values(**values))
+    await set_case(session, t.case_id, values)
     return plan
+
+
+async def set_case(session: AsyncSession, case_id: Any, values: dict[str, Any]) -> None:
+    """UPDATE the projection row: SQL text per set of columns (a handful of shapes, each prepared once)."""
+    columns = sorted(values)
+    sql = _UPDATES.get(tuple(columns))
+    if sql is None:
+        sets = ", ".join(f"{CASES.c[c].name} = ${i}" for i, c in enumerate(columns, start=2))
+        sql = _UPDATES.setdefault(tuple(columns), f"UPDATE cases SET {sets} WHERE id = $1")
+    await send(session, sql, case_id, *(plain(values[c]) for c in columns))
+
+
+_UPDATES: dict[tuple[str, ...], str] = {}
+
+
+def plain(value: Any) -> Any:
+    """What asyncpg binds: an enum as its value (SQLAlchemy's String type did this before)."""
+    return value.value if isinstance(value, Enum) else value
 
 
 async def save_step(sessions: Sessions, record: StepRecord[Any], writes: Writes | None = None) -> StepSaved:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from infra.db import send
 from models.deadline_tables import CALENDAR_DAYS, COUNTY_DEADLINES
 from models.payloads.base import Payload
 from models.payloads.case import DeadlinePlan, RungAt
@@ -61,6 +62,17 @@ _BASIS = (CASES.c.county_code, CASES.c.status, CASES.c.step, CASES.c.deadline_se
           CASES.c.extended)
 
 
+_BASIS_SQL = f"SELECT {', '.join(c.name for c in _BASIS)} FROM cases WHERE id = $1"
+
+
+async def basis_of(session: AsyncSession, case_id: Any) -> dict[str, Any]:
+    """The case's deadline basis, read in the step's transaction (fixed SQL on the session's connection)."""
+    row = (await send(session, _BASIS_SQL, case_id)).mappings().first()
+    if row is None:
+        raise LookupError(f"case {case_id} has no projection row")
+    return dict(row)
+
+
 async def county_rules(session: AsyncSession, county: str, fresh: bool = False) -> dict[str, int]:
     """A county's rules; cached as briefly as the calendar (a changed rule applies to deadlines started after)."""
     cached = _rules_cache.get(county)
@@ -93,12 +105,12 @@ async def current_plan(session: AsyncSession, case_id: Any, since: datetime, fre
     dict[str, Any], DeadlinePlan | None
 ]:
     """The running deadline as stored, on the calendar as it is now (used after a retry or a calendar load)."""
-    row = (await session.execute(select(*_BASIS).where(CASES.c.id == case_id))).one()
-    if row.status != CaseStatus.OPEN.value or row.deadline_seq is None:
+    row = await basis_of(session, case_id)
+    if row["status"] != CaseStatus.OPEN.value or row["deadline_seq"] is None:
         return {}, None
     cal = await work_calendar(session, fresh)
-    rules = await county_rules(session, row.county_code)
-    return _plan(cal, rules, dict(row._mapping), Step(row.step), since)
+    rules = await county_rules(session, row["county_code"])
+    return _plan(cal, rules, row, Step(row["step"]), since)
 
 
 async def next_deadline(
@@ -109,28 +121,28 @@ async def next_deadline(
     key = policy.rule_key(p.step, p.holder_role, t.action)
     if p.outcome is not None or key is None:
         return {"due_on": None, "due_provisional": False, "deadline_seq": None, "suspended_on": None}, None
-    row = (await session.execute(select(*_BASIS).where(CASES.c.id == t.case_id))).one()
+    row = await basis_of(session, t.case_id)
     cal = await work_calendar(session, fresh_calendar)
-    rules = await county_rules(session, row.county_code)
+    rules = await county_rules(session, row["county_code"])
     today = china_day(t.at)
     basis: dict[str, Any] = {}
-    if t.action is Action.OPEN or row.intake_started_on is None:
+    if t.action is Action.OPEN or row["intake_started_on"] is None:
         basis |= {"intake_started_on": today, "intake_workdays": rules[policy.INTAKE]}
     in_intake = p.step in policy.INTAKE_STEPS
-    if t.action in _SUSPENDS and row.suspended_on is None:
+    if t.action in _SUSPENDS and row["suspended_on"] is None:
         basis["suspended_on"] = today
-    elif t.action in _RESUMES and row.suspended_on is not None:
+    elif t.action in _RESUMES and row["suspended_on"] is not None:
         # The clock resumes where it stopped: the working days spent waiting are added to both limits.
-        waited = cal.between(row.suspended_on, today).days
-        basis |= {"suspended_on": None, "step_workdays": row.step_workdays + waited}
+        waited = cal.between(row["suspended_on"], today).days
+        basis |= {"suspended_on": None, "step_workdays": row["step_workdays"] + waited}
         if in_intake:
-            basis["intake_workdays"] = (basis.get("intake_workdays") or row.intake_workdays) + waited
+            basis["intake_workdays"] = (basis.get("intake_workdays") or row["intake_workdays"]) + waited
     elif t.action is Action.EXTEND and isinstance(form, ExtendForm):
-        basis |= {"extended": True, "step_workdays": row.step_workdays + form.working_days}
+        basis |= {"extended": True, "step_workdays": row["step_workdays"] + form.working_days}
         if in_intake:
-            basis["intake_workdays"] = row.intake_workdays + form.working_days
-    elif t.action not in _KEEPS or row.deadline_seq is None:
+            basis["intake_workdays"] = row["intake_workdays"] + form.working_days
+    elif t.action not in _KEEPS or row["deadline_seq"] is None:
         basis |= {"deadline_seq": t.seq, "step_started_on": today, "step_workdays": rules[key],
                   "suspended_on": None, "extended": False}
-    columns, plan = _plan(cal, rules, {**row._mapping, **basis}, p.step, t.at)
+    columns, plan = _plan(cal, rules, {**row, **basis}, p.step, t.at)
     return basis | columns, plan

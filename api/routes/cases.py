@@ -18,7 +18,7 @@ from api.case_rows import CASE_COLUMNS, public, read_case
 from api.deps import ActorDep, IdempotencyKey, ResourcesDep, SessionDep, require
 from api.errors import ApiError
 from api.idempotency import case_of, replay, replay_after, request_key
-from api.people import refresh_person, register_person, village_of
+from api.people import refresh_person, registration, village_of
 from models.case_tables import MATERIALS_REQUESTS, Closure
 from models.payloads.actor import Actor
 from models.payloads.forms import OpenForm
@@ -42,7 +42,7 @@ async def create_case(
     if actor.role is Role.APPLICANT:
         if body.person is not None or actor.person_id is None or body.channel is Channel.DISCOVERY:
             raise ApiError(422, "applicant_self_only", "申请人只能以本人身份通过窗口或线上提出申请")
-        person_id = actor.person_id
+        person_id, registered_now = actor.person_id, False
         village = await village_of(session, person_id)
     else:
         if body.person is None:
@@ -51,7 +51,7 @@ async def create_case(
             raise ApiError(403, "wrong_role", "主动发现应由村(社区)社会救助协理员上报")
         check_village(actor, body.person.village_code)
         await require_division(session, body.person.village_code)  # no case in a phantom village
-        person_id = await register_person(session, resources.settings, body.person)
+        person_id, registered_now = await registration(session, resources.settings, body.person)
         village = body.person.village_code
     await _refuse_a_second_open_case(session, actor, person_id, case_id)
     await session.close()  # do not hold a connection while the workflow works
@@ -65,7 +65,7 @@ async def create_case(
     except ApiError as err:
         replayed = await replay_after(resources.sessions, actor, request, err)
         case_id, created = case_of(replayed), False
-    if created and body.person is not None:
+    if created and body.person is not None and not registered_now:
         await refresh_person(session, person_id, body.person)
     if not created:
         response.status_code = 200  # the same request again: the same case back

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from devstack.seed import OTHER_VILLAGE, PROVIDERS
 from infra.db import Sessions
 from models.tables import CASES, PERSONS
-from tests.flow import Api, new_person
+from tests.flow import APPROVE, SURVEY, Api, new_person
 
 ABSENT = "00000000-0000-4000-8000-00000000dead"
 
@@ -75,3 +75,25 @@ async def test_provider_isolation_on_a_referred_case(api: Api) -> None:
         assert r.status_code == 404, (path, r.text)
     refused = await api.post(f"/cases/{case}/referral/response", "fuwu2", {"accept": True})
     assert refused.status_code == 404
+
+
+async def test_a_stranger_learns_nothing_from_the_workflows_refusals(api: Api) -> None:
+    """The API asks the case workflow first (no read of our records before an update), and the workflow would say
+    "wrong step" or "closed" before it looks at jurisdiction: every refusal is checked against our records, so a
+    stranger gets the absent case's 404 whatever the case's step or state."""
+    case = await api.open()  # township 341702001, at registration
+    for path, body in (("/survey", SURVEY), ("/review", APPROVE)):
+        foreign = await api.post(f"/cases/{case}{path}", "jiedao2", body)  # the wrong step, and not theirs
+        absent = await api.post(f"/cases/{ABSENT}{path}", "jiedao2", body)
+        assert (foreign.status_code, foreign.json()) == (absent.status_code, absent.json())
+        assert foreign.status_code == 404
+    own = await api.post(f"/cases/{case}/review", "jiedao", APPROVE)  # the owner hears the real reason
+    assert (own.status_code, own.json()["code"]) == (409, "wrong_step")
+    closed = await api.post(f"/cases/{case}/withdrawal", "jiedao", {"reason": "申请人撤回"})
+    assert closed.status_code == 200, closed.text
+    foreign = await api.post(f"/cases/{case}/registration", "jiedao2", {"need_category": "care"})
+    absent = await api.post(f"/cases/{ABSENT}/registration", "jiedao2", {"need_category": "care"})
+    assert (foreign.status_code, foreign.json()) == (absent.status_code, absent.json())
+    assert foreign.status_code == 404
+    again = await api.post(f"/cases/{case}/registration", "jiedao", {"need_category": "care"})
+    assert again.status_code == 409 and again.json()["code"] == "case_closed"  # the owner is told it is closed

@@ -3,6 +3,7 @@ auditor and verified against its hash chain; every read of an ID number recorded
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -77,6 +78,27 @@ async def test_tokens_are_jwts_refreshed_by_rotation_and_ended_by_logout(http: h
     assert out.status_code == 204, out.text
     assert (await http.get("/auth/me", headers=bearer)).status_code == 401
     assert (await http.post("/auth/refresh", json={"refresh_token": again["refresh_token"]})).status_code == 401
+
+
+async def test_a_logout_in_another_api_process_reaches_this_one(api: Api, sessions: Sessions,
+                                                                documents: DocumentStore) -> None:
+    """Each API process holds the deny list and reloads it every `revocation_cache_seconds`: a token logged out
+    through another process (here: its row written directly) is refused here once that time has passed."""
+    settings = api.settings.model_copy(update={"revocation_cache_seconds": 0.2})
+    app = create_app(settings)
+    app.state.resources = Resources(settings=settings, sessions=sessions, temporal=api.temporal, documents=documents)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+        token = (await _login(http, await _user(sessions))).json()["access_token"]
+        bearer = {"Authorization": f"Bearer {token}"}
+        assert (await http.get("/auth/me", headers=bearer)).status_code == 200
+        claims = jwt.decode(token, SETTINGS.token_secret, algorithms=["HS256"])
+        async with sessions.begin() as s:  # what the other process's logout commits
+            await s.execute(text("INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES (:j, :u, :e)"),
+                            {"j": claims["jti"], "u": uuid.UUID(claims["sub"]),
+                             "e": datetime.fromtimestamp(claims["exp"], UTC)})
+        await asyncio.sleep(0.3)
+        r = await http.get("/auth/me", headers=bearer)
+        assert (r.status_code, r.json()["code"]) == (401, "invalid_token")
 
 
 async def test_a_forged_or_expired_token_is_refused(http: httpx.AsyncClient, sessions: Sessions) -> None:
