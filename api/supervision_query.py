@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from activities.deadlines.plan import work_calendar
+from activities.deadlines.plan import cached_calendar, work_calendar
 from api.access import case_scope, scope_form, scope_value
 from infra.db import Prepared, Sessions, driver_connection
 from models.payloads.actor import Actor
@@ -193,8 +193,10 @@ async def stuck_view(
 ) -> tuple[list[tuple[Any, int]], int]:
     """The view's page (asyncpg records, each with its lateness) and its capped count: the same two statements
     as `stuck_page`, prepared, on the driver connection (the hot path of the supervisor's screen)."""
-    async with sessions() as session:  # touches the database only when the calendar's brief cache expired
-        cal = await work_calendar(session)
+    cal = cached_calendar()
+    if cal is None:
+        async with sessions() as session:
+            cal = await work_calendar(session)
     values = {**_values(actor, f, cal, today), "limit": limit, "offset": offset}
     page, count = _statements(actor, f, cal, today, values)
     async with driver_connection(sessions) as conn:
