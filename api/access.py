@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import NOT_FOUND, ApiError
@@ -17,18 +17,38 @@ from vocabulary.case import Role
 _cases = CASES.c
 
 
-def case_scope(actor: Actor) -> ColumnElement[bool]:
-    """The SQL condition selecting exactly the cases this actor may see."""
+def case_scope(actor: Actor, bind: str | None = None) -> ColumnElement[bool]:
+    """The SQL condition selecting exactly the cases this actor may see. `bind` names the value compared, so a
+    statement compiled once serves every actor whose condition has the same form (`scope_form`), each running it
+    with its own value (`scope_value`)."""
+    form, value = scope_form(actor), scope_value(actor)
+    column = _cases.village_code if form == "prefix" else _cases[form]
+    compared: Any = value if bind is None else bindparam(bind, value, type_=column.type)
+    if form == "prefix":  # escaped by scope_value, as autoescape would (which takes a literal, not a parameter)
+        return column.startswith(compared, escape="/")
+    return cast(ColumnElement[bool], column == compared)
+
+
+def scope_form(actor: Actor) -> str:
+    """The column `case_scope` compares for this actor; "prefix" for a LIKE on the village code."""
     if actor.role is Role.PROVIDER:
-        return _cases.provider_id == actor.provider_id
+        return "provider_id"
     if actor.role is Role.APPLICANT:
-        return _cases.person_id == actor.person_id
+        return "person_id"
     # A county, township or village code is said as equality on its own column, so the planner walks that
     # column's indexes; a province or city prefix falls back to the prefix match.
-    column = {6: _cases.county_code, 9: _cases.township_code, 12: _cases.village_code}.get(len(actor.jurisdiction))
-    if column is not None:
-        return column == actor.jurisdiction
-    return _cases.village_code.startswith(actor.jurisdiction, autoescape=True)
+    return {6: "county_code", 9: "township_code", 12: "village_code"}.get(len(actor.jurisdiction), "prefix")
+
+
+def scope_value(actor: Actor) -> Any:
+    """The value `case_scope` compares (for a prefix, escaped for LIKE with "/")."""
+    if actor.role is Role.PROVIDER:
+        return actor.provider_id
+    if actor.role is Role.APPLICANT:
+        return actor.person_id
+    if scope_form(actor) == "prefix":
+        return actor.jurisdiction.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return actor.jurisdiction
 
 
 def in_scope(actor: Actor, case: Any) -> bool:

@@ -97,7 +97,7 @@ async def fill(url: str, n: int) -> float:
 def bare_statements(actor: Actor, f: StuckFilter) -> tuple[str, str]:
     """The view's two statements with literal parameters, for sending raw."""
     cal, today = calendar(), datetime.now(CHINA).date()
-    page = stuck_select(actor, f, cal, today).limit(50)
+    page = stuck_select(actor, f, cal, today, 50, None)
     count = select(func.count()).select_from(
         select(CASES.c.id).where(*conditions(actor, f, cal, today)).limit(COUNT_CAP + 1).subquery())
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]

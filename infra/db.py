@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import AsyncIterator, Collection, Mapping
+from contextlib import asynccontextmanager
+from typing import Any, cast
 
+import asyncpg
 from sqlalchemy import CursorResult
+from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -35,3 +41,53 @@ async def send(session: AsyncSession, sql: str, *params: Any) -> CursorResult[An
     parameter processing); sent this way SQLAlchemy still begins the transaction, and a lost connection still
     invalidates the pool (a database restart), which asyncpg called directly would not tell it."""
     return await (await session.connection()).exec_driver_sql(sql, params)
+
+
+@asynccontextmanager
+async def driver_connection(sessions: Sessions) -> AsyncIterator[Any]:
+    """A pooled connection's asyncpg connection itself, for a hot read of a statement or two (`Prepared`): no
+    session, no transaction (each statement commits alone and sees its own snapshot, as each statement does
+    under READ COMMITTED, so a BEGIN and a ROLLBACK are saved). A failure below SQL (a broken connection, a
+    statement cancelled midway) invalidates the connection instead of pooling it again; an SQL error leaves it
+    usable."""
+    engine: AsyncEngine = sessions.kw["bind"]
+    async with engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        try:
+            yield raw.driver_connection
+        except asyncpg.PostgresError:
+            raise
+        except BaseException:
+            await conn.invalidate()
+            raise
+
+
+class Prepared:
+    """A Core statement compiled once, run on `driver_connection` with each call's values by name: asyncpg
+    prepares it once per connection, and the statement's construction, compilation and SQLAlchemy's execution
+    and result processing are not redone per call. Rows come back as asyncpg records, values as the driver
+    decodes them (the types used here have no SQLAlchemy result processing to skip).
+
+    Only named parameters (`bindparam("name")`) take a new value per call; any other keeps the value it was
+    compiled with, so it must be a constant. `constants` lists the values those may hold: a statement comparing
+    anything else anonymously (a value of the request, `column == actor.jurisdiction`) is refused when compiled,
+    never run for the next caller with the first caller's value.
+    """
+
+    def __init__(self, statement: ClauseElement, constants: Collection[object] = ()) -> None:
+        compiled = cast(SQLCompiler, statement.compile(dialect=_DIALECT, compile_kwargs={"render_postcompile": True}))
+        if getattr(compiled, "_bind_processors", None):  # values go to the driver as they are
+            raise ValueError("a parameter's type needs SQLAlchemy's bind processing")
+        named = {b.key for b in compiled.binds.values() if not b.unique}
+        fixed = compiled.params
+        for name in compiled.positiontup or ():
+            if name not in named and fixed[name] not in constants:
+                raise ValueError(f"parameter {name} is neither named nor a listed constant")
+        self.sql = compiled.string
+        self._slots = [(name in named, name, fixed.get(name)) for name in compiled.positiontup or ()]
+
+    def args(self, values: Mapping[str, Any]) -> list[Any]:
+        return [values[name] if by_name else fixed for by_name, name, fixed in self._slots]
+
+
+_DIALECT = PGDialect_asyncpg()  # type: ignore[no-untyped-call]

@@ -36,8 +36,9 @@ _KEEPS = frozenset({Action.REASSIGN, Action.RETRY, Action.RECOMPUTE, Action.EXTE
 async def work_calendar(session: AsyncSession, fresh: bool = False) -> WorkCalendar:
     """Shipped schedules plus the years counties loaded; cached briefly (they change a few times a year)."""
     global _cache
-    if not fresh and _cache is not None and time.monotonic() - _cache[0] < _CALENDAR_TTL:
-        return _cache[1]
+    cached = None if fresh else cached_calendar()
+    if cached is not None:
+        return cached
     rows = (await session.execute(select(CALENDAR_DAYS.c.year, CALENDAR_DAYS.c.day, CALENDAR_DAYS.c.kind))).all()
     years: dict[int, tuple[set[date], set[date]]] = {}
     for row in rows:
@@ -46,6 +47,13 @@ async def work_calendar(session: AsyncSession, fresh: bool = False) -> WorkCalen
     cal = calendar(YearSchedule(y, frozenset(h), frozenset(w)) for y, (h, w) in years.items())
     _cache = (time.monotonic(), cal)
     return cal
+
+
+def cached_calendar() -> WorkCalendar | None:
+    """The calendar while its brief cache holds, else None: a hot read asks this before opening a session."""
+    if _cache is not None and time.monotonic() - _cache[0] < _CALENDAR_TTL:
+        return _cache[1]
+    return None
 
 
 def forget_calendar() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -18,7 +18,7 @@ from api.deps import ActorDep, IdempotencyKey, Resources, ResourcesDep, SessionD
 from api.errors import ApiError
 from api.exports import EXPORT_RESPONSES, XLSX, csv_bytes, download, xlsx_bytes
 from api.idempotency import replay, replay_after, request_key
-from api.supervision_query import COUNT_CAP, StuckFilter, stuck_page
+from api.supervision_query import COUNT_CAP, StuckFilter, stuck_page, stuck_view
 from api.task_query import TaskPage, stuck_tasks
 from models.payloads.actor import Actor
 from models.payloads.forms import ReassignForm
@@ -77,21 +77,20 @@ async def stuck_filter(  # async: a sync dependency costs a thread-pool hand-off
 FilterDep = Annotated[StuckFilter, Depends(stuck_filter)]
 
 
-def _item(f: StuckFilter, row: Any, days: int) -> StuckCase:
-    return StuckCase.model_validate({**row._mapping, "reason": f.reason, "step_zh": Step(row.step).zh,
-                                     "working_days": days})
+_STEP_ZH = {s.value: s.zh for s in Step}
 
 
 @router.get("/stuck", summary="需要关注的案件：已逾期、即将到期、长时间未办理、自动处理受阻")
 async def stuck(
-    f: FilterDep, actor: ActorDep, session: SessionDep, today: TodayDep,
+    f: FilterDep, actor: ActorDep, resources: ResourcesDep, today: TodayDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> StuckPage:
     require(actor, *_SUPERVISORS)
-    rows, total, _ = await stuck_page(session, actor, f, today, limit, offset)
-    counted = total or 0
-    return StuckPage(items=[_item(f, r, d) for r, d in rows], total=min(counted, COUNT_CAP),
-                     total_capped=counted > COUNT_CAP, limit=limit, offset=offset)
+    rows, counted = await stuck_view(resources.sessions, actor, f, today, limit, offset)
+    # Validated once, as a whole, from the records (pydantic's core does the work; FastAPI then only dumps it).
+    return StuckPage.model_validate({
+        "items": [{**r, "reason": f.reason, "step_zh": _STEP_ZH[r["step"]], "working_days": d} for r, d in rows],
+        "total": min(counted, COUNT_CAP), "total_capped": counted > COUNT_CAP, "limit": limit, "offset": offset})
 
 
 @router.get("/stuck-tasks", summary="需要关注的其他事项（异议核实、整改、投诉等）：已逾期、即将到期")
