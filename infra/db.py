@@ -56,6 +56,10 @@ async def driver_connection(sessions: Sessions) -> AsyncIterator[Any]:
         try:
             yield raw.driver_connection
         except asyncpg.PostgresError:
+            # An SQL error leaves the connection usable, unless the server ended it (a FATAL such as the
+            # admin_shutdown of a restart arrives as a PostgresError too).
+            if raw.driver_connection.is_closed():
+                await conn.invalidate()
             raise
         except BaseException:
             await conn.invalidate()
