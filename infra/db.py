@@ -52,13 +52,13 @@ async def driver_connection(sessions: Sessions) -> AsyncIterator[Any]:
     usable."""
     engine: AsyncEngine = sessions.kw["bind"]
     async with engine.connect() as conn:
-        raw = await conn.get_raw_connection()
+        driver: Any = (await conn.get_raw_connection()).driver_connection
         try:
-            yield raw.driver_connection
+            yield driver
         except asyncpg.PostgresError:
             # An SQL error leaves the connection usable, unless the server ended it (a FATAL such as the
             # admin_shutdown of a restart arrives as a PostgresError too).
-            if raw.driver_connection.is_closed():
+            if driver.is_closed():
                 await conn.invalidate()
             raise
         except BaseException:
