@@ -130,6 +130,7 @@ ledger AS (
     FROM settled WHERE exception IS NULL
     ORDER BY record_id
 ),
+-- Grouped from the rows in the windows' order (case, item, service month first): the sort below only checks it.
 lines AS (
     INSERT INTO statement_lines (statement_id, case_id, item_code, service_month, kind, agreement_id, unit_price,
                                  funding_source, government_funded, quantity, flagged_quantity, record_count, amount)
@@ -137,8 +138,12 @@ lines AS (
            CASE WHEN service_month = :month THEN 'regular' ELSE 'adjustment' END,
            agreement_id, unit_price, funding_source, government_funded,
            sum(paid_quantity), sum(quantity - paid_quantity), count(*), sum(paid_quantity * unit_price)
-    FROM settled WHERE exception IS NULL
-    GROUP BY statement_id, case_id, item_code, service_month, agreement_id, unit_price, funding_source,
+    FROM (SELECT case_id, item_code, service_month, statement_id, agreement_id, unit_price, funding_source,
+                 government_funded, paid_quantity, quantity
+          FROM settled WHERE exception IS NULL
+          ORDER BY case_id, item_code, service_month, statement_id, agreement_id, unit_price, funding_source,
+                   government_funded) s
+    GROUP BY case_id, item_code, service_month, statement_id, agreement_id, unit_price, funding_source,
              government_funded
 )
 INSERT INTO settlement_exceptions (period, county_code, record_id, case_id, provider_id, item_code, service_month,
