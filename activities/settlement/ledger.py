@@ -46,26 +46,34 @@ pairs AS (
     LEFT JOIN statements st
       ON st.period = :period AND st.purchaser_code = p.purchaser_code AND st.provider_id = p.provider_id
 ),
+-- The statement and the lock of each terms row (a few dozen rows): joined to the terms before the candidates
+-- meet them, so the candidates are joined once for all three.
+priced AS (
+    SELECT t.township_code, t.provider_id, t.item_code, t.served_on, t.agreement_id, t.purchaser_code, t.unit_price,
+           t.funding_source, t.government_funded, p.statement_id, locked.provider_id IS NOT NULL AS locked
+    FROM terms t
+    LEFT JOIN pairs p ON p.purchaser_code = t.purchaser_code AND p.provider_id = t.provider_id
+    LEFT JOIN locked ON locked.purchaser_code = t.purchaser_code AND locked.provider_id = t.provider_id
+),
 ever_planned AS (SELECT DISTINCT case_id, provider_id, item_code FROM plan),
 classified AS (
     SELECT cand.id, cand.case_id, cand.provider_id, cand.item_code, cand.service_month, cand.started_at,
            cand.ends_at, cand.recorded_at, cand.quantity, plan.plan_quantity, t.agreement_id, t.purchaser_code,
-           t.unit_price, t.funding_source, t.government_funded,
+           t.unit_price, t.funding_source, t.government_funded, t.statement_id,
            CASE WHEN ever.case_id IS NULL THEN 'not_in_plan'
                 WHEN t.agreement_id IS NULL THEN 'no_agreement'
                 WHEN t.unit_price IS NULL THEN 'no_fee_standard'
-                WHEN locked.provider_id IS NOT NULL THEN 'statement_locked' END AS exception,
+                WHEN t.locked THEN 'statement_locked' END AS exception,
            CASE WHEN d.record_id IS NOT NULL THEN 'disallowed'
                 WHEN plan.plan_quantity IS NULL THEN 'not_allowed' END AS blocked
     FROM cand
-    JOIN terms t ON t.township_code = cand.township_code AND t.provider_id = cand.provider_id
+    JOIN priced t ON t.township_code = cand.township_code AND t.provider_id = cand.provider_id
                 AND t.item_code = cand.item_code AND t.served_on = cand.served_on
     LEFT JOIN plan ON plan.case_id = cand.case_id AND plan.provider_id = cand.provider_id
                   AND plan.item_code = cand.item_code
                   AND cand.served_on >= plan.valid_from AND cand.served_on < plan.valid_until
     LEFT JOIN ever_planned ever ON ever.case_id = cand.case_id AND ever.provider_id = cand.provider_id
                                AND ever.item_code = cand.item_code
-    LEFT JOIN locked ON locked.purchaser_code = t.purchaser_code AND locked.provider_id = cand.provider_id
     LEFT JOIN disallowed_records d ON d.record_id = cand.id
 ),
 paid_overlap AS (
@@ -103,14 +111,12 @@ paid AS (
 ),
 settled AS MATERIALIZED (
     SELECT s.id AS record_id, s.case_id, s.provider_id, s.item_code, s.service_month, s.exception,
-           s.purchaser_code, p.statement_id, s.agreement_id, s.unit_price, s.funding_source, s.government_funded,
+           s.statement_id, s.agreement_id, s.unit_price, s.funding_source, s.government_funded,
            s.quantity, s.paid_quantity,
            CASE WHEN s.blocked IS NOT NULL THEN s.blocked WHEN s.duplicate THEN 'duplicate'
                 WHEN s.paid_quantity = s.quantity THEN 'paid'
                 WHEN s.paid_quantity = 0 THEN 'over_plan' ELSE 'partly_over_plan' END AS outcome
     FROM paid s
-    LEFT JOIN pairs p ON p.purchaser_code = s.purchaser_code AND p.provider_id = s.provider_id
-                     AND s.exception IS NULL
 ),
 new_statements AS (
     INSERT INTO statements (id, statement_no, period, county_code, purchaser_code, provider_id, status, version,
@@ -120,7 +126,7 @@ new_statements AS (
            0, 0, 0, 0, 0, 0, :now
     FROM pairs p
     WHERE p.missing AND (
-        (p.purchaser_code, p.provider_id) IN (SELECT purchaser_code, provider_id FROM settled WHERE exception IS NULL)
+        p.statement_id IN (SELECT statement_id FROM settled WHERE exception IS NULL)
         OR (p.purchaser_code, p.provider_id) IN (SELECT purchaser_code, provider_id FROM claw))
 ),
 -- Sorted by record id: the ledger's primary key is then filled in order, about twice as fast.
