@@ -1,21 +1,21 @@
 """The one statement that classifies a county x period's candidates and writes what follows from them.
 
 The rules are queries.py's (its docstring); this is where they run. One pass over the candidates (the temporary
-tables of queries.py) classifies every record, and data-modifying CTEs write, from that one classified set:
-the draft statements still missing, the ledger (one row per record: its one and only settlement), the lines per
-case x item x service month x price, and the exceptions (the statement's own row count).
+tables of queries.py) classifies every record, and data-modifying CTEs write, from that one classified set held
+in memory (work_mem, sql.py): the draft statements still missing, the ledger (one row per record: its one and
+only settlement), the lines per case x item x service month x price, and the exceptions (the statement's own
+row count). Everything runs with one snapshot in the caller's transaction, as before.
 
-Why one statement: each further statement over the classified rows re-read and re-joined 800,000 of them (a
-temporary table of them, then the ledger's and the lines' passes each joined the statements and sorted all of
-them again). Here they are classified and sorted once, held in memory (work_mem, sql.py), and each write reads
-them from there. Everything runs with one snapshot in the caller's transaction, as before.
+Why one statement: the classification used to be a temporary table that three more statements re-read, each
+joining the statements and sorting all 800,000 rows again. Here the candidates come in the windows' order
+(queries.CANDIDATES), are joined once, and each write reads the classified rows from memory.
 
-Statement ids: a draft statement is created for every purchaser x provider with billable records or
-clawbacks. Its id and number are derived in Python (sql.statement_id) for every pair the terms or the
-clawbacks can produce (a few dozen), passed in as arrays; the statement uses the existing statement of a pair
-when there is one, else creates the derived one when the pair has something to bill. A billable record always
-finds its pair (its purchaser comes from the terms); were one missing, its ledger row would have no statement
-and the NOT NULL constraint would fail the run rather than drop the record.
+Statement ids: a draft statement is needed for every purchaser x provider with billable records or clawbacks.
+The id and number of every pair the terms or the clawbacks can produce (a few dozen) are derived in Python
+(sql.statement_id) and passed in as arrays; the pair's existing statement is used when there is one, else the
+derived one is created when the pair has something to bill. The statement is joined to the terms rows, so a
+billable record always has one; were it missing, the ledger's NOT NULL would fail the run rather than drop the
+record.
 """
 
 from __future__ import annotations

@@ -3,13 +3,16 @@
 1. Lock the county (advisory lock: one computation of a county at a time, whatever the period) and the
    period's statements (row locks). Draft and returned statements are cleared and rebuilt; approved and paid
    ones are never touched.
-2. One pass classifies every candidate record into a temporary table (settlement_queries.SETTLED: the rules
-   are written there): billable, flagged (duplicate, over the plan) or an exception for the next run.
-3. A draft statement for every purchaser x provider with billable records (its id derived from that key).
-4. The ledger (one row per record: its one and only settlement), the lines per case x item x service month x
-   price, the clawbacks of paid records since disallowed (negative lines; activities/settlement/disallow.py),
-   totals per funding source and government / social, a content hash (a re-run that changes nothing
-   keeps the version), the exceptions, and the county's 1% check.
+2. The candidates, the terms, the plans and what is already paid are staged in temporary tables
+   (queries.py, where the rules are written).
+3. One statement (ledger.SETTLE) classifies every candidate record (billable, flagged as duplicate or over
+   the plan, or an exception for the next run) and, from that one pass, writes a draft statement for every
+   purchaser x provider with billable records or clawbacks (its id derived from that key), the ledger (one row
+   per record: its one and only settlement), the lines per case x item x service month x price and the
+   exceptions.
+4. The clawbacks of paid records since disallowed (negative lines; activities/settlement/disallow.py), totals
+   per funding source and government / social, a content hash (a re-run that changes nothing keeps the
+   version), and the county's 1% check.
 """
 
 from __future__ import annotations
