@@ -1,7 +1,6 @@
-"""The SQL of one county x period's computation (see settlement_sql.py for the order it runs in).
-
-`SETTLED` is the one pass that classifies every candidate record, one row per record in a temporary table,
-from which the ledger, the lines and the exceptions are inserted.
+"""The SQL of one county x period's computation (see sql.py for the order it runs in): the staging tables, the
+clawbacks and the totals. The rules below are applied by ledger.SETTLE, the one pass that classifies every
+candidate record and writes the ledger, the lines and the exceptions from that classification.
 
 - Candidates: confirmed records of the county's cases, started before the period's end, confirmed by the
   period's cutoff, on no statement yet. Earlier months among them are adjustments (补结).
@@ -28,7 +27,9 @@ from __future__ import annotations
 from sqlalchemy import text
 
 # Each stage is a temporary table, analysed before the next: the planner then sees 800,000 candidates as
-# 800,000 rows (a CTE is estimated at a handful, and nested loops follow).
+# 800,000 rows (a CTE is estimated at a handful, and nested loops follow). The candidates are stored in the
+# order of ledger.SETTLE's windows (case, item, then start: the service month follows from the start), sorted
+# here in parallel on narrow rows; the windows' sort then finds its input in order and only checks it.
 CANDIDATES = text("""
 CREATE TEMP TABLE cand ON COMMIT DROP AS
 SELECT r.id, r.case_id, r.provider_id, r.item_code, r.started_at, r.recorded_at, r.quantity,
@@ -39,6 +40,7 @@ FROM service_records r
 JOIN cases c ON c.id = r.case_id
 WHERE c.county_code = :county AND r.confirmed_at <= :cutoff AND r.started_at < :period_end
   AND NOT EXISTS (SELECT 1 FROM statement_records s WHERE s.record_id = r.id)
+ORDER BY r.case_id, r.item_code, r.started_at, r.recorded_at, r.id
 """)
 
 TERMS = text("""
@@ -97,75 +99,6 @@ FROM ranged r CROSS JOIN LATERAL jsonb_to_recordset(r.items) AS i(item_code text
 WHERE r.valid_until IS NULL OR r.valid_until > r.valid_from
 """)
 
-# Both windows sort by (case, item, service month, start, ...): the month follows from the start, so the
-# first window's order is the second's and the rows are sorted once.
-SETTLED = text("""
-CREATE TEMP TABLE settled ON COMMIT DROP AS
-WITH locked AS (
-    SELECT purchaser_code, provider_id FROM statements
-    WHERE period = :period AND county_code = :county AND status IN ('approved', 'paid')
-),
-ever_planned AS (SELECT DISTINCT case_id, provider_id, item_code FROM plan),
-classified AS (
-    SELECT cand.*, plan.plan_quantity, t.agreement_id, t.purchaser_code, t.unit_price, t.funding_source,
-           t.government_funded,
-           CASE WHEN ever.case_id IS NULL THEN 'not_in_plan'
-                WHEN t.agreement_id IS NULL THEN 'no_agreement'
-                WHEN t.unit_price IS NULL THEN 'no_fee_standard'
-                WHEN locked.provider_id IS NOT NULL THEN 'statement_locked' END AS exception,
-           CASE WHEN d.record_id IS NOT NULL THEN 'disallowed'
-                WHEN plan.plan_quantity IS NULL THEN 'not_allowed' END AS blocked
-    FROM cand
-    JOIN terms t ON t.township_code = cand.township_code AND t.provider_id = cand.provider_id
-                AND t.item_code = cand.item_code AND t.served_on = cand.served_on
-    LEFT JOIN plan ON plan.case_id = cand.case_id AND plan.provider_id = cand.provider_id
-                  AND plan.item_code = cand.item_code
-                  AND cand.served_on >= plan.valid_from AND cand.served_on < plan.valid_until
-    LEFT JOIN ever_planned ever ON ever.case_id = cand.case_id AND ever.provider_id = cand.provider_id
-                               AND ever.item_code = cand.item_code
-    LEFT JOIN locked ON locked.purchaser_code = t.purchaser_code AND locked.provider_id = cand.provider_id
-    LEFT JOIN disallowed_records d ON d.record_id = cand.id
-),
-paid_overlap AS (
-    SELECT DISTINCT c.id
-    FROM cand c
-    JOIN prior p ON p.case_id = c.case_id AND p.item_code = c.item_code AND p.service_month = c.service_month
-                AND p.started_at < c.ends_at AND c.started_at < p.ends_at
-),
-prior_quantity AS (
-    SELECT case_id, item_code, service_month, sum(paid_quantity) AS quantity
-    FROM prior GROUP BY case_id, item_code, service_month
-),
-checked AS (
-    SELECT b.*, b.blocked IS NULL AND (po.id IS NOT NULL OR COALESCE(b.started_at < max(
-               CASE WHEN b.blocked IS NULL THEN b.ends_at END) OVER (
-               PARTITION BY b.case_id, b.item_code ORDER BY b.service_month, b.started_at, b.recorded_at, b.id
-               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false)) AS duplicate
-    FROM classified b
-    LEFT JOIN paid_overlap po ON po.id = b.id
-    WHERE b.exception IS NULL
-),
-quota AS (
-    SELECT c.*, COALESCE(pq.quantity, 0) + sum(CASE WHEN c.duplicate OR c.blocked IS NOT NULL THEN 0
-                                                       ELSE c.quantity END) OVER (
-               PARTITION BY c.case_id, c.item_code, c.service_month ORDER BY c.started_at, c.recorded_at, c.id
-               ROWS UNBOUNDED PRECEDING) AS used_through
-    FROM checked c
-    LEFT JOIN prior_quantity pq
-      ON pq.case_id = c.case_id AND pq.item_code = c.item_code AND pq.service_month = c.service_month
-)
-SELECT id AS record_id, case_id, provider_id, item_code, service_month, agreement_id, purchaser_code, unit_price,
-       funding_source, government_funded, quantity, duplicate, blocked,
-       CASE WHEN duplicate OR blocked IS NOT NULL THEN 0
-            ELSE GREATEST(0, LEAST(quantity, plan_quantity - (used_through - quantity))) END AS paid_quantity,
-       NULL::text AS exception
-FROM quota
-UNION ALL
-SELECT id, case_id, provider_id, item_code, service_month, NULL, NULL, NULL, NULL, NULL, quantity, false, NULL, 0,
-       exception
-FROM classified WHERE exception IS NOT NULL
-""")
-
 # Paid records found disallowed since, not taken back yet, with the terms they were paid at (from their line).
 CLAWS = text("""
 CREATE TEMP TABLE claw ON COMMIT DROP AS
@@ -203,41 +136,6 @@ SELECT statement_id, case_id, item_code, service_month, 'clawback', agreement_id
        government_funded, -sum(quantity), 0, count(*), -sum(amount)
 FROM clawbacks WHERE statement_id = ANY(:open)
 GROUP BY statement_id, case_id, item_code, service_month, agreement_id, unit_price, funding_source, government_funded
-""")
-
-PAIRS = text("""
-SELECT DISTINCT s.purchaser_code, s.provider_id, p.code
-FROM (SELECT purchaser_code, provider_id FROM settled WHERE exception IS NULL
-      UNION SELECT purchaser_code, provider_id FROM claw) s
-JOIN providers p ON p.id = s.provider_id
-""")
-
-# Sorted by record id: the ledger's primary key is then filled in order, about twice as fast.
-RECORDS = text("""
-INSERT INTO statement_records (record_id, statement_id, outcome, paid_quantity, flagged_quantity, amount)
-SELECT s.record_id, st.id,
-       CASE WHEN s.blocked IS NOT NULL THEN s.blocked WHEN s.duplicate THEN 'duplicate'
-            WHEN s.paid_quantity = s.quantity THEN 'paid'
-            WHEN s.paid_quantity = 0 THEN 'over_plan' ELSE 'partly_over_plan' END,
-       s.paid_quantity, s.quantity - s.paid_quantity, s.paid_quantity * s.unit_price
-FROM settled s
-JOIN statements st ON st.period = :period AND st.purchaser_code = s.purchaser_code AND st.provider_id = s.provider_id
-WHERE s.exception IS NULL
-ORDER BY s.record_id
-""")
-
-LINES = text("""
-INSERT INTO statement_lines (statement_id, case_id, item_code, service_month, kind, agreement_id, unit_price,
-                             funding_source, government_funded, quantity, flagged_quantity, record_count, amount)
-SELECT st.id, s.case_id, s.item_code, s.service_month,
-       CASE WHEN s.service_month = :month THEN 'regular' ELSE 'adjustment' END,
-       s.agreement_id, s.unit_price, s.funding_source, s.government_funded,
-       sum(s.paid_quantity), sum(s.quantity - s.paid_quantity), count(*), sum(s.paid_quantity * s.unit_price)
-FROM settled s
-JOIN statements st ON st.period = :period AND st.purchaser_code = s.purchaser_code AND st.provider_id = s.provider_id
-WHERE s.exception IS NULL
-GROUP BY st.id, s.case_id, s.item_code, s.service_month, s.agreement_id, s.unit_price, s.funding_source,
-         s.government_funded
 """)
 
 FUND_TOTALS = text("""
@@ -279,14 +177,6 @@ FROM (
     ) l ON l.statement_id = s.id
 ) t
 WHERE st.id = t.id
-""")
-
-EXCEPTIONS = text("""
-INSERT INTO settlement_exceptions (period, county_code, record_id, case_id, provider_id, item_code, service_month,
-                                   reason)
-SELECT CAST(:period AS varchar), CAST(:county AS varchar), record_id, case_id, provider_id, item_code,
-       service_month, exception
-FROM settled WHERE exception IS NOT NULL
 """)
 
 WORK_FUNDS_USED = text("""

@@ -3,13 +3,16 @@
 1. Lock the county (advisory lock: one computation of a county at a time, whatever the period) and the
    period's statements (row locks). Draft and returned statements are cleared and rebuilt; approved and paid
    ones are never touched.
-2. One pass classifies every candidate record into a temporary table (settlement_queries.SETTLED: the rules
-   are written there): billable, flagged (duplicate, over the plan) or an exception for the next run.
-3. A draft statement for every purchaser x provider with billable records (its id derived from that key).
-4. The ledger (one row per record: its one and only settlement), the lines per case x item x service month x
-   price, the clawbacks of paid records since disallowed (negative lines; activities/settlement/disallow.py),
-   totals per funding source and government / social, a content hash (a re-run that changes nothing
-   keeps the version), the exceptions, and the county's 1% check.
+2. The candidates, the terms, the plans and what is already paid are staged in temporary tables
+   (queries.py, where the rules are written).
+3. One statement (ledger.SETTLE) classifies every candidate record (billable, flagged as duplicate or over
+   the plan, or an exception for the next run) and, from that one pass, writes a draft statement for every
+   purchaser x provider with billable records or clawbacks (its id derived from that key), the ledger (one row
+   per record: its one and only settlement), the lines per case x item x service month x price and the
+   exceptions.
+4. The clawbacks of paid records since disallowed (negative lines; activities/settlement/disallow.py), totals
+   per funding source and government / social, a content hash (a re-run that changes nothing keeps the
+   version), and the county's 1% check.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from activities.settlement import ledger
 from activities.settlement import queries as q
 from activities.urgent import settlement as urgent
 from models.settlement.payloads import CountyComputed, CountyInput, StatementRef
@@ -76,16 +80,21 @@ async def compute_county(session: AsyncSession, job: CountyInput, now: datetime)
     await session.execute(q.PRIOR, {"county": county, "first_period": periods.of_date(first_month or start.date())})
     for table in ("terms", "plan", "prior"):
         await session.execute(text(f"ANALYZE {table}"))
-    await session.execute(q.SETTLED, {"county": county, "period": period})
     await session.execute(q.CLAWS, {"county": county, "period": period})
-    open_ids += await _ensure_statements(session, county, period, now, {r.id for r in before})
-    await session.execute(q.RECORDS, {"period": period})
-    await session.execute(q.LINES, {"period": period, "month": start.date()})
+    pairs = (await session.execute(ledger.PAIRS)).all()
+    ids = [statement_id(period, p.purchaser_code, p.provider_id) for p in pairs]
+    exceptions = cast(CursorResult[Any], await session.execute(ledger.SETTLE, {
+        "county": county, "period": period, "month": start.date(), "now": now, "ids": ids,
+        "purchasers": [p.purchaser_code for p in pairs], "providers": [p.provider_id for p in pairs],
+        "numbers": [f"JS{period.replace('-', '')}-{p.purchaser_code}-{p.code}" for p in pairs]}))
+    # The open statements now: those open before (their row locks held since) and the drafts just created.
+    open_ids = list((await session.execute(text(
+        "SELECT id FROM statements WHERE county_code = :c AND period = :p AND status IN ('draft', 'returned') "
+        "ORDER BY id"), {"c": county, "p": period})).scalars())
     await session.execute(q.CLAWBACKS, {"period": period})
     await session.execute(q.CLAWBACK_LINES, {"open": open_ids})
     await session.execute(q.FUND_TOTALS, {"open": open_ids})
     await session.execute(q.TOTALS, {"open": open_ids, "now": now})
-    exceptions = cast(CursorResult[Any], await session.execute(q.EXCEPTIONS, {"county": county, "period": period}))
     fund_status = await _fund_check(session, county, period, now)
     refs = await _rows(session, "SELECT id, purchaser_code, status, version FROM statements "
                                 "WHERE county_code = :c AND period = :p ORDER BY id", c=county, p=period)
@@ -95,27 +104,6 @@ async def compute_county(session: AsyncSession, job: CountyInput, now: datetime)
                                  purchaser_code=r.purchaser_code, status=StatementStatus(r.status),
                                  version=r.version) for r in refs],
     )
-
-
-async def _ensure_statements(session: AsyncSession, county: str, period: str, now: datetime,
-                             existing: set[Any]) -> list[Any]:
-    """A draft statement for every purchaser x provider with billable records; returns the ids it created."""
-    pairs = (await session.execute(q.PAIRS)).all()
-    created = []
-    for pair in pairs:
-        sid = statement_id(period, pair.purchaser_code, pair.provider_id)
-        if sid in existing:
-            continue
-        created.append(sid)
-        await session.execute(text("""
-            INSERT INTO statements (id, statement_no, period, county_code, purchaser_code, provider_id, status,
-                                    version, record_count, line_count, paid_quantity, flagged_quantity,
-                                    total_amount, government_amount, social_amount, adjustment_amount,
-                                    clawback_amount, computed_at)
-            VALUES (:id, :no, :period, :county, :purchaser, :provider, 'draft', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, :now)
-        """), {"id": sid, "no": f"JS{period.replace('-', '')}-{pair.purchaser_code}-{pair.code}", "period": period,
-               "county": county, "purchaser": pair.purchaser_code, "provider": pair.provider_id, "now": now})
-    return created
 
 
 async def _fund_check(session: AsyncSession, county: str, period: str, now: datetime) -> FundCheckStatus:
