@@ -5,7 +5,8 @@
   before, China time) and starts `settlement-{period}`: the workflow id is derived from the period, so a
   second firing, a backfill or a manual run of the same period joins or repeats the same idempotent run.
 - `SettlementWorkflow` computes each county set-based in SQL (one activity per county, heartbeating; see
-  activities/settlement_sql.py), never waking a case workflow, then starts a review for every draft statement.
+  activities/settlement/sql.py and ledger.py), never waking a case workflow, then starts a review for every
+  draft statement.
   A county officer's re-run of their own county is `settlement-{period}-{county}`.
 - `StatementWorkflow` is the township's human step on one statement: approve or return, then mark paid.
 
